@@ -16,7 +16,7 @@ setup(
         "flax>=0.12.0",
         "optax>=0.2.5",
         "orbax-checkpoint>=0.11.0",
-        "transformers>=4.51",
+        "transformers>=5.0",
         "tokenizers>=0.21",
         "safetensors>=0.5",
         "tensorflow-datasets>=4.9.8",

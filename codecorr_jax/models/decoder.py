@@ -1,0 +1,239 @@
+"""The Flax NNX decoder: a Llama / Qwen2-family transformer with an optional value head.
+
+Module and parameter names mirror Hugging Face's (`layers[i].self_attn.q_proj.kernel` <->
+`model.layers.{i}.self_attn.q_proj.weight`) so checkpoint conversion is a table, not a puzzle.
+Every parameter is declared with logical axis names; `sharding.py` maps them to the mesh.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+from codecorr_jax.models import rope, sharding
+from codecorr_jax.models.config import ModelConfig
+from codecorr_jax.models.sharding import ActivationSharding, LogicalAxes, constrain
+
+_INIT_STDDEV = 0.02  # the initializer range of Llama / Qwen2 configs
+
+
+def _param(rngs: nnx.Rngs | None, shape: tuple[int, ...], axes: LogicalAxes, dtype: str,
+           init: str = "normal") -> nnx.Param:
+    if init == "normal":
+        value = _INIT_STDDEV * jax.random.normal(rngs.params(), shape, jnp.float32)
+    else:
+        value = (jnp.ones if init == "ones" else jnp.zeros)(shape, jnp.float32)
+    return nnx.Param(value.astype(dtype), logical_axes=axes)
+
+
+class RMSNorm(nnx.Module):
+    """Root-mean-square norm computed in float32, scaled in the input dtype (as HF does)."""
+
+    def __init__(self, size: int, eps: float, param_dtype: str):
+        self.scale = _param(None, (size,), ("norm",), param_dtype, init="ones")
+        self.eps = eps
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        x32 = x.astype(jnp.float32)
+        normed = x32 * jax.lax.rsqrt(jnp.mean(x32 * x32, axis=-1, keepdims=True) + self.eps)
+        return self.scale[...].astype(x.dtype) * normed.astype(x.dtype)
+
+
+class Projection(nnx.Module):
+    """A dense map `x @ kernel (+ bias)` whose kernel may have several output axes."""
+
+    def __init__(self, in_size: int, out_shape: tuple[int, ...], axes: LogicalAxes,
+                 cfg: ModelConfig, rngs: nnx.Rngs, bias: bool = False):
+        self.kernel = _param(rngs, (in_size, *out_shape), axes, cfg.param_dtype)
+        self.bias = _param(None, out_shape, axes[1:], cfg.param_dtype, "zeros") if bias else None
+        self.dtype = cfg.dtype
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        kernel = self.kernel[...].astype(self.dtype)
+        y = jnp.tensordot(x.astype(self.dtype), kernel, axes=1)
+        if self.bias is not None:
+            y = y + self.bias[...].astype(self.dtype)
+        return y
+
+
+class OutputProjection(nnx.Module):
+    """Attention output: contracts (heads, head_dim) back to the model width."""
+
+    def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs):
+        self.kernel = _param(rngs, (cfg.num_heads, cfg.head_dim, cfg.hidden_size),
+                             ("heads", "head_dim", "embed"), cfg.param_dtype)
+        self.dtype = cfg.dtype
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        return jnp.tensordot(x, self.kernel[...].astype(self.dtype), axes=2)
+
+
+def attention_mask(segment_ids: jax.Array) -> jax.Array:
+    """(batch, 1, length, length) boolean mask: causal, within a segment, keys not padding.
+
+    Segment id 0 marks padding; packed sequences use ids 1, 2, ... so tokens never attend across
+    sequence boundaries.
+    """
+    length = segment_ids.shape[-1]
+    causal = jnp.tril(jnp.ones((length, length), dtype=bool))
+    same = segment_ids[:, :, None] == segment_ids[:, None, :]
+    valid_key = (segment_ids != 0)[:, None, :]
+    return (causal[None] & same & valid_key)[:, None]
+
+
+class Attention(nnx.Module):
+    """Grouped-query self-attention with rotary embeddings and optional q/k/v biases."""
+
+    def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs, act: ActivationSharding | None):
+        h, d = cfg.hidden_size, cfg.head_dim
+        self.q_proj = Projection(h, (cfg.num_heads, d), ("embed", "heads", "head_dim"), cfg,
+                                 rngs, bias=cfg.qkv_bias)
+        self.k_proj = Projection(h, (cfg.num_kv_heads, d), ("embed", "kv_heads", "head_dim"),
+                                 cfg, rngs, bias=cfg.qkv_bias)
+        self.v_proj = Projection(h, (cfg.num_kv_heads, d), ("embed", "kv_heads", "head_dim"),
+                                 cfg, rngs, bias=cfg.qkv_bias)
+        self.o_proj = OutputProjection(cfg, rngs)
+        self.config = cfg
+        self.act = act
+
+    def __call__(self, x: jax.Array, positions: jax.Array, mask: jax.Array) -> jax.Array:
+        cfg = self.config
+        inv_freq = rope.inverse_frequencies(cfg.head_dim, cfg.rope_theta, cfg.rope_scaling)
+        q = rope.apply_rope(self.q_proj(x), positions, inv_freq)
+        k = rope.apply_rope(self.k_proj(x), positions, inv_freq)
+        v = self.v_proj(x)
+        q = constrain(q, ("batch", "length", "act_heads", None), self.act)
+        k = constrain(k, ("batch", "length", "act_kv_heads", None), self.act)
+        v = constrain(v, ("batch", "length", "act_kv_heads", None), self.act)
+        impl = None if cfg.attention_impl == "xla" else cfg.attention_impl
+        out = jax.nn.dot_product_attention(q, k, v, mask=mask, scale=cfg.head_dim ** -0.5,
+                                           implementation=impl)
+        return self.o_proj(out)
+
+
+class MLP(nnx.Module):
+    """SwiGLU feed-forward: down(silu(gate(x)) * up(x))."""
+
+    def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs, act: ActivationSharding | None):
+        h, i = cfg.hidden_size, cfg.intermediate_size
+        self.gate_proj = Projection(h, (i,), ("embed", "mlp"), cfg, rngs)
+        self.up_proj = Projection(h, (i,), ("embed", "mlp"), cfg, rngs)
+        self.down_proj = Projection(i, (h,), ("mlp", "embed"), cfg, rngs)
+        self.act = act
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        hidden = jax.nn.silu(self.gate_proj(x)) * self.up_proj(x)
+        return self.down_proj(constrain(hidden, ("batch", "length", "act_mlp"), self.act))
+
+
+class Embedding(nnx.Module):
+    """Token embedding table (vocab, hidden); also the output matrix when embeddings are tied."""
+
+    def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs):
+        self.embedding = _param(rngs, (cfg.vocab_size, cfg.hidden_size), ("vocab", "embed"),
+                                cfg.param_dtype)
+
+
+class DecoderLayer(nnx.Module):
+    """Pre-norm residual block: attention, then MLP."""
+
+    def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs, act: ActivationSharding | None):
+        self.input_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps, cfg.param_dtype)
+        self.self_attn = Attention(cfg, rngs, act)
+        self.post_attention_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps,
+                                                cfg.param_dtype)
+        self.mlp = MLP(cfg, rngs, act)
+        self.act = act
+
+    def __call__(self, x: jax.Array, positions: jax.Array, mask: jax.Array) -> jax.Array:
+        x = x + self.self_attn(self.input_layernorm(x), positions, mask)
+        x = x + self.mlp(self.post_attention_layernorm(x))
+        return constrain(x, ("batch", "length", "act_embed"), self.act)
+
+
+class DecoderOutput(NamedTuple):
+    logits: jax.Array  # (batch, length, vocab) float32
+    values: jax.Array | None  # (batch, length) float32 when the model has a value head
+    hidden: jax.Array  # (batch, length, hidden) final normed hidden state
+
+
+class Decoder(nnx.Module):
+    """Decoder-only language model; `Decoder(cfg, rngs=nnx.Rngs(seed))`."""
+
+    def __init__(self, cfg: ModelConfig, *, rngs: nnx.Rngs,
+                 act_sharding: ActivationSharding | None = None):
+        self.config = cfg
+        self.act = act_sharding
+        self.embed_tokens = Embedding(cfg, rngs)
+        self.layers = nnx.List([DecoderLayer(cfg, rngs, act_sharding)
+                                for _ in range(cfg.num_layers)])
+        self.norm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps, cfg.param_dtype)
+        self.lm_head = None if cfg.tie_word_embeddings else Projection(
+            cfg.hidden_size, (cfg.vocab_size,), ("embed", "vocab"), cfg, rngs)
+        self.value_head = Projection(cfg.hidden_size, (1,), ("embed", "value"), cfg, rngs,
+                                     bias=True) if cfg.value_head else None
+
+    def __call__(self, input_ids: jax.Array, positions: jax.Array | None = None,
+                 segment_ids: jax.Array | None = None) -> DecoderOutput:
+        """Forward pass over (batch, length) token ids.
+
+        positions: per-token positions for rotary embeddings (default 0..length-1; packed
+          sequences restart them per segment). segment_ids: 0 marks padding, equal nonzero ids
+          mark tokens of the same sequence (default: one sequence per row, no padding).
+        """
+        cfg = self.config
+        batch, length = input_ids.shape
+        if positions is None:
+            positions = jnp.broadcast_to(jnp.arange(length, dtype=jnp.int32), (batch, length))
+        if segment_ids is None:
+            segment_ids = jnp.ones((batch, length), dtype=jnp.int32)
+        mask = attention_mask(segment_ids)
+        embedding = self.embed_tokens.embedding[...]
+        x = jnp.take(embedding, input_ids, axis=0).astype(cfg.dtype)
+        x = constrain(x, ("batch", "length", "act_embed"), self.act)
+
+        def run_layer(layer: DecoderLayer, x: jax.Array) -> jax.Array:
+            return layer(x, positions, mask)
+
+        if cfg.remat:
+            run_layer = nnx.remat(run_layer)
+        for layer in self.layers:
+            x = run_layer(layer, x)
+        hidden = self.norm(x)
+        if self.lm_head is None:
+            logits = jnp.einsum("btd,vd->btv", hidden, embedding.astype(cfg.dtype),
+                                preferred_element_type=jnp.float32)
+        else:
+            logits = jnp.einsum("btd,dv->btv", hidden, self.lm_head.kernel[...].astype(cfg.dtype),
+                                preferred_element_type=jnp.float32)
+        logits = constrain(logits, ("batch", "length", "act_vocab"), self.act)
+        values = None
+        if self.value_head is not None:
+            values = self.value_head(hidden).astype(jnp.float32)[..., 0]
+        return DecoderOutput(logits=logits, values=values, hidden=hidden)
+
+
+def abstract_decoder(cfg: ModelConfig, act_sharding: ActivationSharding | None = None) -> Decoder:
+    """The decoder's structure with ShapeDtypeStruct leaves: no memory, no compute."""
+    return nnx.eval_shape(lambda: Decoder(cfg, rngs=nnx.Rngs(0), act_sharding=act_sharding))
+
+
+def create_sharded(cfg: ModelConfig, mesh: jax.sharding.Mesh, seed: int = 0,
+                   rules: sharding.Rules = sharding.DEFAULT_RULES) -> Decoder:
+    """A randomly initialised decoder whose parameters are born sharded on `mesh`.
+
+    Initialisation runs under jit with the target shardings as outputs, so no device ever holds
+    the full model (what lets a large model be initialised at all).
+    """
+    act = ActivationSharding(mesh, rules)
+    graphdef, abstract_state = nnx.split(abstract_decoder(cfg, act))
+    shardings = sharding.state_shardings(abstract_state, mesh, rules)
+
+    def init() -> nnx.State:
+        return nnx.state(Decoder(cfg, rngs=nnx.Rngs(seed), act_sharding=act))
+
+    state = jax.jit(init, out_shardings=shardings)()
+    return nnx.merge(graphdef, state)

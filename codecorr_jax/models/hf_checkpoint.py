@@ -1,0 +1,252 @@
+"""Hugging Face checkpoint import and export (LlamaForCausalLM, Qwen2ForCausalLM), no torch.
+
+Import streams one tensor at a time from the safetensors files straight into its target sharding
+(`jax.make_array_from_callback` hands each device only its slice), so the host never holds more
+than one tensor of the model at once; a large model loads on a host with little spare memory.
+Export writes the same format back (config.json, safetensors shards + index) so a trained model
+can be served by standard inference tools; the critic's value head, which HF classes lack, goes
+to its own `value_head.safetensors`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+from typing import Any, Iterator
+
+import jax
+import ml_dtypes
+import numpy as np
+from flax import nnx
+from jax.experimental import multihost_utils
+from safetensors import safe_open
+from safetensors.numpy import save_file
+
+from codecorr_jax.models import sharding
+from codecorr_jax.models.config import ModelConfig, read_hf_config, to_hf_dict
+from codecorr_jax.models.decoder import Decoder, abstract_decoder
+
+log = logging.getLogger(__name__)
+
+VALUE_HEAD_FILE = "value_head.safetensors"
+_HF_CLASSES = {"llama": ("LlamaConfig", "LlamaForCausalLM"),
+               "qwen2": ("Qwen2Config", "Qwen2ForCausalLM")}
+# Buffers some checkpoints carry that are recomputed, not learned.
+_IGNORED_SUFFIXES = ("rotary_emb.inv_freq",)
+_NP_DTYPES = {"float32": np.float32, "bfloat16": ml_dtypes.bfloat16}
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that does not fit the model; the message names the tensor."""
+
+
+def hf_tensor_name(path: tuple[Any, ...]) -> str:
+    """HF tensor name of one of our parameters, e.g. ('layers', 0, 'mlp', 'up_proj', 'kernel')."""
+    parts = [str(p) for p in path]
+    leaf = {"kernel": "weight", "scale": "weight", "embedding": "weight", "bias": "bias"}[parts[-1]]
+    if parts[0] == "value_head":
+        return f"value_head.{leaf}"
+    if parts[0] == "lm_head":
+        return f"lm_head.{leaf}"
+    return "model." + ".".join(parts[:-1] + [leaf])
+
+
+def hf_shape(path: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Shape of the HF tensor for one of our parameters of `shape`.
+
+    HF linear weights are (out_features, in_features); ours are (in..., out...) with heads split
+    out. The attention output kernel has two input axes (heads, head_dim); all others have one.
+    """
+    if path[-1] != "kernel":
+        return (math.prod(shape),) if path[-1] == "bias" else tuple(shape)
+    n_in = 2 if "o_proj" in path else 1
+    return (math.prod(shape[n_in:]), math.prod(shape[:n_in]))
+
+
+def to_ours(path: tuple[Any, ...], tensor: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """HF layout -> ours."""
+    if path[-1] == "kernel":
+        return tensor.T.reshape(shape)
+    return tensor.reshape(shape)
+
+
+def to_hf(path: tuple[Any, ...], array: np.ndarray) -> np.ndarray:
+    """Our layout -> HF (contiguous, ready to save)."""
+    target = hf_shape(path, array.shape)
+    if path[-1] == "kernel":
+        return np.ascontiguousarray(array.reshape(target[::-1]).T)
+    return np.ascontiguousarray(array.reshape(target))
+
+
+class _TensorIndex:
+    """Finds each tensor of a (possibly sharded) safetensors checkpoint, one file open at a time."""
+
+    def __init__(self, checkpoint_dir: str):
+        self.dir = checkpoint_dir
+        index = os.path.join(checkpoint_dir, "model.safetensors.index.json")
+        if os.path.isfile(index):
+            with open(index, encoding="utf-8") as f:
+                self.file_of: dict[str, str] = json.load(f)["weight_map"]
+        else:
+            files = sorted(f for f in os.listdir(checkpoint_dir) if f.endswith(".safetensors")
+                           and f != VALUE_HEAD_FILE)
+            if not files:
+                raise CheckpointError(f"no *.safetensors files in {checkpoint_dir!r}")
+            self.file_of = {}
+            for name in files:
+                with safe_open(os.path.join(checkpoint_dir, name), framework="np") as f:
+                    self.file_of.update({key: name for key in f.keys()})
+        value_head = os.path.join(checkpoint_dir, VALUE_HEAD_FILE)
+        if os.path.isfile(value_head):
+            with safe_open(value_head, framework="np") as f:
+                self.file_of.update({key: VALUE_HEAD_FILE for key in f.keys()})
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.file_of
+
+    def load(self, name: str) -> np.ndarray:
+        with safe_open(os.path.join(self.dir, self.file_of[name]), framework="np") as f:
+            return f.get_tensor(name)
+
+
+def _variables(state: nnx.State) -> Iterator[tuple[tuple[Any, ...], nnx.Variable]]:
+    for path, var in nnx.to_flat_state(state):
+        yield tuple(path), var
+
+
+def load_hf_checkpoint(checkpoint_dir: str, mesh: jax.sharding.Mesh,
+                       rules: sharding.Rules = sharding.DEFAULT_RULES,
+                       **config_overrides: Any) -> Decoder:
+    """A sharded Decoder with the weights of the HF checkpoint in `checkpoint_dir`.
+
+    `config_overrides` set ModelConfig fields the checkpoint does not decide (dtype, param_dtype,
+    value_head, attention_impl, remat). A value head missing from the checkpoint starts at zero.
+    """
+    cfg = read_hf_config(checkpoint_dir, **config_overrides)
+    act = sharding.ActivationSharding(mesh, rules)
+    graphdef, abstract_state = nnx.split(abstract_decoder(cfg, act))
+    index = _TensorIndex(checkpoint_dir)
+    target_dtype = _NP_DTYPES[cfg.param_dtype]
+    used: set[str] = set()
+    loaded = []
+    for path, var in _variables(abstract_state):
+        name = hf_tensor_name(path)
+        shape = tuple(var.get_value().shape)
+        target = sharding.variable_sharding(var, mesh, rules)
+        if name not in index:
+            if path[0] != "value_head":
+                raise CheckpointError(f"checkpoint {checkpoint_dir!r} has no tensor {name!r} "
+                                      f"(needed for parameter {'.'.join(map(str, path))})")
+            log.info("value head not in checkpoint: %s starts at zero", name)
+            host = np.zeros(shape, target_dtype)
+        else:
+            tensor = index.load(name)
+            expected = hf_shape(path, shape)
+            if tuple(tensor.shape) != expected:
+                raise CheckpointError(f"tensor {name!r} has shape {tuple(tensor.shape)}, "
+                                      f"expected {expected} from config.json")
+            host = to_ours(path, tensor, shape).astype(target_dtype)
+            used.add(name)
+        array = jax.make_array_from_callback(shape, target, lambda idx, h=host: h[idx])
+        loaded.append((path, var.replace(array)))
+        del host
+    unused = [n for n in index.file_of if n not in used and not n.endswith(_IGNORED_SUFFIXES)
+              and not (cfg.tie_word_embeddings and n == "lm_head.weight")
+              and not n.startswith("value_head.")]
+    if unused:
+        raise CheckpointError(f"checkpoint {checkpoint_dir!r} has tensors the model does not use "
+                              f"(unsupported option?): {unused[:5]}")
+    return nnx.merge(graphdef, nnx.from_flat_state(loaded))
+
+
+def _host_value(array: jax.Array) -> np.ndarray:
+    """The full array on this host, gathered across processes when sharded over several."""
+    if not array.is_fully_addressable:
+        array = multihost_utils.process_allgather(array, tiled=True)
+    return np.asarray(jax.device_get(array))
+
+
+def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = None,
+                       max_shard_bytes: int = 4 << 30, dtype: str | None = None) -> None:
+    """Write `model` as an HF checkpoint directory, atomically (written aside, then renamed).
+
+    Every process must call this (gathering a sharded array is collective); only process 0
+    writes. `tokenizer` (anything with save_pretrained) is saved alongside when given.
+    """
+    import transformers  # deferred: the import is slow and only export needs it
+
+    cfg: ModelConfig = model.config
+    np_dtype = _NP_DTYPES[dtype or cfg.param_dtype]
+    config_cls, arch = _HF_CLASSES[cfg.architecture]
+    hf_config = getattr(transformers, config_cls)(**to_hf_dict(cfg))
+    hf_config.architectures = [arch]
+
+    entries = [(path, var) for path, var in _variables(nnx.state(model, nnx.Param))]
+    sizes = [math.prod(v.get_value().shape) * np.dtype(np_dtype).itemsize for _, v in entries]
+    main = [i for i, (p, _) in enumerate(entries) if p[0] != "value_head"]
+    shards: list[list[int]] = [[]]
+    running = 0
+    for i in main:
+        if shards[-1] and running + sizes[i] > max_shard_bytes:
+            shards.append([])
+            running = 0
+        shards[-1].append(i)
+        running += sizes[i]
+    writer = jax.process_index() == 0
+    tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out_dir)))
+    try:
+        weight_map = {}
+        names = (["model.safetensors"] if len(shards) == 1 else
+                 [f"model-{k + 1:05d}-of-{len(shards):05d}.safetensors"
+                  for k in range(len(shards))])
+        for file_name, members in zip(names, shards):
+            tensors = {}
+            for i in members:
+                path, var = entries[i]
+                tensors[hf_tensor_name(path)] = to_hf(path, _host_value(var.get_value())
+                                                      .astype(np_dtype))
+            weight_map.update({name: file_name for name in tensors})
+            if writer:
+                save_file(tensors, os.path.join(tmp, file_name), metadata={"format": "pt"})
+            del tensors
+        heads = {hf_tensor_name(p): to_hf(p, _host_value(v.get_value()).astype(np_dtype))
+                 for p, v in entries if p[0] == "value_head"}
+        if writer:
+            if heads:
+                save_file(heads, os.path.join(tmp, VALUE_HEAD_FILE), metadata={"format": "pt"})
+            if len(shards) > 1:
+                with open(os.path.join(tmp, "model.safetensors.index.json"), "w") as f:
+                    json.dump({"metadata": {"total_size": sum(sizes[i] for i in main)},
+                               "weight_map": weight_map}, f, indent=2, sort_keys=True)
+            hf_config.save_pretrained(tmp)
+            if tokenizer is not None:
+                tokenizer.save_pretrained(tmp)
+            _replace_dir(tmp, out_dir)
+    finally:
+        if os.path.isdir(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+    if jax.process_count() > 1:
+        multihost_utils.sync_global_devices(f"export {out_dir}")
+
+
+def _replace_dir(src: str, dst: str) -> None:
+    """Move `src` to `dst`; an existing `dst` is kept (as `dst.old`) until `src` is in place."""
+    if os.path.isdir(dst):
+        old = dst.rstrip("/") + ".old"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(dst, old)
+        os.replace(src, dst)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(src, dst)
+
+
+def load_tokenizer(checkpoint_dir: str) -> Any:
+    """The checkpoint's tokenizer through transformers' AutoTokenizer (local files only)."""
+    import transformers
+
+    return transformers.AutoTokenizer.from_pretrained(checkpoint_dir, local_files_only=True)
