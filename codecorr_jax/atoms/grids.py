@@ -1,7 +1,9 @@
-"""Grid atoms: 2-D grids written as list[list[int]], a list of rows of equal length.
+"""Grid atoms: 2-D grids written as list[list[int]], a list of rows.
 
-Every grid atom treats the empty grid [] as a grid with no rows; generators produce only
-rectangular grids (at most 5 x 5) or [].
+Generators produce only rectangular grids (at most 5 x 5) or the empty grid []. Other topics'
+atoms can still hand a grid atom a ragged list of rows (rows of different lengths, empty rows),
+so every grid atom is total on any list[list[int]] and its description says what ragged input
+gives.
 """
 
 from __future__ import annotations
@@ -23,14 +25,16 @@ def _gen_list_and_width(rng: random.Random) -> tuple:
     return ([rng.randint(-9, 9) for _ in range(n)], rng.randint(1, 5))
 
 
-def _gen_table_size(rng: random.Random) -> tuple:
-    return (rng.randint(0, 6),)
+def _gen_short_list(rng: random.Random) -> tuple:
+    n = rng.choice([0, 1, 2, 3, 4, 5])
+    return ([rng.randint(-6, 6) for _ in range(n)],)
 
 
 @atom(
     topic="grids",
-    description="Return the transpose of the rectangular grid: row i of the result is column i "
-    "of grid, so an r x c grid becomes c x r; [] for an empty grid.",
+    description="Return the transpose of grid: row i of the result is column i of grid, so an "
+    "r x c grid becomes c x r; [] for an empty grid; if the rows have different lengths, "
+    "only as many columns as the shortest row has are used (so an empty row gives []).",
     generate=_gen_grid,
     examples=[
         (([],), []),
@@ -38,6 +42,8 @@ def _gen_table_size(rng: random.Random) -> tuple:
         (([[1, 2, 3]],), [[1], [2], [3]]),
         (([[1, 2], [3, 4]],), [[1, 3], [2, 4]]),
         (([[1, 2, 3], [4, 5, 6]],), [[1, 4], [2, 5], [3, 6]]),
+        (([[1, 2, 3], [4]],), [[1, 4]]),
+        (([[1], []],), []),
     ],
 )
 def grid_transpose(grid: list[list[int]]) -> list[list[int]]:
@@ -46,9 +52,10 @@ def grid_transpose(grid: list[list[int]]) -> list[list[int]]:
 
 @atom(
     topic="grids",
-    description="Return the rectangular grid rotated a quarter turn clockwise: row i of the "
-    "result is column i of grid read from the bottom row up, so an r x c grid becomes "
-    "c x r; [] for an empty grid.",
+    description="Return grid rotated a quarter turn clockwise: row i of the result is column i "
+    "of grid read from the bottom row up, so an r x c grid becomes c x r; [] for an empty "
+    "grid; if the rows have different lengths, only as many columns as the shortest row "
+    "has are used (so an empty row gives []).",
     generate=_gen_grid,
     examples=[
         (([],), []),
@@ -56,6 +63,7 @@ def grid_transpose(grid: list[list[int]]) -> list[list[int]]:
         (([[1, 2], [3, 4]],), [[3, 1], [4, 2]]),
         (([[1, 2, 3], [4, 5, 6]],), [[4, 1], [5, 2], [6, 3]]),
         (([[1], [2], [3]],), [[3, 2, 1]]),
+        (([[1, 2], [3, 4, 5]],), [[3, 1], [4, 2]]),
     ],
 )
 def grid_rotate_clockwise(grid: list[list[int]]) -> list[list[int]]:
@@ -65,7 +73,7 @@ def grid_rotate_clockwise(grid: list[list[int]]) -> list[list[int]]:
 @atom(
     topic="grids",
     description="Return the sum of each row of grid, from the top row down, one number per "
-    "row; [] for an empty grid.",
+    "row (an empty row sums to 0; rows may have different lengths); [] for an empty grid.",
     generate=_gen_grid,
     examples=[
         (([],), []),
@@ -73,6 +81,7 @@ def grid_rotate_clockwise(grid: list[list[int]]) -> list[list[int]]:
         (([[1, 2], [3, 4]],), [3, 7]),
         (([[-1, 1, 5]],), [5]),
         (([[0], [2], [-3]],), [0, 2, -3]),
+        (([[1, 2, 3], [], [4]],), [6, 0, 4]),
     ],
 )
 def grid_row_sums(grid: list[list[int]]) -> list[int]:
@@ -82,7 +91,8 @@ def grid_row_sums(grid: list[list[int]]) -> list[int]:
 @atom(
     topic="grids",
     description="Return all cells of grid in row-major order: the first row left to right, "
-    "then the second row, and so on; [] for an empty grid.",
+    "then the second row, and so on (rows may have different lengths; empty rows add "
+    "nothing); [] for an empty grid.",
     generate=_gen_grid,
     examples=[
         (([],), []),
@@ -90,6 +100,7 @@ def grid_row_sums(grid: list[list[int]]) -> list[int]:
         (([[1, 2], [3, 4]],), [1, 2, 3, 4]),
         (([[5], [6]],), [5, 6]),
         (([[1, 2, 3], [4, 5, 6]],), [1, 2, 3, 4, 5, 6]),
+        (([[1], [], [2, 3]],), [1, 2, 3]),
     ],
 )
 def grid_flatten(grid: list[list[int]]) -> list[int]:
@@ -120,9 +131,9 @@ def grid_from_list(xs: list[int], width: int) -> list[list[int]]:
 
 @atom(
     topic="grids",
-    description="Return the main diagonal of grid: grid[0][0], grid[1][1], ... for as long as "
-    "both the row and the column exist, so its length is the smaller of the row and column "
-    "counts; [] for an empty grid.",
+    description="Return grid[i][i] for each row index i from the top down, skipping any row "
+    "that has no column i; for a rectangular grid this is the main diagonal, whose length "
+    "is the smaller of the row and column counts; [] for an empty grid.",
     generate=_gen_grid,
     examples=[
         (([],), []),
@@ -130,6 +141,7 @@ def grid_from_list(xs: list[int], width: int) -> list[list[int]]:
         (([[1, 2], [3, 4]],), [1, 4]),
         (([[1, 2, 3], [4, 5, 6]],), [1, 5]),
         (([[1], [2], [3]],), [1]),
+        (([[1, 2], [3], [4, 5, 6]],), [1, 6]),
     ],
 )
 def grid_main_diagonal(grid: list[list[int]]) -> list[int]:
@@ -138,10 +150,11 @@ def grid_main_diagonal(grid: list[list[int]]) -> list[int]:
 
 @atom(
     topic="grids",
-    description="Return the cells of the rectangular grid in clockwise spiral order: start at "
-    "the top-left cell, go right along the top row, down the right column, left along the "
-    "bottom row, up the left column, then continue inward the same way until every cell "
-    "is listed once; [] for an empty grid.",
+    description="Return the cells of grid in clockwise spiral order: start at the top-left "
+    "cell, go right along the top row, down the right column, left along the bottom row, "
+    "up the left column, then continue inward the same way until every cell is listed "
+    "once; [] for an empty grid; if the rows have different lengths, every row is first "
+    "cut to the length of the shortest row (so an empty row gives []).",
     generate=_gen_grid,
     examples=[
         (([],), []),
@@ -150,10 +163,13 @@ def grid_main_diagonal(grid: list[list[int]]) -> list[int]:
         (([[1, 2, 3], [4, 5, 6], [7, 8, 9]],), [1, 2, 3, 6, 9, 8, 7, 4, 5]),
         (([[1], [2], [3]],), [1, 2, 3]),
         (([[1, 2, 3], [4, 5, 6]],), [1, 2, 3, 6, 5, 4]),
+        (([[1, 2, 3], [4, 5], [6, 7, 8]],), [1, 2, 5, 7, 6, 4]),
+        (([[1, 2], []],), []),
     ],
 )
 def grid_spiral_order(grid: list[list[int]]) -> list[int]:
-    rows = [list(row) for row in grid]
+    width = min((len(row) for row in grid), default=0)
+    rows = [row[:width] for row in grid]
     out = []
     while rows:
         out.extend(rows.pop(0))
@@ -163,27 +179,28 @@ def grid_spiral_order(grid: list[list[int]]) -> list[int]:
 
 @atom(
     topic="grids",
-    description="Return the n x n multiplication table as a grid whose cell in row i and "
-    "column j (counting from 0) is (i + 1) * (j + 1); [] when n <= 0.",
-    generate=_gen_table_size,
+    description="Return the outer product of xs with itself: a square grid with len(xs) rows "
+    "and len(xs) columns whose cell in row i and column j is xs[i] * xs[j]; [] for an "
+    "empty list.",
+    generate=_gen_short_list,
     examples=[
-        ((0,), []),
-        ((1,), [[1]]),
-        ((2,), [[1, 2], [2, 4]]),
-        ((3,), [[1, 2, 3], [2, 4, 6], [3, 6, 9]]),
-        ((-1,), []),
+        (([],), []),
+        (([3],), [[9]]),
+        (([1, 2],), [[1, 2], [2, 4]]),
+        (([2, -1, 0],), [[4, -2, 0], [-2, 1, 0], [0, 0, 0]]),
+        (([1, 2, 3],), [[1, 2, 3], [2, 4, 6], [3, 6, 9]]),
     ],
 )
-def grid_multiplication_table(n: int) -> list[list[int]]:
-    return [[(i + 1) * (j + 1) for j in range(n)] for i in range(n)]
+def grid_outer_product(xs: list[int]) -> list[list[int]]:
+    return [[a * b for b in xs] for a in xs]
 
 
 @atom(
     topic="grids",
-    description="Return the sum of the cells on the outer border of the rectangular grid (its "
-    "first and last rows and its first and last columns), each cell counted once even "
-    "where the border lines meet; a grid with one row or one column is all border; 0 for "
-    "an empty grid.",
+    description="Return the sum of the cells on the outer border of grid, each cell counted "
+    "once: every cell of the first and last rows, plus the first and last cell of each "
+    "row in between (a one-cell row counts its cell once, an empty row adds nothing); a "
+    "grid with one row or one column is all border; 0 for an empty grid.",
     generate=_gen_grid,
     examples=[
         (([],), 0),
@@ -192,6 +209,7 @@ def grid_multiplication_table(n: int) -> list[list[int]]:
         (([[1, 2, 3], [4, 5, 6], [7, 8, 9]],), 40),
         (([[1, 1, 1, 1]],), 4),
         (([[2], [3], [-1]],), 4),
+        (([[1], [2, 3, 4], [5, 6]],), 18),
     ],
 )
 def grid_border_sum(grid: list[list[int]]) -> int:
@@ -205,9 +223,10 @@ def grid_border_sum(grid: list[list[int]]) -> int:
 
 @atom(
     topic="grids",
-    description="Return the summed-area table of the rectangular grid: a grid of the same shape "
-    "whose cell (i, j) is the sum of all cells of grid in rows 0..i and columns 0..j; "
-    "[] for an empty grid.",
+    description="Return the summed-area table of grid: a grid of the same shape whose cell "
+    "(i, j) is the sum of every cell grid[r][c] with r <= i and c <= j; if the rows have "
+    "different lengths, the result keeps each row's length and cells missing from shorter "
+    "rows add nothing; [] for an empty grid.",
     generate=_gen_grid,
     examples=[
         (([],), []),
@@ -216,15 +235,11 @@ def grid_border_sum(grid: list[list[int]]) -> int:
         (([[1, 1, 1]],), [[1, 2, 3]]),
         (([[1], [2], [3]],), [[1], [3], [6]]),
         (([[1, 2, 3], [4, 5, 6]],), [[1, 3, 6], [5, 12, 21]]),
+        (([[1], [2, 3], []],), [[1], [3, 6], []]),
     ],
 )
 def grid_summed_area(grid: list[list[int]]) -> list[list[int]]:
-    out = []
-    for i, row in enumerate(grid):
-        running = 0
-        new_row = []
-        for j, value in enumerate(row):
-            running += value
-            new_row.append(running + (out[i - 1][j] if i else 0))
-        out.append(new_row)
-    return out
+    return [
+        [sum(sum(r[: j + 1]) for r in grid[: i + 1]) for j in range(len(row))]
+        for i, row in enumerate(grid)
+    ]
