@@ -146,7 +146,7 @@ def batch_sharding(mesh: Mesh, ndim: int, rules: Rules = DEFAULT_RULES) -> Named
     return NamedSharding(mesh, logical_to_spec(("batch",) + (None,) * (ndim - 1), rules))
 
 
-def check_divisible(sizes: dict[str, int], mesh_shape: dict[str, int],
+def check_divisible(sizes: dict[str, tuple[str, int]], mesh_shape: dict[str, int],
                     rules: Rules = DEFAULT_RULES) -> None:
     """Raise if a model dimension does not divide the mesh axes its logical name maps to.
 

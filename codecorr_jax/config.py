@@ -1,0 +1,229 @@
+"""The run configuration: the base ConfigDict every regime file starts from, and its validation.
+
+A regime file in configs/ calls `base_config(regime, model_preset)` and changes what it needs;
+`launch/main.py` loads it with ml_collections' config_flags so every field can be overridden on
+the command line (`--config.sft.learning_rate=1e-5`). The dict is locked and type-safe, so a
+misspelled field or a value of the wrong type is refused while flags are parsed; `validate()`
+then checks values and their relations to the devices, before any compute, and names the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from typing import Any
+
+import ml_collections
+
+from codecorr_jax.models.config import DTYPES
+
+# Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
+REGIMES = ("inspect",)
+MODEL_PRESETS = ("tiny", "llama", "qwen2")
+DISTRIBUTED_MODES = ("auto", "always", "never")
+PROMPT_STYLES = ("docstring", "instruction")
+ADVANTAGE_ESTIMATORS = ("gae", "grpo", "rloo")
+KL_ESTIMATORS = ("k1", "k3")
+REWARDS = ("binary", "fraction", "graded")
+ISOLATION_BACKENDS = ("none", "unshare", "bwrap")
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot run; the message names the field and what is allowed."""
+
+
+def tiny_model() -> ml_collections.ConfigDict:
+    """The built-in model: ~3.3M parameters, trains on a 2-core CPU in minutes.
+
+    Sized after a measured probe (see PLATFORM_NOTES): with a 512-token byte-level BPE, a
+    d_model-256 decoder learns templated function composition to >0.9 pass@1 in minutes.
+    """
+    return ml_collections.ConfigDict(dict(
+        preset="tiny",
+        checkpoint_dir="",  # unused by the tiny preset
+        architecture="llama",
+        vocab_size=512,
+        hidden_size=256,
+        intermediate_size=768,
+        num_layers=4,
+        num_heads=4,
+        num_kv_heads=2,
+        head_dim=64,
+        rope_theta=10000.0,
+        rms_norm_eps=1e-6,
+        tie_word_embeddings=True,
+        max_position_embeddings=1024,
+        dtype="float32",
+        param_dtype="float32",
+        attention_impl="xla",
+        remat=False,
+    ))
+
+
+def hf_model(preset: str) -> ml_collections.ConfigDict:
+    """A Llama- or Qwen2-family checkpoint read from a local HF directory.
+
+    Architecture fields come from the checkpoint's config.json; only the fields here apply.
+    Set `--config.model.checkpoint_dir=/path/to/hf/dir`.
+    """
+    model = tiny_model()
+    model.preset = preset
+    model.architecture = preset
+    model.dtype = "bfloat16"
+    model.param_dtype = "bfloat16"
+    model.remat = True
+    return model
+
+
+def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.ConfigDict:
+    """Every section with defaults; regime files adjust it."""
+    if model_preset not in MODEL_PRESETS:
+        raise ConfigError(f"model preset {model_preset!r} is unknown; allowed: {MODEL_PRESETS}")
+    config = ml_collections.ConfigDict()
+    config.regime = regime
+    config.seed = 0
+    config.model = tiny_model() if model_preset == "tiny" else hf_model(model_preset)
+
+    # (data, fsdp, tensor) device mesh; -1 takes the remaining devices.
+    config.mesh = ml_collections.ConfigDict(dict(data=-1, fsdp=1, tensor=1))
+
+    # Multi-host: "auto" initialises jax.distributed when the environment describes a multi-
+    # process job (coordinator address set, TPU pod, SLURM/Open MPI with several tasks).
+    config.distributed = ml_collections.ConfigDict(dict(
+        mode="auto", coordinator_address="", num_processes=0, process_id=-1))
+
+    config.data = ml_collections.ConfigDict(dict(
+        dataset_dir="",  # default: <workdir>/datasets
+        prompt_style="docstring",
+        max_length=512,
+        seed=0,
+    ))
+    config.sft = ml_collections.ConfigDict(dict(
+        learning_rate=1e-3, warmup_steps=50, num_steps=600, batch_size=32,
+        grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0,
+    ))
+    config.rl = ml_collections.ConfigDict(dict(
+        estimator="gae", learning_rate=1e-5, critic_learning_rate=1e-5, num_iterations=40,
+        prompts_per_iteration=32, samples_per_prompt=4, ppo_epochs=2, minibatch_size=32,
+        clip_ratio=0.2, value_clip=0.2, gamma=1.0, gae_lambda=0.95, entropy_coef=0.0,
+        kl_coef=0.05, kl_estimator="k1", adaptive_kl=False, target_kl=0.1,
+        temperature=1.0, max_new_tokens=192,
+    ))
+    config.executor = ml_collections.ConfigDict(dict(
+        num_workers=0,  # 0 = one per CPU core
+        test_timeout_s=1.0, program_timeout_s=5.0, memory_mb=512,
+        reward="binary", isolation="none",
+    ))
+    config.eval = ml_collections.ConfigDict(dict(
+        every_steps=0, greedy=True, num_samples=10, temperature=0.8, ks=(1, 5, 10),
+    ))
+    config.checkpoint = ml_collections.ConfigDict(dict(
+        every_steps=100, max_to_keep=3, async_save=True,
+    ))
+    config.logging = ml_collections.ConfigDict(dict(
+        every_steps=10, tensorboard=True, jsonl=True, progress_bar=True,
+    ))
+    # The `inspect` regime: load the model, shard it, time a forward+backward, optionally export.
+    config.inspect = ml_collections.ConfigDict(dict(
+        batch_size=8, seq_len=128, steps=3, export_dir="",
+    ))
+    return config
+
+
+_CHOICES: dict[str, tuple[Any, ...]] = {
+    "regime": REGIMES,
+    "model.preset": MODEL_PRESETS,
+    "model.architecture": ("llama", "qwen2"),
+    "model.dtype": DTYPES,
+    "model.param_dtype": DTYPES,
+    "model.attention_impl": ("xla", "cudnn"),
+    "distributed.mode": DISTRIBUTED_MODES,
+    "data.prompt_style": PROMPT_STYLES,
+    "rl.estimator": ADVANTAGE_ESTIMATORS,
+    "rl.kl_estimator": KL_ESTIMATORS,
+    "executor.reward": REWARDS,
+    "executor.isolation": ISOLATION_BACKENDS,
+}
+_POSITIVE = (
+    "model.vocab_size", "model.hidden_size", "model.intermediate_size", "model.num_layers",
+    "model.num_heads", "model.num_kv_heads", "model.head_dim", "model.rope_theta",
+    "model.max_position_embeddings", "data.max_length", "sft.learning_rate", "sft.num_steps",
+    "sft.batch_size", "sft.grad_accum_steps", "rl.learning_rate", "rl.num_iterations",
+    "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
+    "rl.max_new_tokens", "executor.test_timeout_s", "executor.program_timeout_s",
+    "executor.memory_mb", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
+    "inspect.steps",
+)
+_FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda")
+
+
+def _get(config: ml_collections.ConfigDict, field: str) -> Any:
+    node: Any = config
+    for part in field.split("."):
+        node = node[part]
+    return node
+
+
+def validate(config: ml_collections.ConfigDict) -> None:
+    """Check values that do not depend on the devices; raise ConfigError naming the field."""
+    for field, allowed in _CHOICES.items():
+        value = _get(config, field)
+        if value not in allowed:
+            hint = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ConfigError(f"config.{field}={value!r} is not allowed; "
+                              f"choose one of {list(allowed)}{extra}")
+    for field in _POSITIVE:
+        if not _get(config, field) > 0:
+            raise ConfigError(f"config.{field}={_get(config, field)!r} must be > 0")
+    for field in _FRACTIONS:
+        if not 0 <= _get(config, field) <= 1:
+            raise ConfigError(f"config.{field}={_get(config, field)!r} must be in [0, 1]")
+    model = config.model
+    if model.preset == "tiny":
+        if model.num_heads % model.num_kv_heads:
+            raise ConfigError(f"config.model.num_heads={model.num_heads} must be a multiple of "
+                              f"config.model.num_kv_heads={model.num_kv_heads}")
+        if model.head_dim % 2:
+            raise ConfigError(f"config.model.head_dim={model.head_dim} must be even (rotary)")
+    elif not model.checkpoint_dir:
+        raise ConfigError(f"config.model.preset={model.preset!r} reads a Hugging Face "
+                          "checkpoint: set --config.model.checkpoint_dir=/path/to/checkpoint")
+    elif not os.path.isfile(os.path.join(model.checkpoint_dir, "config.json")):
+        raise ConfigError(f"config.model.checkpoint_dir={model.checkpoint_dir!r} has no "
+                          "config.json (expected a Hugging Face checkpoint directory)")
+    ks = tuple(config.eval.ks)
+    if any(k > config.eval.num_samples or k < 1 for k in ks):
+        raise ConfigError(f"config.eval.ks={ks} must lie in [1, config.eval.num_samples="
+                          f"{config.eval.num_samples}]")
+
+
+def validate_for_devices(config: ml_collections.ConfigDict, num_devices: int,
+                         model_dims: dict[str, tuple[str, int]]) -> tuple[int, int, int]:
+    """Check the mesh against the device count and the model against the mesh.
+
+    `model_dims` maps a config field to its (logical axis, size), e.g. from `sharded_dims()`.
+    Returns the resolved (data, fsdp, tensor) mesh shape.
+    """
+    from codecorr_jax.models import sharding
+
+    try:
+        shape = sharding.resolve_mesh_shape(
+            (config.mesh.data, config.mesh.fsdp, config.mesh.tensor), num_devices)
+        sharding.check_divisible(model_dims, dict(zip(sharding.MESH_AXES, shape)))
+    except ValueError as e:
+        raise ConfigError(f"config.{e}") from None
+    return shape
+
+
+def sharded_dims(model_cfg: Any) -> dict[str, tuple[str, int]]:
+    """Model sizes that must divide the mesh axes their logical names map to.
+
+    Key/value heads are absent on purpose: fewer than the tensor axis, they are replicated.
+    """
+    return {
+        "model.num_heads": ("heads", model_cfg.num_heads),
+        "model.intermediate_size": ("mlp", model_cfg.intermediate_size),
+        "model.vocab_size": ("vocab", model_cfg.vocab_size),
+        "model.hidden_size": ("embed", model_cfg.hidden_size),
+    }

@@ -1,0 +1,19 @@
+"""The regimes `launch/main.py` can run, by name: each is `run(config, workdir, mesh)`.
+
+launch/main.py validates the config and builds the mesh first, so a regime starts from a
+config known to fit the devices.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import jax
+
+from codecorr_jax.regimes import inspect_model
+
+Regime = Callable[[Any, str, jax.sharding.Mesh], Any]
+
+REGIMES: dict[str, Regime] = {
+    "inspect": inspect_model.run,
+}

@@ -1,0 +1,88 @@
+"""Entry point: `python launch/main.py --config=configs/<regime>.py --workdir=DIR`.
+
+Any config field can be overridden: `--config.sft.learning_rate=1e-5`. A bad config (unknown
+field, wrong type, disallowed value, a mesh that does not fit the devices, a model that does not
+divide the mesh) stops the run before any compute with one message naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from absl import app, flags, logging
+from ml_collections import config_flags
+
+from codecorr_jax import config as config_lib
+from codecorr_jax import distributed
+
+_CONFIG = config_flags.DEFINE_config_file(
+    "config", None, "A regime file in configs/, e.g. configs/inspect.py (or file.py:preset).",
+    lock_config=True)
+_WORKDIR = flags.DEFINE_string("workdir", "runs/default",
+                               "Where checkpoints, logs, datasets and reports go.")
+
+
+def _fail(message: str) -> None:
+    print(f"config error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def _describe_flag_error(error: Exception, argv: list[str]) -> str:
+    """One line for a flag the config cannot take, naming the --config field."""
+    text = str(error.args[0] if error.args else error).replace("\\'", "'")
+    if isinstance(error, (KeyError, AttributeError)):
+        unknown = re.search(r"'(\w+)'", text)
+        suggestion = re.search(r'Did you mean "(\w+)"', text)
+        for arg in argv:
+            name = arg.split("=", 1)[0]
+            if unknown and name.startswith("--config.") and name.endswith("." + unknown.group(1)):
+                field = name[len("--config."):]
+                hint = ""
+                if suggestion:
+                    hint = f"; did you mean {field.rsplit('.', 1)[0]}.{suggestion.group(1)}?"
+                return f"{name}: config has no field {field!r}{hint}"
+    return text.splitlines()[0] if text else repr(error)
+
+
+def _parse_flags(argv: list[str]) -> list[str]:
+    try:
+        return flags.FLAGS(argv)
+    except (flags.Error, AttributeError, KeyError, TypeError, ValueError) as e:
+        _fail(_describe_flag_error(e, argv))
+        raise  # unreachable: _fail exits
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) > 1:
+        _fail(f"unexpected arguments {argv[1:]}; config fields are set as --config.FIELD=VALUE")
+    config = _CONFIG.value
+    try:
+        config_lib.validate(config)
+        # Reading config.json of a checkpoint is cheap and touches no device.
+        from codecorr_jax.models.build import model_config
+
+        model_cfg = model_config(config.model)
+    except (config_lib.ConfigError, ValueError) as e:
+        _fail(str(e))
+    distributed.maybe_initialize(config.distributed)
+
+    import jax  # the backend starts here, after jax.distributed had its chance
+
+    from codecorr_jax.models import sharding
+    from codecorr_jax.regimes import REGIMES
+
+    try:
+        shape = config_lib.validate_for_devices(config, jax.device_count(),
+                                                config_lib.sharded_dims(model_cfg))
+    except config_lib.ConfigError as e:
+        _fail(str(e))
+    mesh = sharding.make_mesh(*shape)
+    logging.info("regime %s, mesh %s, workdir %s", config.regime, dict(mesh.shape),
+                 _WORKDIR.value)
+    REGIMES[config.regime](config, _WORKDIR.value, mesh)
+
+
+if __name__ == "__main__":
+    flags.mark_flags_as_required(["config"])
+    app.run(main, flags_parser=_parse_flags)

@@ -1,0 +1,80 @@
+"""Config validation names the field and what is allowed; presets build the right model."""
+
+import pytest
+
+from codecorr_jax import config as config_lib
+from codecorr_jax.config import ConfigError
+from codecorr_jax.models.build import model_config
+
+
+def _config(**changes):
+    config = config_lib.base_config("inspect")
+    for dotted, value in changes.items():
+        node = config
+        *parents, leaf = dotted.split("__")
+        for p in parents:
+            node = node[p]
+        node[leaf] = value
+    return config
+
+
+def test_default_config_is_valid_and_tiny_model_matches_fields():
+    config = _config()
+    config_lib.validate(config)
+    cfg = model_config(config.model)
+    assert (cfg.hidden_size, cfg.num_layers, cfg.num_heads, cfg.num_kv_heads) == (256, 4, 4, 2)
+    assert cfg.tie_word_embeddings and not cfg.qkv_bias
+    assert 3_000_000 < cfg.num_params < 3_600_000
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"regime": "pretrainn"}, r"config\.regime='pretrainn' is not allowed; choose one of"),
+    ({"model__dtype": "float16"}, r"config\.model\.dtype='float16'.*did you mean 'bfloat16'"),
+    ({"model__num_heads": 6}, r"num_heads=6 must be a multiple of .*num_kv_heads=4"),
+    ({"rl__estimator": "ppo2"}, r"config\.rl\.estimator='ppo2'.*\['gae', 'grpo', 'rloo'\]"),
+    ({"sft__learning_rate": 0.0}, r"config\.sft\.learning_rate=0\.0 must be > 0"),
+    ({"rl__gae_lambda": 1.5}, r"config\.rl\.gae_lambda=1\.5 must be in \[0, 1\]"),
+    ({"eval__ks": (1, 20)}, r"config\.eval\.ks=\(1, 20\).*num_samples=10"),
+    ({"model__preset": "llama"}, r"set --config\.model\.checkpoint_dir"),
+    ({"model__preset": "qwen2", "model__checkpoint_dir": "/nonexistent"},
+     r"checkpoint_dir='/nonexistent' has no config\.json"),
+])
+def test_bad_values_are_named(changes, message):
+    if "model__num_heads" in changes:
+        changes["model__num_kv_heads"] = 4
+    with pytest.raises(ConfigError, match=message):
+        config_lib.validate(_config(**changes))
+
+
+@pytest.mark.parametrize("mesh, devices, message", [
+    ((2, 2, 1), 8, r"config\.mesh\.data=2, mesh\.fsdp=2, mesh\.tensor=1: the mesh has 4 devices"),
+    ((1, 1, 8), 8, r"config\.model\.num_heads=4 is not divisible by mesh\.tensor=8"),
+    ((1, 3, -1), 8, r"do not divide the 8 available devices"),
+])
+def test_mesh_must_fit_devices_and_model(mesh, devices, message):
+    config = _config(mesh__data=mesh[0], mesh__fsdp=mesh[1], mesh__tensor=mesh[2])
+    dims = config_lib.sharded_dims(model_config(config.model))
+    with pytest.raises(ConfigError, match=message):
+        config_lib.validate_for_devices(config, devices, dims)
+
+
+def test_mesh_minus_one_takes_remaining_devices():
+    config = _config(mesh__data=-1, mesh__fsdp=2, mesh__tensor=2)
+    dims = config_lib.sharded_dims(model_config(config.model))
+    assert config_lib.validate_for_devices(config, 8, dims) == (2, 2, 2)
+
+
+def test_hf_presets_read_architecture_from_checkpoint(tmp_path):
+    import json
+
+    (tmp_path / "config.json").write_text(json.dumps(dict(
+        architectures=["Qwen2ForCausalLM"], vocab_size=1000, hidden_size=64,
+        intermediate_size=128, num_hidden_layers=3, num_attention_heads=4,
+        num_key_value_heads=2, rope_theta=1e6, tie_word_embeddings=True)))
+    config = config_lib.base_config("inspect", "qwen2")
+    config.model.checkpoint_dir = str(tmp_path)
+    config_lib.validate(config)
+    cfg = model_config(config.model)
+    assert (cfg.architecture, cfg.num_layers, cfg.qkv_bias, cfg.rope_theta) == ("qwen2", 3, True,
+                                                                                 1e6)
+    assert (cfg.dtype, cfg.param_dtype, cfg.remat) == ("bfloat16", "bfloat16", True)
