@@ -41,6 +41,7 @@ class Atom:
     generate: ArgsGenerator  # seeded generator of one argument tuple
     examples: tuple[tuple[tuple, Any], ...]  # hand-worked (args, expected) pairs
     fn: Callable[..., Any] = dataclasses.field(repr=False, compare=False)
+    module: str = ""  # the Python module that declared it; the registry collects atoms by module
 
     @property
     def arg_types(self) -> tuple[str, ...]:
@@ -133,6 +134,7 @@ def atom(
             generate=generate,
             examples=tuple((tuple(args), expected) for args, expected in examples),
             fn=compile_source(name, source, tuple(imports)),
+            module=fn.__module__,
         )
         DECLARED.append(declared)
         return declared
