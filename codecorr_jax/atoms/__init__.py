@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+from typing import Mapping, Sequence
 
 from codecorr_jax.atoms.spec import DECLARED, TYPES, Atom, AtomError, atom
 
@@ -20,17 +21,14 @@ TOPICS: tuple[str, ...] = (
 ATOMS_PER_TOPIC = 10
 
 
-def _load() -> tuple[dict[str, tuple[Atom, ...]], dict[str, Atom]]:
-    """Import every topic module; return atoms per topic and atoms by name."""
-    per_topic: dict[str, tuple[Atom, ...]] = {}
+def index_by_name(per_topic: Mapping[str, Sequence[Atom]]) -> dict[str, Atom]:
+    """Atoms by name; AtomError if an atom's topic is not its module's or a name repeats."""
     by_name: dict[str, Atom] = {}
-    for topic in TOPICS:
-        module = importlib.import_module(f"{__name__}.{topic}")
-        declared = tuple(a for a in DECLARED if a.module == module.__name__)
-        for a in declared:
+    for topic, atoms in per_topic.items():
+        for a in atoms:
             if a.topic != topic:
                 raise AtomError(
-                    f"atom {a.name!r}: declared in module {module.__name__} with topic "
+                    f"atom {a.name!r}: declared in the module of topic {topic!r} with topic "
                     f"{a.topic!r}; the topic must be the module name {topic!r}"
                 )
             if a.name in by_name:
@@ -39,11 +37,20 @@ def _load() -> tuple[dict[str, tuple[Atom, ...]], dict[str, Atom]]:
                     f"{by_name[a.name].topic!r} and {topic!r}"
                 )
             by_name[a.name] = a
-        per_topic[topic] = declared
-    return per_topic, by_name
+    return by_name
 
 
-_PER_TOPIC, _BY_NAME = _load()
+def _load() -> dict[str, tuple[Atom, ...]]:
+    """Import every topic module; return the atoms each one declared."""
+    per_topic = {}
+    for topic in TOPICS:
+        module = importlib.import_module(f"{__name__}.{topic}")
+        per_topic[topic] = tuple(a for a in DECLARED if a.module == module.__name__)
+    return per_topic
+
+
+_PER_TOPIC = _load()
+_BY_NAME = index_by_name(_PER_TOPIC)
 
 
 def _check_type(type_str: str) -> None:
@@ -102,5 +109,5 @@ def registry_problems() -> list[str]:
 
 __all__ = [
     "ATOMS_PER_TOPIC", "TOPICS", "TYPES", "Atom", "AtomError", "all_atoms", "atom", "by_input_type",
-    "by_output_type", "by_topic", "get", "registry_problems", "topics",
+    "by_output_type", "by_topic", "get", "index_by_name", "registry_problems", "topics",
 ]

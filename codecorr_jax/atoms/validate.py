@@ -425,11 +425,12 @@ def _cross_process_problems(runs: Sequence[tuple[Atom, list[tuple], list[str]]])
 
 def validate_atoms(
     atoms: Sequence[Atom], n_inputs: int = 50, seed: int = 0,
-    on_atom: Callable[[Atom, list[str]], None] | None = None,
+    on_atom: Callable[[Atom, list[str]], None] | None = None, cross_process: bool = True,
 ) -> list[str]:
     """All problems of `atoms`, each on its own and together (duplicate names or semantics).
 
     `on_atom(atom, its_problems)` is called after each atom's own checks (for progress output).
+    `cross_process=False` skips the rerun in child processes (two process starts).
     """
     problems: list[str] = []
     seen: dict[str, Atom] = {}
@@ -456,7 +457,8 @@ def validate_atoms(
         runs.append((atom, inputs, outputs))
         if not own:
             clean.append(atom)
-    problems += _cross_process_problems(runs)
+    if cross_process:
+        problems += _cross_process_problems(runs)
     by_fingerprint: dict[str, Atom] = {}
     for atom in clean:
         other = by_fingerprint.setdefault(atom_fingerprint(atom), atom)
@@ -468,9 +470,11 @@ def validate_atoms(
     return problems
 
 
-def validate_atom(atom: Atom, n_inputs: int = 50, seed: int = 0) -> list[str]:
+def validate_atom(
+    atom: Atom, n_inputs: int = 50, seed: int = 0, cross_process: bool = True
+) -> list[str]:
     """Problems of one atom (empty if it is fine); every message names the atom and the reason."""
-    return validate_atoms([atom], n_inputs=n_inputs, seed=seed)
+    return validate_atoms([atom], n_inputs=n_inputs, seed=seed, cross_process=cross_process)
 
 
 def check_atom(atom: Atom, n_inputs: int = 50, seed: int = 0) -> None:
