@@ -181,3 +181,41 @@ def test_hf_tensor_names_cover_every_parameter():
         "model.layers.0.self_attn.o_proj.weight",
         *(f"model.layers.0.mlp.{p}_proj.weight" for p in ("gate", "up", "down")),
     }
+
+
+def test_bfloat16_params_and_compute_track_float32(tmp_path, mesh):
+    hf_model, path = _make_hf_model(tmp_path, "llama_gqa_llama3_rope")
+    model = load_hf_checkpoint(path, mesh, dtype="bfloat16", param_dtype="bfloat16")
+    assert model.layers[0].mlp.up_proj.kernel[...].dtype == jax.numpy.bfloat16
+    ids = np.random.default_rng(3).integers(0, VOCAB, size=(2, 32))
+    ours = _our_logits(model, ids)
+    ref = _hf_logits(hf_model, ids)
+    assert ours.dtype == np.float32  # logits are accumulated in float32 whatever the compute
+    assert np.abs(ours - ref).max() < 0.03 * np.abs(ref).max()
+    assert (ours.argmax(-1) == ref.argmax(-1)).mean() > 0.9
+    out = str(tmp_path / "bf16")
+    save_hf_checkpoint(model, out)
+    with open(os.path.join(out, "config.json")) as f:
+        assert json.load(f)["dtype"] == "bfloat16"
+    from safetensors import safe_open
+
+    with safe_open(os.path.join(out, "model.safetensors"), framework="np") as f:
+        assert str(f.get_tensor("model.norm.weight").dtype) == "bfloat16"
+
+
+def test_tokenizer_loads_from_checkpoint_dir_and_travels_with_export(tmp_path, mesh):
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    _, path = _make_hf_model(tmp_path, "qwen2_mqa_untied")
+    bpe = Tokenizer(models.BPE(unk_token="<unk>"))
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.train_from_iterator(["def add(a, b):\n    return a + b\n"] * 20,
+                            trainers.BpeTrainer(vocab_size=VOCAB, special_tokens=["<unk>"]))
+    transformers.PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<unk>") \
+        .save_pretrained(path)
+    tokenizer = hf_checkpoint.load_tokenizer(path)
+    ids = tokenizer("def add(a, b):")["input_ids"]
+    assert tokenizer.decode(ids) == "def add(a, b):"
+    out = str(tmp_path / "export")
+    save_hf_checkpoint(load_hf_checkpoint(path, mesh), out, tokenizer=tokenizer)
+    assert hf_checkpoint.load_tokenizer(out)("def add(a, b):")["input_ids"] == ids

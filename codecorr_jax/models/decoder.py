@@ -192,7 +192,10 @@ class Decoder(nnx.Module):
             segment_ids = jnp.ones((batch, length), dtype=jnp.int32)
         mask = attention_mask(segment_ids)
         embedding = self.embed_tokens.embedding[...]
-        x = jnp.take(embedding, input_ids, axis=0).astype(cfg.dtype)
+        # Gather the fsdp-split width first (what FSDP does for every weight) so the row lookup
+        # only has to resolve the vocabulary split; otherwise XLA replicates the whole lookup.
+        table = constrain(embedding, ("vocab", None), self.act)
+        x = jnp.take(table, input_ids, axis=0).astype(cfg.dtype)
         x = constrain(x, ("batch", "length", "act_embed"), self.act)
 
         def run_layer(layer: DecoderLayer, x: jax.Array) -> jax.Array:
