@@ -111,3 +111,12 @@ def test_cli_json_and_single_atom(capsys):
     assert 'return format(n, "b")' in out
     assert cli.main(["--atom", "no_such_atom"]) == 2
     assert "no atom named 'no_such_atom'" in capsys.readouterr().err
+
+
+def test_cli_fails_with_the_problems_listed(capsys, monkeypatch):
+    monkeypatch.setattr(cli, "validate_atoms", lambda *a, **k: ["atom 'gray_code': broken"])
+    assert cli.main([]) == 1
+    out = capsys.readouterr().out
+    assert "1 problem(s):\n  - atom 'gray_code': broken" in out
+    assert "Fix them in the atom's topic module" in out
+    assert any("only 50 atoms take part in a 2-chain" in p for p in cli._library_problems(50))

@@ -12,7 +12,8 @@ generated input the atom returns (no exception, within a time limit), does not m
 arguments, returns the same value twice, never returns None, returns the declared type, and its
 value survives a JSON round trip; outputs take at least two distinct values; the median call is
 under a millisecond. A last check reruns every atom's *program text* in child processes with
-other string-hash seeds, which catches outputs that depend on set iteration order.
+other string-hash seeds, which catches outputs that depend on set iteration order. Across
+atoms, names must be unique and no two atoms may compute the same outputs on shared probes.
 
 Every problem is one line that starts with the atom's name and says what to fix.
 """
@@ -213,7 +214,7 @@ class _Run:
         except Exception as exc:  # noqa: BLE001 - any exception is the finding
             self.error = f"raised {type(exc).__name__}: {_short(str(exc), 80)}"
         self.seconds = time.perf_counter() - start
-        self.mutated = canonical_json(list(arg_copy)) != canonical_json(list(args))
+        self.mutated = _canonical_or_none(list(arg_copy)) != canonical_json(list(args))
 
 
 def _args_problem(atom: Atom, args: Any) -> str | None:
@@ -298,9 +299,7 @@ def _dynamic_problems(
     except Exception as exc:  # noqa: BLE001
         return [f"{where}: generator raised {type(exc).__name__}: {_short(str(exc), 80)}"], [], []
     findings = _Findings(where)
-    if [_canonical_or_none(list(a)) if isinstance(a, tuple) else None for a in inputs] != [
-        _canonical_or_none(list(a)) if isinstance(a, tuple) else None for a in again
-    ]:
+    if repr(inputs) != repr(again):
         findings.add("gen-seed", "generator is not deterministic: the same seed gave other inputs "
                                  "(draw every random choice from the rng argument)")
     good_inputs, outputs, times = [], [], []
