@@ -1,0 +1,72 @@
+"""Decoder behaviour that parity with transformers does not cover: packing, remat, value head."""
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from codecorr_jax.models import Decoder, ModelConfig
+from codecorr_jax.models.decoder import attention_mask
+
+CFG = ModelConfig(vocab_size=64, hidden_size=32, intermediate_size=48, num_layers=2,
+                  num_heads=4, num_kv_heads=2, head_dim=8, value_head=True)
+
+
+def test_packed_sequences_equal_running_each_alone():
+    model = Decoder(CFG, rngs=nnx.Rngs(0))
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 64, 7), rng.integers(0, 64, 5)
+    packed = np.concatenate([a, b, [0, 0]])[None]
+    segments = np.array([[1] * 7 + [2] * 5 + [0, 0]])
+    positions = np.array([list(range(7)) + list(range(5)) + [0, 0]])
+    out = model(packed, positions=positions, segment_ids=segments)
+    alone_a = model(a[None]).logits[0]
+    alone_b = model(b[None]).logits[0]
+    np.testing.assert_allclose(out.logits[0, :7], alone_a, atol=1e-5)
+    np.testing.assert_allclose(out.logits[0, 7:12], alone_b, atol=1e-5)
+    assert np.isfinite(np.asarray(out.logits)).all()  # padding rows stay finite
+
+
+def test_attention_mask_by_hand():
+    mask = np.asarray(attention_mask(jnp.array([[1, 1, 2, 0]])))[0, 0]
+    expected = np.array([[1, 0, 0, 0],
+                         [1, 1, 0, 0],
+                         [0, 0, 1, 0],
+                         [0, 0, 0, 0]], dtype=bool)
+    np.testing.assert_array_equal(mask, expected)
+
+
+def test_value_head_is_a_linear_map_of_the_final_hidden_state():
+    model = Decoder(CFG, rngs=nnx.Rngs(1))
+    model.value_head.bias[...] = jnp.array([0.25])
+    out = model(np.arange(10)[None] % 64)
+    kernel = np.asarray(model.value_head.kernel[...])[:, 0]
+    np.testing.assert_allclose(out.values, np.asarray(out.hidden) @ kernel + 0.25, atol=1e-6)
+    assert out.values.shape == (1, 10)
+
+
+def test_rematerialised_layers_give_the_same_gradients():
+    ids = np.random.default_rng(2).integers(0, 64, (2, 9))
+
+    def grads(cfg):
+        model = Decoder(cfg, rngs=nnx.Rngs(3))
+        loss = lambda m: jnp.mean(m(ids).logits ** 2) + jnp.mean(m(ids).values)  # noqa: E731
+        return nnx.to_flat_state(nnx.jit(nnx.grad(loss))(model))
+
+    plain, remat = grads(CFG), grads(dataclasses.replace(CFG, remat=True))
+    for (path, g), (_, r) in zip(plain, remat):
+        np.testing.assert_allclose(np.asarray(g.get_value()), np.asarray(r.get_value()),
+                                   rtol=1e-5, atol=1e-7, err_msg=str(path))
+
+
+def test_rms_norm_against_numpy():
+    from codecorr_jax.models.decoder import RMSNorm
+
+    norm = RMSNorm(6, 1e-5, "float32")
+    norm.scale[...] = jnp.arange(1.0, 7.0)
+    x = np.random.default_rng(4).normal(size=(3, 6)).astype(np.float32)
+    expected = x / np.sqrt((x ** 2).mean(-1, keepdims=True) + 1e-5) * np.arange(1.0, 7.0)
+    np.testing.assert_allclose(norm(jnp.asarray(x)), expected, rtol=1e-5)
+    assert jax.numpy.asarray(norm(jnp.asarray(x, jnp.bfloat16))).dtype == jnp.bfloat16
