@@ -84,6 +84,42 @@ def attention_mask(segment_ids: jax.Array) -> jax.Array:
     return (causal[None] & same & valid_key)[:, None]
 
 
+class LayerCache(NamedTuple):
+    """One layer's keys and values for every cache slot: (batch, slots, kv_heads, head_dim)."""
+
+    k: jax.Array
+    v: jax.Array
+
+
+class KVCache(NamedTuple):
+    """Preallocated keys/values of all layers for incremental decoding.
+
+    Slot s of every row holds the token written at step s; `valid` marks slots holding real
+    tokens (left padding of short prompts is not valid), `index` is the next slot to write. All
+    rows advance together, so one dynamic_update_slice writes a step for the whole batch.
+    """
+
+    layers: tuple[LayerCache, ...]
+    valid: jax.Array  # (batch, slots) bool
+    index: jax.Array  # () int32
+
+
+def init_cache(cfg: ModelConfig, batch: int, slots: int) -> KVCache:
+    """An empty cache for `batch` rows of up to `slots` tokens (prompt + generation)."""
+    shape = (batch, slots, cfg.num_kv_heads, cfg.head_dim)
+    layer = lambda: LayerCache(jnp.zeros(shape, cfg.dtype), jnp.zeros(shape, cfg.dtype))  # noqa
+    return KVCache(tuple(layer() for _ in range(cfg.num_layers)),
+                   jnp.zeros((batch, slots), bool), jnp.zeros((), jnp.int32))
+
+
+def cached_attention_mask(valid: jax.Array, index: jax.Array, length: int) -> jax.Array:
+    """(batch, 1, length, slots) mask for `length` new tokens written from slot `index`."""
+    slots = jnp.arange(valid.shape[1])
+    query_slots = index + jnp.arange(length)
+    causal = slots[None, :] <= query_slots[:, None]
+    return (valid[:, None, :] & causal[None])[:, None]
+
+
 class Attention(nnx.Module):
     """Grouped-query self-attention with rotary embeddings and optional q/k/v biases."""
 
@@ -99,7 +135,10 @@ class Attention(nnx.Module):
         self.config = cfg
         self.act = act
 
-    def __call__(self, x: jax.Array, positions: jax.Array, mask: jax.Array) -> jax.Array:
+    def __call__(self, x: jax.Array, positions: jax.Array, mask: jax.Array,
+                 cache: LayerCache | None = None,
+                 index: jax.Array | None = None) -> tuple[jax.Array, LayerCache | None]:
+        """Attend over this call's tokens, or over the cache after writing them at `index`."""
         cfg = self.config
         inv_freq = rope.inverse_frequencies(cfg.head_dim, cfg.rope_theta, cfg.rope_scaling)
         q = rope.apply_rope(self.q_proj(x), positions, inv_freq)
@@ -108,10 +147,17 @@ class Attention(nnx.Module):
         q = constrain(q, ("batch", "length", "act_heads", None), self.act)
         k = constrain(k, ("batch", "length", "act_kv_heads", None), self.act)
         v = constrain(v, ("batch", "length", "act_kv_heads", None), self.act)
+        if cache is not None:
+            start = (0, index, 0, 0)
+            k = jax.lax.dynamic_update_slice(cache.k, k.astype(cache.k.dtype), start)
+            v = jax.lax.dynamic_update_slice(cache.v, v.astype(cache.v.dtype), start)
+            k = constrain(k, ("batch", "length", "act_kv_heads", None), self.act)
+            v = constrain(v, ("batch", "length", "act_kv_heads", None), self.act)
+            cache = LayerCache(k, v)
         impl = None if cfg.attention_impl == "xla" else cfg.attention_impl
         out = jax.nn.dot_product_attention(q, k, v, mask=mask, scale=cfg.head_dim ** -0.5,
                                            implementation=impl)
-        return self.o_proj(out)
+        return self.o_proj(out), cache
 
 
 class MLP(nnx.Module):
@@ -148,16 +194,20 @@ class DecoderLayer(nnx.Module):
         self.mlp = MLP(cfg, rngs, act)
         self.act = act
 
-    def __call__(self, x: jax.Array, positions: jax.Array, mask: jax.Array) -> jax.Array:
-        x = x + self.self_attn(self.input_layernorm(x), positions, mask)
+    def __call__(self, x: jax.Array, positions: jax.Array, mask: jax.Array,
+                 cache: LayerCache | None = None,
+                 index: jax.Array | None = None) -> tuple[jax.Array, LayerCache | None]:
+        attended, cache = self.self_attn(self.input_layernorm(x), positions, mask, cache, index)
+        x = x + attended
         x = x + self.mlp(self.post_attention_layernorm(x))
-        return constrain(x, ("batch", "length", "act_embed"), self.act)
+        return constrain(x, ("batch", "length", "act_embed"), self.act), cache
 
 
 class DecoderOutput(NamedTuple):
     logits: jax.Array  # (batch, length, vocab) float32
     values: jax.Array | None  # (batch, length) float32 when the model has a value head
     hidden: jax.Array  # (batch, length, hidden) final normed hidden state
+    cache: KVCache | None = None  # the updated cache when one was passed in
 
 
 class Decoder(nnx.Module):
@@ -177,12 +227,15 @@ class Decoder(nnx.Module):
                                      bias=True) if cfg.value_head else None
 
     def __call__(self, input_ids: jax.Array, positions: jax.Array | None = None,
-                 segment_ids: jax.Array | None = None) -> DecoderOutput:
+                 segment_ids: jax.Array | None = None,
+                 cache: KVCache | None = None) -> DecoderOutput:
         """Forward pass over (batch, length) token ids.
 
         positions: per-token positions for rotary embeddings (default 0..length-1; packed
           sequences restart them per segment). segment_ids: 0 marks padding, equal nonzero ids
           mark tokens of the same sequence (default: one sequence per row, no padding).
+        cache: decode incrementally: the tokens are written at `cache.index` and attend to every
+          valid earlier slot (one sequence per row; segment_ids then only mark padding).
         """
         cfg = self.config
         batch, length = input_ids.shape
@@ -190,7 +243,11 @@ class Decoder(nnx.Module):
             positions = jnp.broadcast_to(jnp.arange(length, dtype=jnp.int32), (batch, length))
         if segment_ids is None:
             segment_ids = jnp.ones((batch, length), dtype=jnp.int32)
-        mask = attention_mask(segment_ids)
+        if cache is None:
+            mask = attention_mask(segment_ids)
+        else:
+            valid = jax.lax.dynamic_update_slice(cache.valid, segment_ids != 0, (0, cache.index))
+            mask = cached_attention_mask(valid, cache.index, length)
         embedding = self.embed_tokens.embedding[...]
         # Gather the fsdp-split width first (what FSDP does for every weight) so the row lookup
         # only has to resolve the vocabulary split; otherwise XLA replicates the whole lookup.
@@ -198,13 +255,18 @@ class Decoder(nnx.Module):
         x = jnp.take(table, input_ids, axis=0).astype(cfg.dtype)
         x = constrain(x, ("batch", "length", "act_embed"), self.act)
 
-        def run_layer(layer: DecoderLayer, x: jax.Array) -> jax.Array:
-            return layer(x, positions, mask)
+        def run_layer(layer: DecoderLayer, x: jax.Array,
+                      layer_cache: LayerCache | None) -> tuple[jax.Array, LayerCache | None]:
+            return layer(x, positions, mask, layer_cache, None if cache is None else cache.index)
 
         if cfg.remat:
             run_layer = nnx.remat(run_layer)
-        for layer in self.layers:
-            x = run_layer(layer, x)
+        new_layers = []
+        for i, layer in enumerate(self.layers):
+            x, layer_cache = run_layer(layer, x, None if cache is None else cache.layers[i])
+            new_layers.append(layer_cache)
+        if cache is not None:
+            cache = KVCache(tuple(new_layers), valid, cache.index + length)
         hidden = self.norm(x)
         if self.lm_head is None:
             logits = jnp.einsum("btd,vd->btv", hidden, embedding.astype(cfg.dtype),
@@ -216,7 +278,7 @@ class Decoder(nnx.Module):
         values = None
         if self.value_head is not None:
             values = self.value_head(hidden).astype(jnp.float32)[..., 0]
-        return DecoderOutput(logits=logits, values=values, hidden=hidden)
+        return DecoderOutput(logits=logits, values=values, hidden=hidden, cache=cache)
 
 
 def abstract_decoder(cfg: ModelConfig, act_sharding: ActivationSharding | None = None) -> Decoder:
