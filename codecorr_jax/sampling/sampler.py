@@ -200,9 +200,9 @@ class Sampler:
         if self.mesh is None:
             return jax.jit(make)()
         cfg = self.model.config
-        kv_spec = sharding.logical_to_spec(("batch", None, "act_kv_heads", None), self.rules)
+        kv_spec = sharding.logical_to_spec(("batch", "act_kv_heads", None, None), self.rules)
         kv = jax.sharding.NamedSharding(self.mesh, sharding.fit_spec(
-            kv_spec, (rows, slots, cfg.num_kv_heads, cfg.head_dim), self.mesh))
+            kv_spec, (rows, cfg.num_kv_heads, slots, cfg.head_dim), self.mesh))
         out = KVCache(tuple(LayerCache(kv, kv) for _ in range(cfg.num_layers)),
                       sharding.batch_sharding(self.mesh, 2, self.rules),
                       jax.sharding.NamedSharding(self.mesh, jax.sharding.PartitionSpec()))
