@@ -49,6 +49,9 @@ class ExecutorConfig:
     """When running as root, each worker runs programs as a private uid from
     [sandbox_uid_base, sandbox_uid_base + sandbox_uid_count), claimed with a lock file."""
     sandbox_uid_count: int = 1000
+    drop_privileges: bool = True
+    """As root, run programs as the private sandbox uid. Turn off only where setuid is not
+    allowed (programs then run as the caller: see the threat model in execution/README.md)."""
     work_root: str = ""
     """Where workers keep their working directories; "" means the system temp directory."""
     cleanup_dirs: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")
@@ -100,8 +103,6 @@ class ExecutorConfig:
             cleanup_dirs=list(self.cleanup_dirs),
             work_root=work_root,
             lock_dir=lock_dir,
-            # Frames for every test plus slack; beyond this the channel counts as tampered.
-            max_result_channel_bytes=4 * self.max_result_bytes + (1 << 20),
         )
         return settings
 

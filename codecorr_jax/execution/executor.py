@@ -204,7 +204,10 @@ class _WorkerSlot:
             start_new_session=True)  # Ctrl-C in the trainer's terminal is not the worker's
 
     def await_hello(self) -> None:
-        hello = self._receive(WORKER_START_TIMEOUT_S)
+        try:
+            hello = self._receive(WORKER_START_TIMEOUT_S)
+        except _WorkerLost as exc:
+            raise RuntimeError(f"sandbox worker failed to start: {exc}") from exc
         if not hello.get("ok"):
             raise RuntimeError(f"sandbox worker failed to start: {hello.get('error')}")
         self.uid = hello.get("uid")

@@ -44,6 +44,7 @@ _REAP_PATIENCE_S = 10.0
 _MAX_DEPTH = 32
 _CONTROL_FD_FLOOR = 64
 _COMPILED_TESTS_KEPT = 256
+_FRAME_SLACK_BYTES = 2048  # a frame's fields besides the return value (message, time, ...)
 _DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
@@ -87,6 +88,7 @@ class Worker:
     def __init__(self, config: dict) -> None:
         self.config = config
         self.is_root = os.geteuid() == 0
+        self.drops_privileges = self.is_root and config["drop_privileges"]
         self.uid: int | None = None
         self._uid_lock_fd: int | None = None
         self._nproc_checked = 0.0
@@ -103,7 +105,7 @@ class Worker:
         self.workdir = os.path.join(self.config["work_root"], f"worker_{os.getpid()}")
         os.mkdir(self.workdir, 0o700)
         sandbox.prepare_worker(self.workdir)
-        if self.is_root:
+        if self.drops_privileges:
             sandbox.pin_import_path()
             self.uid = self._claim_uid()
             self.limits["nproc_limit"] = self.config["max_processes"]
@@ -119,7 +121,7 @@ class Worker:
         if reply["tampered"] or kinds != [("ready", None), ("ok", 2), ("done", None)]:
             raise RuntimeError(
                 f"sandbox self-test failed (isolation={self.config['isolation']!r}, "
-                f"root={self.is_root}): exit status {reply['exit_code']}, signal "
+                f"root={self.is_root}, drop_privileges={self.drops_privileges}): exit status {reply['exit_code']}, signal "
                 f"{reply['signal']}, output {reply['output'][-500:]!r}, frames {reply['frames']}")
 
     def _claim_uid(self) -> int:
@@ -170,7 +172,10 @@ class Worker:
                 _exit(sandbox.EXIT_HARNESS_ERROR)
         os.close(result_w)
         os.close(output_w)
-        watch = _Watch(pid, result_r, output_r, nonce, config)
+        # Room for every test's frame at its largest; beyond it the channel counts as tampered.
+        frames = len(job.get("args") or ()) + 3
+        watch = _Watch(pid, result_r, output_r, nonce, config,
+                       result_cap=frames * (config["max_result_bytes"] + _FRAME_SLACK_BYTES))
         try:
             status, killed = watch.wait(control_fd, started)
         finally:
@@ -273,14 +278,14 @@ class Worker:
 class _Watch:
     """Follows one child: collects result frames and capped output, enforces the deadlines."""
 
-    def __init__(self, pid: int, result_fd: int, output_fd: int, nonce: str,
-                 config: dict) -> None:
+    def __init__(self, pid: int, result_fd: int, output_fd: int, nonce: str, config: dict,
+                 result_cap: int) -> None:
         self.pid, self.result_fd, self.output_fd = pid, result_fd, output_fd
         self.prefix = (nonce + " ").encode("ascii")
         self.test_window = config["test_timeout_s"] + config["kill_grace_s"]
         self.program_timeout = config["program_timeout_s"]
         self.output_cap = config["max_output_bytes"]
-        self.result_cap = config["max_result_channel_bytes"]
+        self.result_cap = result_cap
         self.frames: list[str] = []
         self.tampered: str | None = None
         self.output = bytearray()
