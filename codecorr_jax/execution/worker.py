@@ -121,8 +121,9 @@ class Worker:
         if reply["tampered"] or kinds != [("ready", None), ("ok", 2), ("done", None)]:
             raise RuntimeError(
                 f"sandbox self-test failed (isolation={self.config['isolation']!r}, "
-                f"root={self.is_root}, drop_privileges={self.drops_privileges}): exit status {reply['exit_code']}, signal "
-                f"{reply['signal']}, output {reply['output'][-500:]!r}, frames {reply['frames']}")
+                f"root={self.is_root}, drop_privileges={self.drops_privileges}): exit status "
+                f"{reply['exit_code']}, signal {reply['signal']}, output "
+                f"{reply['output'][-500:]!r}, frames {reply['frames']}")
 
     def _claim_uid(self) -> int:
         """Lock a sandbox uid no other worker on this machine uses (a file lock per uid, held for
@@ -179,7 +180,8 @@ class Worker:
         try:
             status, killed = watch.wait(control_fd, started)
         finally:
-            _kill_group(pid)
+            if watch.status is None:  # not reaped (aborted, or an error): kill it first. Once
+                _kill_group(pid)      # reaped, its pid may belong to an unrelated process.
             self._reap_everything()
             watch.drain()
             os.close(result_r)
