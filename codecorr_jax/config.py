@@ -123,6 +123,21 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     config.logging = ml_collections.ConfigDict(dict(
         every_steps=10, tensorboard=True, jsonl=True, progress_bar=True,
     ))
+    # The synthesis pipeline and datasets (codecorr_jax/synth/README.md).
+    config.synth = ml_collections.ConfigDict(dict(
+        size_a=1000, size_b=1000, size_c=1000,  # composites per family, train + test
+        test_fraction=0.2,  # of each family, the test split
+        target_test_fraction=0.5,  # of each test split, composites holding a held-out pair
+        heldout_pair_fraction=0.1,  # of the composition graph's atom pairs, never in train
+        min_chain_length=2, max_chain_length=4,
+        wide_shapes=False,  # also two branches joined by a two-argument atom
+        tests_per_task=12, min_tests=10, min_distinct_outputs=3,
+        max_output_chars=4096,  # canonical JSON of any one output
+        ngram_n=10,
+        batch_size=256,  # candidates validated per executor batch
+        test_timeout_s=0.5, program_timeout_s=1.0, memory_mb=512,
+        seed=0,
+    ))
     # The `inspect` regime: load the model, shard it, time a forward+backward, optionally export.
     config.inspect = ml_collections.ConfigDict(dict(
         batch_size=8, seq_len=128, steps=3, export_dir="",
@@ -142,6 +157,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "rl.estimator": ADVANTAGE_ESTIMATORS,
     "rl.kl_estimator": KL_ESTIMATORS,
     "executor.reward": REWARDS,
+    "synth.wide_shapes": (False, True),
     "executor.isolation": ISOLATION_BACKENDS,
 }
 _POSITIVE = (
@@ -152,9 +168,12 @@ _POSITIVE = (
     "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
     "rl.max_new_tokens", "executor.test_timeout_s", "executor.program_timeout_s",
     "executor.memory_mb", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
-    "inspect.steps",
+    "inspect.steps", "synth.min_chain_length", "synth.max_chain_length", "synth.tests_per_task",
+    "synth.min_tests", "synth.min_distinct_outputs", "synth.max_output_chars", "synth.ngram_n",
+    "synth.batch_size", "synth.test_timeout_s", "synth.program_timeout_s", "synth.memory_mb",
 )
-_FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda")
+_FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda", "synth.test_fraction",
+              "synth.target_test_fraction", "synth.heldout_pair_fraction")
 
 
 def _get(config: ml_collections.ConfigDict, field: str) -> Any:

@@ -1,0 +1,152 @@
+"""Prompts, reference solutions and task records for composites.
+
+Follows the atoms' conventions (codecorr_jax/atoms/render.py) and reuses its renderers:
+- the description is the atoms' own descriptions as numbered steps, each saying where its
+  arguments come from (an argument of the function, an earlier step's result, or a constant);
+- the solution is the composed entry point first, then the atoms it calls (their exact source),
+  with the imports of all of them once at the top. The entry point comes first so that a
+  docstring-style prompt (imports + `def` + docstring) followed by its completion (everything
+  after the `def` line) is the whole program, as for atoms;
+- tests are filled in from outputs computed in the executor sandbox (synth/validate.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from typing import Any, Sequence
+
+from codecorr_jax import atoms
+from codecorr_jax.atoms.render import (TASK_FIELDS, _check_style, _import_lines,
+                                       render_docstring, render_instruction)
+from codecorr_jax.synth.compose import Arg, Composite
+
+ENTRY_PREFIX = "composed_"
+
+
+def entry_point(composite: Composite) -> str:
+    """A name fixed by the composite's content (atoms, wiring, constants)."""
+    return ENTRY_PREFIX + hashlib.sha256(composite.key.encode()).hexdigest()[:10]
+
+
+def signature(composite: Composite, name: str) -> str:
+    args = ", ".join(f"{n}: {t}" for n, t in composite.params)
+    return f"def {name}({args}) -> {composite.returns}:"
+
+
+def imports(composite: Composite) -> tuple[str, ...]:
+    """The atoms' imports, deduplicated, in first-use order."""
+    seen: dict[str, None] = {}
+    for name in composite.atoms:
+        for module in atoms.get(name).imports:
+            seen.setdefault(module, None)
+    return tuple(seen)
+
+
+def _literal(value: Any) -> str:
+    return repr(value)
+
+
+def _source_text(composite: Composite, arg: Arg) -> str:
+    kind, value = arg
+    if kind == "input":
+        return composite.params[value][0]
+    if kind == "step":
+        return f"step{value + 1}"
+    return _literal(value)
+
+
+def entry_body(composite: Composite) -> str:
+    """The entry point's body: one line per node (the composite-specific code)."""
+    lines = []
+    for j, node in enumerate(composite.nodes):
+        call = f"{node.atom}({', '.join(_source_text(composite, a) for a in node.args)})"
+        target = "return " if j == len(composite.nodes) - 1 else f"step{j + 1} = "
+        lines.append(f"    {target}{call}\n")
+    return "".join(lines)
+
+
+def solution(composite: Composite, name: str) -> str:
+    """Self-contained program: imports, the entry point, then each atom's source."""
+    parts = [signature(composite, name) + "\n" + entry_body(composite)]
+    parts += [atoms.get(a).source for a in composite.atoms]
+    return _import_lines(imports(composite)) + "\n\n".join(parts)
+
+
+def _binding(composite: Composite, j: int) -> str:
+    """How node j's arguments are set, in words: "xs = the result of step 1, k = 3"."""
+    atom = atoms.get(composite.nodes[j].atom)
+    args = composite.nodes[j].args
+    if all(k == "input" and composite.params[v][0] == n for (n, _), (k, v) in
+           zip(atom.params, args)):
+        return "on the function's arguments " + ", ".join(n for n, _ in atom.params)
+    parts = []
+    for (name, _), (kind, value) in zip(atom.params, composite.nodes[j].args):
+        if kind == "input":
+            arg = composite.params[value][0]
+            parts.append(f"{name} is the argument {arg}" if arg == name
+                         else f"{name} = the argument {arg}")
+        elif kind == "step":
+            parts.append(f"{name} = the result of step {value + 1}")
+        else:
+            parts.append(f"{name} = {_literal(value)}")
+    return ", ".join(parts)
+
+
+def description(composite: Composite, sep: str = " ") -> str:
+    """The atoms' descriptions as ordered steps naming where each argument comes from."""
+    n = len(composite.nodes)
+    head = (f"Return the result of {n} steps applied in order. Each step is described in "
+            "terms of its own arguments, set as stated in parentheses.")
+    steps = [f"Step {j + 1} ({_binding(composite, j)}): {atoms.get(a).description}"
+             for j, a in enumerate(composite.atoms)]
+    return sep.join([head, *steps])
+
+
+def render_prompt(composite: Composite, name: str, style: str = "docstring") -> str:
+    """The prompt in `style`: docstring completion or instruction (as for atoms)."""
+    _check_style(style)
+    sig = signature(composite, name)
+    if style == "docstring":
+        return render_docstring(sig, description(composite), imports(composite))
+    return render_instruction(name, sig, description(composite, sep="\n"))
+
+
+def completion(record: dict[str, Any], style: str = "docstring") -> str:
+    """The text a model should produce after the record's prompt in `style`."""
+    _check_style(style)
+    if style == "instruction":
+        return record["solution"]
+    lines = record["solution"].splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines)
+                 if line.startswith(f"def {record['entry_point']}("))
+    return "".join(lines[start + 1:])
+
+
+def entry_body_of(solution_text: str, name: str) -> str:
+    """The body of function `name` in a solution (what the n-gram check compares)."""
+    tree = ast.parse(solution_text)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            lines = solution_text.splitlines(keepends=True)
+            return "".join(lines[node.body[0].lineno - 1: node.end_lineno])
+    raise KeyError(f"solution defines no function {name!r}")
+
+
+def task_record(composite: Composite, task_id: str, family: str, split: str, style: str,
+                tests: Sequence[dict[str, Any]], fingerprint: str) -> dict[str, Any]:
+    """The composite as a task record (DESIGN.md), fields in the atoms' order."""
+    name = entry_point(composite)
+    record = {
+        "task_id": task_id,
+        "family": family,
+        "split": split,
+        "entry_point": name,
+        "prompt": render_prompt(composite, name, style),
+        "solution": solution(composite, name),
+        "tests": list(tests),
+        "atoms": list(composite.atoms),
+        "fingerprint": fingerprint,
+    }
+    assert tuple(record) == TASK_FIELDS
+    return record

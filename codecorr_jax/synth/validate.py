@@ -1,0 +1,186 @@
+"""Validation of candidate composites in the executor sandbox, and their semantic fingerprints.
+
+Each candidate runs once, as its own reference solution, on two sets of inputs, all as executor
+*probes* (tests without "expected": the sandbox reports the canonical JSON of each return value):
+- its test inputs: the first atom's hand-written examples (edge cases) then inputs from the first
+  atom's generator, seeded by the candidate. They must all return a JSON value of the declared
+  type that is not None and not larger than `max_output_chars`, and give at least
+  `min_distinct_outputs` distinct values. Their outputs become the tests' expected values, so
+  expected values are always computed in the sandbox, never in this process.
+- the signature probes: fixed inputs shared by every function with the same argument types (the
+  probes of every atom with those argument types, `atoms.probes`), so two different wirings that
+  compute the same function get the same fingerprint. An exception on a probe (a value outside
+  the domain the first atom's description promises) is recorded in the fingerprint, not rejected.
+
+Rejections are counted by reason (REASONS).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import random
+from collections import Counter
+from typing import Any, Sequence
+
+from codecorr_jax import atoms
+from codecorr_jax.atoms.probes import probe_inputs
+from codecorr_jax.atoms.validate import value_has_type
+from codecorr_jax.canonical import canonical_json, fingerprint
+from codecorr_jax.execution import Executor, Program, ProgramResult, Verdict
+from codecorr_jax.synth import render
+from codecorr_jax.synth.compose import Composite, Node
+
+PROBES_PER_ATOM = 6
+
+# Every reason a candidate can be rejected for, in report order.
+REASONS: tuple[str, ...] = (
+    "error", "none", "non_json", "wrong_type", "output_too_large", "too_few_distinct",
+    "too_few_tests", "timeout", "memory", "crashed", "syntax_error", "duplicate_chain",
+    "duplicate_fingerprint", "no_room", "ngram_overlap",
+)
+_VERDICT_REASON = {Verdict.TIMEOUT: "timeout", Verdict.MEMORY_EXCEEDED: "memory",
+                   Verdict.CRASHED: "crashed", Verdict.SYNTAX_ERROR: "syntax_error",
+                   Verdict.RUNTIME_ERROR: "error", Verdict.FAIL: "non_json"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ValidationSettings:
+    """The `synth` config fields validation reads."""
+
+    tests_per_task: int = 12
+    min_tests: int = 10
+    min_distinct_outputs: int = 3
+    max_output_chars: int = 4096
+    seed: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Validated:
+    """A composite that passed: its tests (expected values from the sandbox) and fingerprint."""
+
+    composite: Composite
+    tests: tuple[dict[str, Any], ...]
+    fingerprint: str
+
+
+@functools.lru_cache(maxsize=None)
+def signature_probes(arg_types: tuple[str, ...]) -> tuple[str, ...]:
+    """Canonical JSON argument lists shared by all functions taking `arg_types`."""
+    seen: dict[str, None] = {}
+    for a in atoms.all_atoms():
+        if a.arg_types == arg_types:
+            for args in probe_inputs(a.generate, n=PROBES_PER_ATOM):
+                seen.setdefault(canonical_json(list(args)), None)
+    return tuple(seen)
+
+
+def test_inputs(composite: Composite, settings: ValidationSettings) -> list[str]:
+    """The first atom's examples, then generated inputs; distinct, at most tests_per_task."""
+    first = composite.first_atom
+    rng = random.Random(f"synth/{settings.seed}/inputs/{composite.key}")
+    candidates = [args for args, _ in first.examples]
+    candidates += [first.generate(rng) for _ in range(3 * settings.tests_per_task)]
+    seen: dict[str, None] = {}
+    for args in candidates:
+        seen.setdefault(canonical_json(list(args)), None)
+        if len(seen) == settings.tests_per_task:
+            break
+    return list(seen)
+
+
+def program(composite: Composite, inputs: Sequence[str]) -> Program:
+    """The candidate's reference solution with its inputs and signature probes as probes."""
+    probes = signature_probes(tuple(t for _, t in composite.params))
+    name = render.entry_point(composite)
+    tests = [{"args": json.loads(a)} for a in (*inputs, *probes)]
+    return Program(render.solution(composite, name), name, tests)
+
+
+def judge(composite: Composite, inputs: Sequence[str], result: ProgramResult,
+          settings: ValidationSettings) -> Validated | str:
+    """A Validated, or the rejection reason for one executed candidate."""
+    n_probes = len(signature_probes(tuple(t for _, t in composite.params)))
+    if result.verdict is Verdict.SYNTAX_ERROR:
+        return "syntax_error"
+    if len(result.tests) != len(inputs) + n_probes:
+        return _VERDICT_REASON.get(result.verdict, "crashed")
+    returns = composite.returns
+    tests, outputs = [], set()
+    for args, outcome in zip(inputs, result.tests[:len(inputs)]):
+        if outcome.verdict is not Verdict.PASS:
+            return _VERDICT_REASON.get(outcome.verdict, "crashed")
+        if outcome.output == "null":
+            return "none"
+        if len(outcome.output) > settings.max_output_chars:
+            return "output_too_large"
+        value = json.loads(outcome.output)
+        if not value_has_type(value, returns):
+            return "wrong_type"
+        outputs.add(outcome.output)
+        tests.append({"args": json.loads(args), "expected": value})
+    marks = probe_marks(result.tests[len(inputs):])
+    if isinstance(marks, str):
+        return marks
+    if len(outputs) < settings.min_distinct_outputs:
+        return "too_few_distinct"
+    if len(tests) < settings.min_tests:
+        return "too_few_tests"
+    return Validated(composite, tuple(tests), semantic_fingerprint(composite, marks))
+
+
+def probe_marks(outcomes: Sequence[Any], strict: bool = True) -> list[str] | str:
+    """Per probe: the output, or "!fail" / "!runtime_error"; with `strict`, a timeout, memory
+    or crash is a rejection reason (returned as a str), otherwise it is marked too."""
+    marks = []
+    for outcome in outcomes:
+        if outcome.verdict is Verdict.PASS:
+            marks.append(outcome.output)
+        elif strict and outcome.verdict not in (Verdict.RUNTIME_ERROR, Verdict.FAIL):
+            return _VERDICT_REASON.get(outcome.verdict, "crashed")
+        else:
+            marks.append(f"!{outcome.verdict.value}")
+    return marks
+
+
+def semantic_fingerprint(composite: Composite, marks: list[str]) -> str:
+    """Hash of argument types, return type and the outputs on the signature probes."""
+    return fingerprint([[t for _, t in composite.params], composite.returns, marks])
+
+
+def atom_as_composite(atom: Any) -> Composite:
+    """An atom as a one-node composite (to fingerprint it exactly like composites)."""
+    inputs = tuple(("input", i) for i in range(len(atom.params)))
+    return Composite(atom.params, (Node(atom.name, inputs),))
+
+
+def atom_fingerprints(executor: Executor) -> dict[str, str]:
+    """Every atom's fingerprint on its signature probes, computed in the sandbox."""
+    singles = [atom_as_composite(a) for a in atoms.all_atoms()]
+    results = executor.score([program(c, []) for c in singles])
+    prints = {}
+    for c, r in zip(singles, results):
+        marks = probe_marks(r.tests, strict=False)
+        if len(r.tests) != len(signature_probes(tuple(t for _, t in c.params))):
+            raise RuntimeError(f"atom {c.atoms[0]!r}: its probes did not run ({r.verdict}: "
+                               f"{r.message})")
+        prints[c.atoms[0]] = semantic_fingerprint(c, marks)
+    return prints
+
+
+def validate_batch(executor: Executor, composites: Sequence[Composite],
+                   settings: ValidationSettings) -> list[Validated | str]:
+    """Run and judge candidates; one Validated or rejection reason each, in order."""
+    inputs = [test_inputs(c, settings) for c in composites]
+    results = executor.score([program(c, i) for c, i in zip(composites, inputs)])
+    return [judge(c, i, r, settings) for c, i, r in zip(composites, inputs, results)]
+
+
+def rejection_table(counts: Counter, accepted: int) -> str:
+    """Rejections by reason, as text."""
+    total = accepted + sum(counts.values())
+    lines = [f"  {'accepted':<24}{accepted:>8}", *(
+        f"  {reason:<24}{counts[reason]:>8}" for reason in REASONS if counts.get(reason))]
+    lines.append(f"  {'candidates':<24}{total:>8}")
+    return "\n".join(lines)
