@@ -28,7 +28,7 @@ import statistics
 import sys
 import time
 import tokenize
-from typing import Any, Callable
+from typing import Any
 
 from codecorr_jax.execution import Executor, ExecutorConfig, Program
 

@@ -381,7 +381,8 @@ def test_without_privilege_drop_orphans_are_still_reaped() -> None:
     """)
     with Executor(config) as executor:
         results = executor.score([Program(daemon, "f", [{"args": []}]),
-                                  add_program("while True:\n    pass"), add_program("return a + b")])
+                                  add_program("while True:\n    pass"),
+                                  add_program("return a + b")])
         workers = executor.worker_pids
         children = [name for name in os.listdir("/proc") if name.isdigit()
                     and _parent_of(int(name)) in workers]

@@ -1,4 +1,4 @@
-"""Inside the sandbox: the code that runs in the freshly forked child, before and around the program.
+"""Inside the sandbox: the code that runs in the freshly forked child, around the program.
 
 The child confines itself (session, resource limits, optional namespaces, unprivileged uid), runs
 the program, calls the entry point on every test's arguments and reports what happened as framed
