@@ -1,0 +1,138 @@
+"""The dataset build: determinism, zero contamination, every test passing its own reference."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from codecorr_jax.execution import Executor, ExecutorConfig, Program, Verdict
+from codecorr_jax.synth import build, render, splits
+from codecorr_jax.synth.__main__ import main
+
+SMALL = {"size_a": 24, "size_b": 18, "size_c": 18, "batch_size": 64}
+
+
+def _files(out_dir):
+    found = {}
+    for root, _, names in os.walk(out_dir):
+        for name in names:
+            path = os.path.join(root, name)
+            with open(path, "rb") as f:
+                found[os.path.relpath(path, out_dir)] = f.read()
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("synth") / "a")
+    result = build.build(SMALL, out, reuse=False)
+    records = [r for family in ("atom", *splits.FAMILIES) for split in splits.SPLITS
+               if os.path.exists(build.jsonl_path(out, family, split))
+               for r in build.read_jsonl(build.jsonl_path(out, family, split))]
+    return result, records
+
+
+def test_sizes_and_schema(built):
+    result, records = built
+    assert result.sizes == {"atom/train": 100, "composite_A/train": 19, "composite_A/test": 5,
+                            "composite_B/train": 14, "composite_B/test": 4,
+                            "composite_C/train": 14, "composite_C/test": 4}
+    ids = [r["task_id"] for r in records]
+    assert len(set(ids)) == len(ids)
+    for r in records:
+        assert list(r) == ["task_id", "family", "split", "entry_point", "prompt", "solution",
+                           "tests", "atoms", "fingerprint"]
+        assert r["task_id"].startswith(r["family"] + "/")
+        assert len(r["tests"]) >= 10
+        if r["family"] != "atom":
+            assert 2 <= len(r["atoms"]) <= 4
+            assert f"def {r['entry_point']}(" in r["prompt"]
+
+
+def test_every_test_passes_its_reference_in_the_executor(built):
+    _, records = built
+    with Executor(ExecutorConfig(test_timeout_s=2.0, program_timeout_s=10.0)) as ex:
+        programs = [Program(r["solution"], r["entry_point"], r["tests"]) for r in records]
+        # docstring prompt + completion is the whole program as well
+        programs += [Program(r["prompt"] + render.completion(r), r["entry_point"], r["tests"])
+                     for r in records if r["family"] != "atom"]
+        results = ex.score(programs)
+    failed = [(p.entry_point, r.verdict, r.message) for p, r in zip(programs, results)
+              if r.verdict is not Verdict.PASS]
+    assert not failed
+
+
+def test_zero_contamination_checked_independently(built):
+    result, records = built
+    assert splits.violations(result.report) == []
+    meta = build.manifest(result.out_dir)
+    heldout = {tuple(p) for p in meta["heldout_pairs"]}
+    train = [r for r in records if r["split"] == "train"]
+    test = [r for r in records if r["split"] == "test"]
+    assert test and heldout
+    train_chains = {tuple(r["atoms"]) for r in train}
+    train_prints = {r["fingerprint"] for r in train}
+    train_grams = set()
+    for r in train:
+        if r["family"] != "atom":
+            train_grams |= splits.ngrams(render.entry_body_of(r["solution"], r["entry_point"]),
+                                         10)
+    for r in test:
+        assert tuple(r["atoms"]) not in train_chains
+        assert r["fingerprint"] not in train_prints
+        assert not splits.ngrams(render.entry_body_of(r["solution"], r["entry_point"]), 10) \
+            & train_grams
+    # chains (no wide shapes here): consecutive atoms are the adjacent pairs
+    for r in train:
+        assert not set(zip(r["atoms"], r["atoms"][1:])) & heldout, r["task_id"]
+    by_id = {r["task_id"]: r for r in test}
+    assert meta["target_test_ids"]
+    for task_id in meta["target_test_ids"]:
+        assert set(zip(by_id[task_id]["atoms"], by_id[task_id]["atoms"][1:])) & heldout
+    # families share no function
+    prints = [r["fingerprint"] for r in records]
+    assert len(set(prints)) == len(prints)
+
+
+def test_report_catches_planted_contamination(built):
+    result, records = built
+    meta = build.manifest(result.out_dir)
+    leaked = next(r for r in records if r["split"] == "train" and r["family"] == "composite_B"
+                  and splits.ngrams(render.entry_body_of(r["solution"], r["entry_point"]), 10))
+    planted = records + [{**leaked, "task_id": "composite_A/999999", "family": "composite_A",
+                          "split": "test"}]
+    report = splits.contamination_report(planted, meta["heldout_pairs"],
+                                         meta["target_test_ids"], 10)
+    assert report["test_vs_train"] == {"chain": 1, "fingerprint": 1, "solution_text": 1,
+                                       "prompt_text": 1, "entry_ngrams": 1}
+    assert report["between_families"] == {"chain": 1, "fingerprint": 1}
+    assert splits.violations(report)
+
+
+def test_same_config_is_byte_identical_and_seed_changes_it(built, tmp_path):
+    result, _ = built
+    again = build.build(SMALL, str(tmp_path / "b"), reuse=False)
+    assert _files(result.out_dir) == _files(again.out_dir)
+    other = build.build({**SMALL, "seed": 1}, str(tmp_path / "c"), reuse=False)
+    a, c = _files(result.out_dir), _files(other.out_dir)
+    assert a["composite_A/train.jsonl"] != c["composite_A/train.jsonl"]
+    assert a["atom/train.jsonl"] == c["atom/train.jsonl"]
+
+
+def test_build_is_reused_when_the_config_matches(built):
+    result, _ = built
+    assert build.build(SMALL, result.out_dir).reused
+    assert not build.build({**SMALL, "size_a": 0}, result.out_dir, reuse=True).reused
+
+
+def test_impossible_config_names_the_fields(tmp_path):
+    with pytest.raises(build.BuildError, match="synth.min_tests"):
+        build.build({**SMALL, "min_tests": 20}, str(tmp_path))
+
+
+def test_command_prints_sizes_and_report(tmp_path, capsys):
+    code = main(["--out", str(tmp_path / "cli"), "--sizes", "6,3,3", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "composite_A/train" in out and "test_vs_train" in out and "contamination: none" in out
