@@ -8,6 +8,8 @@ import os
 import tempfile
 from typing import Any
 
+from codecorr_jax.execution.rewards import get_reward_fn
+
 ISOLATION_BACKENDS = ("none", "unshare")
 
 
@@ -82,7 +84,6 @@ class ExecutorConfig:
         if not 0 < self.sandbox_uid_base < 2**31 - self.sandbox_uid_count:
             raise ValueError("ExecutorConfig.sandbox_uid_base out of range: "
                              f"{self.sandbox_uid_base}")
-        from codecorr_jax.execution.rewards import get_reward_fn
         get_reward_fn(self.reward)  # raises ValueError naming the allowed rewards
 
     @property
