@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import edge_or_int, int_list
 from codecorr_jax.atoms.spec import atom
 
 _SMALL_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73,
@@ -12,41 +13,32 @@ _SMALL_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59,
 
 def _gen_positive_int(rng: random.Random) -> tuple:
     roll = rng.random()
-    if roll < 0.1:
-        return (rng.choice([-7, -1, 0, 1, 2]),)
-    if roll < 0.3:
+    if roll < 0.2:
         return (rng.choice(_SMALL_PRIMES),)
-    if roll < 0.5:
+    if roll < 0.4:
         return (rng.choice([2, 3, 4, 5, 6, 8, 10, 12]) * rng.choice([2, 3, 4, 6, 9, 10, 12, 25]),)
-    return (rng.randint(3, 600),)
+    return (edge_or_int(rng, (-7, -1, 0, 1, 2), 3, 600, p_edge=1 / 6),)
 
 
 def _gen_primality_int(rng: random.Random) -> tuple:
-    roll = rng.random()
-    if roll < 0.15:
-        return (rng.choice([-11, -2, 0, 1, 2, 3, 4]),)
-    if roll < 0.55:
+    if rng.random() < 0.4:
         return (rng.choice(_SMALL_PRIMES),)
-    return (rng.randint(4, 800),)
+    return (edge_or_int(rng, (-11, -2, 0, 1, 2, 3, 4), 4, 800, p_edge=0.25),)
 
 
 def _gen_factorial_arg(rng: random.Random) -> tuple:
-    if rng.random() < 0.2:
-        return (rng.choice([-5, 0, 3, 4, 5, 9, 10, 25]),)
-    return (rng.randint(0, 1000),)
+    return (edge_or_int(rng, (-5, 0, 3, 4, 5, 9, 10, 25), 0, 1000, p_edge=0.2),)
 
 
 def _gen_common_factor_list(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8])
     if rng.random() < 0.2:
-        return ([rng.randint(-30, 30) for _ in range(n)],)
+        return (int_list(rng, lo=-30, hi=30, max_len=8),)
     factor = rng.choice([1, 2, 3, 4, 5, 6, 7, 10, 12, 15])
-    return ([factor * rng.randint(-12, 12) for _ in range(n)],)
+    return ([factor * x for x in int_list(rng, lo=-12, hi=12, max_len=8)],)
 
 
 def _gen_prime_candidates(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
-    return ([rng.randint(-5, 60) for _ in range(n)],)
+    return (int_list(rng, lo=-5, hi=60),)
 
 
 def _gen_round_args(rng: random.Random) -> tuple:

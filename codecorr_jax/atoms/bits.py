@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import edge_or_int, int_list, text
 from codecorr_jax.atoms.spec import atom
 
 
@@ -28,13 +29,20 @@ def _int_value(rng: random.Random) -> int:
     return -rng.randint(1, 3000)
 
 
+def _small_ints(rng: random.Random) -> list[int]:
+    return int_list(rng, lo=-20, hi=40, max_len=8)
+
+
+def _width(rng: random.Random, max_width: int) -> int:
+    return edge_or_int(rng, (0,), 1, max_width, p_edge=0.05)
+
+
 def _gen_int(rng: random.Random) -> tuple:
     return (_int_value(rng),)
 
 
 def _gen_int_and_width(rng: random.Random) -> tuple:
-    width = 0 if rng.random() < 0.05 else rng.randint(1, 12)
-    return (_int_value(rng), width)
+    return (_int_value(rng), _width(rng, 12))
 
 
 def _gen_int_and_bit(rng: random.Random) -> tuple:
@@ -42,14 +50,7 @@ def _gen_int_and_bit(rng: random.Random) -> tuple:
 
 
 def _gen_bit_string(rng: random.Random) -> tuple:
-    length = rng.randint(0, 12)
-    alphabet = "01" if rng.random() < 0.7 else "01ab -"
-    return ("".join(rng.choice(alphabet) for _ in range(length)),)
-
-
-def _small_ints(rng: random.Random) -> list[int]:
-    length = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8])
-    return [rng.randint(-20, 40) for _ in range(length)]
+    return (text(rng, "01" if rng.random() < 0.7 else "01ab -", max_len=12),)
 
 
 def _gen_int_list(rng: random.Random) -> tuple:
@@ -57,8 +58,7 @@ def _gen_int_list(rng: random.Random) -> tuple:
 
 
 def _gen_int_list_and_width(rng: random.Random) -> tuple:
-    width = 0 if rng.random() < 0.05 else rng.randint(1, 6)
-    return (_small_ints(rng), width)
+    return (_small_ints(rng), _width(rng, 6))
 
 
 @atom(

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import choice_list, size, text, varied_int_list
 from codecorr_jax.atoms.spec import atom
 
 _LETTERS = "abcdefghij"
 _WORD_POOL = ("cat", "dog", "ant", "bee", "owl", "act", "god", "tan", "eel", "yak")
+# Narrow value ranges, half of them non-negative, so that values repeat.
+_REPEAT_RANGES = tuple((low, spread) for spread in (1, 2, 3, 5, 8) for low in (-spread, 0))
 
 
 def _gen_ints_with_repeats(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
-    spread = rng.choice([1, 2, 3, 5, 8])
-    low = rng.choice([-spread, 0])
-    return ([rng.randint(low, spread) for _ in range(n)],)
+    return (varied_int_list(rng, _REPEAT_RANGES),)
 
 
 def _gen_pairs_target(rng: random.Random) -> tuple:
@@ -32,26 +32,20 @@ def _gen_pairs_target(rng: random.Random) -> tuple:
 
 
 def _gen_short_word(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8])
-    alphabet = _LETTERS[: rng.choice([3, 6, 10])]
-    return ("".join(rng.choice(alphabet) for _ in range(n)),)
+    return (text(rng, _LETTERS[: rng.choice([3, 6, 10])], max_len=8),)
 
 
 def _gen_word_list(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
-    pool = list(_WORD_POOL[: rng.choice([2, 4, 7, 10])])
-    return ([rng.choice(pool) for _ in range(n)],)
+    return (choice_list(rng, _WORD_POOL[: rng.choice([2, 4, 7, 10])], max_len=10),)
 
 
 def _gen_anagram_words(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8])
     words = []
-    for _ in range(n):
+    for _ in range(size(rng, 8)):
         if rng.random() < 0.3:
             words.append(rng.choice(_WORD_POOL))
         else:
-            length = rng.choice([1, 2, 2, 3, 3])
-            words.append("".join(rng.choice("abc") for _ in range(length)))
+            words.append(text(rng, "abc", max_len=3, p_empty=0.0, p_single=0.2))
     return (words,)
 
 

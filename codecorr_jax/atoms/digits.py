@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import edge_or_int, int_list, member_or_int, text
 from codecorr_jax.atoms.spec import atom
 
 _HEX_DIGITS = "0123456789abcdef"
@@ -11,17 +12,14 @@ _BASES = (2, 3, 5, 8, 10, 16)
 
 
 def _gen_number(rng: random.Random) -> tuple:
-    if rng.random() < 0.12:
-        return (rng.choice([0, 1, -1, 9, 10, 100, -300]),)
-    n = rng.randint(0, 10 ** rng.randint(1, 6))
+    n = edge_or_int(rng, (0, 1, -1, 9, 10, 100, -300), 0, 10 ** rng.randint(1, 6), p_edge=0.12)
     return (-n if rng.random() < 0.2 else n,)
 
 
 def _gen_digit_list(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8])
-    xs = [rng.randint(0, 9) for _ in range(n)]
+    xs = int_list(rng, lo=0, hi=9, max_len=8)
     if xs and rng.random() < 0.15:
-        xs[rng.randrange(n)] = rng.choice([-3, -1, 10, 12, 15])
+        xs[rng.randrange(len(xs))] = rng.choice([-3, -1, 10, 12, 15])
     return (xs,)
 
 
@@ -32,8 +30,7 @@ def _gen_number_and_base(rng: random.Random) -> tuple:
 
 def _gen_base_text(rng: random.Random) -> tuple:
     base = rng.choice(_BASES)
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8])
-    chars = [rng.choice(_HEX_DIGITS[:base]) for _ in range(n)]
+    chars = list(text(rng, _HEX_DIGITS[:base], max_len=8))
     if base == 16:
         chars = [c.upper() if rng.random() < 0.4 else c for c in chars]
     if rng.random() < 0.2:
@@ -42,20 +39,14 @@ def _gen_base_text(rng: random.Random) -> tuple:
 
 
 def _gen_roman_arg(rng: random.Random) -> tuple:
-    roll = rng.random()
-    if roll < 0.1:
-        return (rng.choice([-5, 0, 4000, 5000]),)
-    if roll < 0.4:
-        return (rng.randint(1, 50),)
-    return (rng.randint(1, 3999),)
+    hi = 50 if rng.random() < 1 / 3 else 3999
+    return (edge_or_int(rng, (-5, 0, 4000, 5000), 1, hi, p_edge=0.1),)
 
 
 def _gen_number_and_digit(rng: random.Random) -> tuple:
     (n,) = _gen_number(rng)
-    text = str(abs(n))
-    if rng.random() < 0.6:
-        return (n, int(rng.choice(text)))
-    return (n, rng.randint(0, 9))
+    digits = [int(c) for c in str(abs(n))]
+    return (n, member_or_int(rng, digits, 0, 9, p_member=0.6))
 
 
 @atom(

@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import grid, int_list
 from codecorr_jax.atoms.spec import atom
 
 
 def _gen_grid(rng: random.Random) -> tuple:
-    if rng.random() < 0.06:
-        return ([],)
-    rows, cols = rng.randint(1, 5), rng.randint(1, 5)
-    return ([[rng.randint(-9, 9) for _ in range(cols)] for _ in range(rows)],)
+    return (grid(rng),)
 
 
 def _gen_list_and_width(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2] + list(range(3, 13)))
-    return ([rng.randint(-9, 9) for _ in range(n)], rng.randint(1, 5))
+    return (int_list(rng), rng.randint(1, 5))
 
 
 def _gen_short_list(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5])
-    return ([rng.randint(-6, 6) for _ in range(n)],)
+    return (int_list(rng, lo=-6, hi=6, max_len=5),)
 
 
 @atom(

@@ -8,55 +8,40 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import SIGNED_RANGES, int_list, member_or_int, varied_int_list
 from codecorr_jax.atoms.spec import atom
-
-_RANGES = ((-9, 9), (0, 20), (-50, 50), (1, 5), (-3, 3))
 
 
 def _gen_int_list(rng: random.Random) -> tuple:
-    r = rng.random()
-    n = 0 if r < 0.07 else 1 if r < 0.14 else rng.randint(2, 12)
-    lo, hi = rng.choice(_RANGES)
-    return ([rng.randint(lo, hi) for _ in range(n)],)
+    return (varied_int_list(rng),)
 
 
 def _gen_signed_list(rng: random.Random) -> tuple:
-    r = rng.random()
-    n = 0 if r < 0.06 else 1 if r < 0.12 else rng.randint(2, 12)
-    bound = rng.choice([2, 5, 9, 30])
-    return ([rng.randint(-bound, bound) for _ in range(n)],)
+    return (varied_int_list(rng, SIGNED_RANGES),)
 
 
 def _gen_list_and_shift(rng: random.Random) -> tuple:
-    (xs,) = _gen_int_list(rng)
-    return (xs, rng.randint(-3, 15))
+    return (varied_int_list(rng), rng.randint(-3, 15))
 
 
 def _gen_list_and_member(rng: random.Random) -> tuple:
-    (xs,) = _gen_int_list(rng)
-    if xs and rng.random() < 0.75:
-        return (xs, rng.choice(xs))
-    return (xs, rng.randint(-5, 10))
+    xs = varied_int_list(rng)
+    return (xs, member_or_int(rng, xs, -5, 10, p_member=0.75))
 
 
 def _gen_list_with_separators(rng: random.Random) -> tuple:
     sep = rng.choice([0, 0, 0, -1, 5])
-    r = rng.random()
-    n = 0 if r < 0.07 else 1 if r < 0.14 else rng.randint(2, 12)
-    xs = [sep if rng.random() < 0.3 else rng.randint(-4, 9) for _ in range(n)]
+    xs = [sep if rng.random() < 0.3 else x for x in int_list(rng, lo=-4, hi=9)]
     return (xs, sep)
 
 
 def _gen_list_and_text_sep(rng: random.Random) -> tuple:
-    (xs,) = _gen_int_list(rng)
-    return (xs, rng.choice([",", ", ", " ", "", ";", " + ", "|"]))
+    return (varied_int_list(rng), rng.choice([",", ", ", " ", "", ";", " + ", "|"]))
 
 
 def _gen_list_and_bounds(rng: random.Random) -> tuple:
-    (xs,) = _gen_int_list(rng)
     lo = rng.randint(-10, 10)
-    hi = lo + rng.choice([0, 1, 3, 5, 10, 20])
-    return (xs, lo, hi)
+    return (varied_int_list(rng), lo, lo + rng.choice([0, 1, 3, 5, 10, 20]))
 
 
 @atom(

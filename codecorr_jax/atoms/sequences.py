@@ -4,36 +4,33 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import choice_list, edge_or_int, int_list, runs, size
 from codecorr_jax.atoms.spec import atom
 
 
 def _gen_term_count(rng: random.Random) -> tuple:
-    return (rng.choice([0, 1, 2, 3] + list(range(4, 16))),)
+    return (rng.randint(0, 15),)
 
 
 def _gen_collatz_start(rng: random.Random) -> tuple:
-    if rng.random() < 0.1:
-        return (rng.choice([0, 1, 2]),)
-    return (rng.randint(3, 300),)
+    return (edge_or_int(rng, (0, 1, 2), 3, 300, p_edge=0.1),)
 
 
 def _gen_int_list(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2] + list(range(3, 13)))
-    return ([rng.randint(-20, 20) for _ in range(n)],)
+    return (int_list(rng, lo=-20, hi=20),)
 
 
 def _gen_factor_list(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2] + list(range(3, 13)))
-    choices = [-3, -2, -1, 1, 2, 3, 4, 5] + ([0] if rng.random() < 0.3 else [])
-    return ([rng.choice(choices) for _ in range(n)],)
+    factors = [-3, -2, -1, 1, 2, 3, 4, 5] + ([0] if rng.random() < 0.3 else [])
+    return (choice_list(rng, factors),)
 
 
 def _gen_arithmetic_args(rng: random.Random) -> tuple:
-    return (rng.randint(-20, 20), rng.randint(-5, 5), rng.choice([0, 1] + list(range(2, 11))))
+    return (rng.randint(-20, 20), rng.randint(-5, 5), rng.randint(0, 10))
 
 
 def _gen_maybe_progression(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2] + list(range(3, 11)))
+    n = size(rng, 10)
     start, step = rng.randint(-10, 10), rng.randint(-4, 4)
     xs = [start + i * step for i in range(n)]
     if xs and rng.random() < 0.5:
@@ -42,18 +39,14 @@ def _gen_maybe_progression(rng: random.Random) -> tuple:
 
 
 def _gen_runs(rng: random.Random) -> tuple:
-    xs: list[int] = []
-    for _ in range(rng.choice([0, 1, 2, 3, 4, 5, 6])):
-        xs.extend([rng.randint(1, 4)] * rng.choice([1, 1, 2, 3]))
-    return (xs[:12],)
+    return (runs(rng, (1, 2, 3, 4)),)
 
 
 def _gen_polynomial_terms(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2] + list(range(3, 9)))
     if rng.random() < 0.7:
         a, b, c = rng.randint(-2, 2), rng.randint(-5, 5), rng.randint(-10, 10)
-        return ([a * i * i + b * i + c for i in range(n)],)
-    return ([rng.randint(-10, 10) for _ in range(n)],)
+        return ([a * i * i + b * i + c for i in range(size(rng, 8))],)
+    return (int_list(rng, lo=-10, hi=10, max_len=8),)
 
 
 @atom(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import SIGNED_RANGES, choice_list, member_or_int, varied_int_list
 from codecorr_jax.atoms.spec import atom
 
-_RANGES = ((-9, 9), (0, 30), (-40, 40), (1, 4), (-3, 3))
 _WORD_POOL = (
     "a", "an", "ox", "cat", "dog", "sun", "tree", "bird", "fish", "apple", "grape", "lemon",
     "banana", "cherry", "go", "I", "moon", "kiwi", "plum", "", "zebra", "owl",
@@ -18,10 +18,7 @@ _WORD_POOL = (
 
 
 def _gen_unsorted(rng: random.Random) -> tuple:
-    r = rng.random()
-    n = 0 if r < 0.07 else 1 if r < 0.14 else rng.randint(2, 12)
-    lo, hi = rng.choice(_RANGES)
-    xs = [rng.randint(lo, hi) for _ in range(n)]
+    xs = varied_int_list(rng)
     shape = rng.random()
     if shape < 0.1:
         xs.sort()
@@ -31,10 +28,7 @@ def _gen_unsorted(rng: random.Random) -> tuple:
 
 
 def _gen_signed(rng: random.Random) -> tuple:
-    r = rng.random()
-    n = 0 if r < 0.07 else 1 if r < 0.14 else rng.randint(2, 12)
-    bound = rng.choice([3, 6, 10, 25])
-    return ([rng.randint(-bound, bound) for _ in range(n)],)
+    return (varied_int_list(rng, SIGNED_RANGES),)
 
 
 def _gen_list_and_count(rng: random.Random) -> tuple:
@@ -44,14 +38,11 @@ def _gen_list_and_count(rng: random.Random) -> tuple:
 
 def _gen_list_and_target(rng: random.Random) -> tuple:
     (xs,) = _gen_unsorted(rng)
-    if xs and rng.random() < 0.5:
-        return (xs, rng.choice(xs))
-    return (xs, rng.randint(-15, 35))
+    return (xs, member_or_int(rng, xs, -15, 35))
 
 
 def _gen_sortable_words(rng: random.Random) -> tuple:
-    n = 0 if rng.random() < 0.08 else rng.randint(1, 8)
-    return ([rng.choice(_WORD_POOL) for _ in range(n)],)
+    return (choice_list(rng, _WORD_POOL, max_len=8),)
 
 
 @atom(

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import int_list, runs, text
 from codecorr_jax.atoms.spec import atom
 
-_TEXT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789  ,.!?-"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_TEXT_CHARS = _LOWER + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789  ,.!?-"
 _RUN_CHARS = "aabbcxyz Z1!"
 
 
 def _random_text(rng: random.Random, max_len: int = 16) -> str:
-    n = rng.choice([0, 1] + list(range(2, max_len + 1)))
-    if rng.random() < 0.5:
-        return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(n))
-    return "".join(rng.choice(_TEXT_CHARS) for _ in range(n))
+    return text(rng, _LOWER if rng.random() < 0.5 else _TEXT_CHARS, max_len=max_len)
 
 
 def _gen_text(rng: random.Random) -> tuple:
@@ -36,16 +35,13 @@ def _gen_text_and_chunk(rng: random.Random) -> tuple:
 
 
 def _gen_runny_text(rng: random.Random) -> tuple:
-    parts = []
-    for _ in range(rng.choice([0, 1, 2, 3, 4, 5, 6])):
-        parts.append(rng.choice(_RUN_CHARS) * rng.choice([1, 1, 2, 3, 4, 5]))
-    return ("".join(parts)[:20],)
+    return ("".join(runs(rng, _RUN_CHARS, lengths=(1, 1, 2, 3, 4, 5), max_len=20)),)
 
 
 def _gen_maybe_palindrome(rng: random.Random) -> tuple:
     if rng.random() < 0.4:
         return (_random_text(rng, 10),)
-    half = "".join(rng.choice("abcAB12") for _ in range(rng.randint(0, 5)))
+    half = text(rng, "abcAB12", max_len=5)
     middle = rng.choice(["", "x", "7"])
     chars = list(half + middle + half[::-1].swapcase())
     for _ in range(rng.choice([0, 0, 1, 2])):
@@ -56,8 +52,7 @@ def _gen_maybe_palindrome(rng: random.Random) -> tuple:
 
 
 def _gen_code_list(rng: random.Random) -> tuple:
-    n = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
-    return ([rng.randint(-30, 60) for _ in range(n)],)
+    return (int_list(rng, lo=-30, hi=60, max_len=10),)
 
 
 def _gen_two_texts(rng: random.Random) -> tuple:

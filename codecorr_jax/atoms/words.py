@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+from codecorr_jax.atoms.inputs import choice_list
 from codecorr_jax.atoms.spec import atom
 
 _WORD_POOL = (
@@ -22,17 +23,14 @@ _SEPARATORS = (" ", " ", "-", ", ", "_", "", "/", " | ")
 
 
 def _gen_words(rng: random.Random) -> tuple:
-    n = 0 if rng.random() < 0.08 else rng.randint(1, 8)
-    words = [rng.choice(_WORD_POOL) for _ in range(n)]
+    words = choice_list(rng, _WORD_POOL, max_len=8)
     if words and rng.random() < 0.05:
         words[rng.randrange(len(words))] = ""
     return (words,)
 
 
 def _gen_repetitive_words(rng: random.Random) -> tuple:
-    n = 0 if rng.random() < 0.08 else rng.randint(1, 9)
-    pool = _SMALL_POOL[: rng.choice([2, 4, 8])]
-    return ([rng.choice(pool) for _ in range(n)],)
+    return (choice_list(rng, _SMALL_POOL[: rng.choice([2, 4, 8])], max_len=9),)
 
 
 def _gen_sentence(rng: random.Random) -> tuple:
