@@ -9,12 +9,15 @@ then checks values and their relations to the devices, before any compute, and n
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from typing import Any
 
 import ml_collections
 
+from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
+from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import DTYPES
 
 # Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
@@ -24,8 +27,6 @@ DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")
 ADVANTAGE_ESTIMATORS = ("gae", "grpo", "rloo")
 KL_ESTIMATORS = ("k1", "k3")
-REWARDS = ("binary", "fraction", "graded")
-ISOLATION_BACKENDS = ("none", "unshare", "bwrap")
 
 
 class ConfigError(ValueError):
@@ -109,11 +110,8 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         kl_coef=0.05, kl_estimator="k1", adaptive_kl=False, target_kl=0.1,
         temperature=1.0, max_new_tokens=192,
     ))
-    config.executor = ml_collections.ConfigDict(dict(
-        num_workers=0,  # 0 = one per CPU core
-        test_timeout_s=1.0, program_timeout_s=5.0, memory_mb=512,
-        reward="binary", isolation="none",
-    ))
+    # Exactly the fields of execution.ExecutorConfig (documented there), with its defaults.
+    config.executor = ml_collections.ConfigDict(dataclasses.asdict(ExecutorConfig()))
     config.eval = ml_collections.ConfigDict(dict(
         every_steps=0, greedy=True, num_samples=10, temperature=0.8, ks=(1, 5, 10),
     ))
@@ -156,7 +154,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "data.prompt_style": PROMPT_STYLES,
     "rl.estimator": ADVANTAGE_ESTIMATORS,
     "rl.kl_estimator": KL_ESTIMATORS,
-    "executor.reward": REWARDS,
+    "executor.reward": tuple(REWARDS),
     "synth.wide_shapes": (False, True),
     "executor.isolation": ISOLATION_BACKENDS,
 }
@@ -166,8 +164,7 @@ _POSITIVE = (
     "model.max_position_embeddings", "data.max_length", "sft.learning_rate", "sft.num_steps",
     "sft.batch_size", "sft.grad_accum_steps", "rl.learning_rate", "rl.num_iterations",
     "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
-    "rl.max_new_tokens", "executor.test_timeout_s", "executor.program_timeout_s",
-    "executor.memory_mb", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
+    "rl.max_new_tokens", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
     "inspect.steps", "synth.min_chain_length", "synth.max_chain_length", "synth.tests_per_task",
     "synth.min_tests", "synth.min_distinct_outputs", "synth.max_output_chars", "synth.ngram_n",
     "synth.batch_size", "synth.test_timeout_s", "synth.program_timeout_s", "synth.memory_mb",
@@ -211,6 +208,10 @@ def validate(config: ml_collections.ConfigDict) -> None:
     elif not os.path.isfile(os.path.join(model.checkpoint_dir, "config.json")):
         raise ConfigError(f"config.model.checkpoint_dir={model.checkpoint_dir!r} has no "
                           "config.json (expected a Hugging Face checkpoint directory)")
+    try:
+        executor_config(config)
+    except ValueError as e:
+        raise ConfigError(str(e).replace("ExecutorConfig.", "config.executor.")) from None
     ks = tuple(config.eval.ks)
     if any(k > config.eval.num_samples or k < 1 for k in ks):
         raise ConfigError(f"config.eval.ks={ks} must lie in [1, config.eval.num_samples="
@@ -246,3 +247,10 @@ def sharded_dims(model_cfg: Any) -> dict[str, tuple[str, int]]:
         "model.vocab_size": ("vocab", model_cfg.vocab_size),
         "model.hidden_size": ("embed", model_cfg.hidden_size),
     }
+
+
+def executor_config(config: ml_collections.ConfigDict) -> ExecutorConfig:
+    """The executor's settings from `config.executor` (validated by ExecutorConfig itself)."""
+    fields = config.executor.to_dict()
+    fields["cleanup_dirs"] = tuple(fields["cleanup_dirs"])
+    return ExecutorConfig(**fields)

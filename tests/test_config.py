@@ -78,3 +78,11 @@ def test_hf_presets_read_architecture_from_checkpoint(tmp_path):
     assert (cfg.architecture, cfg.num_layers, cfg.qkv_bias, cfg.rope_theta) == ("qwen2", 3, True,
                                                                                  1e6)
     assert (cfg.dtype, cfg.param_dtype, cfg.remat) == ("bfloat16", "bfloat16", True)
+
+
+def test_executor_section_builds_the_executor_config_and_names_bad_fields():
+    config = _config(executor__memory_limit_mb=256, executor__reward="graded")
+    built = config_lib.executor_config(config)
+    assert (built.memory_limit_mb, built.reward) == (256, "graded")
+    with pytest.raises(ConfigError, match=r"config\.executor\.max_processes must be positive"):
+        config_lib.validate(_config(executor__max_processes=0))
