@@ -130,10 +130,11 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         min_chain_length=2, max_chain_length=4,
         wide_shapes=False,  # also two branches joined by a two-argument atom
         tests_per_task=12, min_tests=10, min_distinct_outputs=3,
-        max_output_chars=4096,  # canonical JSON of any one output
+        max_output_chars=4096,  # canonical JSON of any one output or intermediate value
+        line_budget=50000,  # Python lines one call of a candidate may run (deterministic)
         ngram_n=10,
         batch_size=256,  # candidates validated per executor batch
-        test_timeout_s=0.5, program_timeout_s=1.0, memory_mb=512,
+        test_timeout_s=1.0, program_timeout_s=10.0, memory_mb=512,  # safety nets
         seed=0,
     ))
     # The `inspect` regime: load the model, shard it, time a forward+backward, optionally export.
@@ -167,6 +168,7 @@ _POSITIVE = (
     "rl.max_new_tokens", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
     "inspect.steps", "synth.min_chain_length", "synth.max_chain_length", "synth.tests_per_task",
     "synth.min_tests", "synth.min_distinct_outputs", "synth.max_output_chars", "synth.ngram_n",
+    "synth.line_budget",
     "synth.batch_size", "synth.test_timeout_s", "synth.program_timeout_s", "synth.memory_mb",
 )
 _FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda", "synth.test_fraction",

@@ -130,7 +130,7 @@ def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = Fa
     assigner = splits.Assigner(slots, heldout, synth["ngram_n"], seed)
     settings = validate.ValidationSettings(
         synth["tests_per_task"], synth["min_tests"], synth["min_distinct_outputs"],
-        synth["max_output_chars"], seed)
+        synth["max_output_chars"], seed, synth["line_budget"])
     sampler = iter(Sampler(random.Random(f"synth/{seed}/sample"), synth["min_chain_length"],
                            synth["max_chain_length"], synth["wide_shapes"],
                            allow_bool_result=synth["min_distinct_outputs"] <= 2, graph=graph))

@@ -56,13 +56,15 @@ def _source_text(composite: Composite, arg: Arg) -> str:
     return _literal(value)
 
 
-def entry_body(composite: Composite) -> str:
-    """The entry point's body: one line per node (the composite-specific code)."""
+def entry_body(composite: Composite, wrap: str = "", indent: str = "    ") -> str:
+    """The entry point's body: one line per node (the composite-specific code). With `wrap`,
+    every call's result passes through the function of that name (validation's guard)."""
     lines = []
     for j, node in enumerate(composite.nodes):
         call = f"{node.atom}({', '.join(_source_text(composite, a) for a in node.args)})"
+        call = f"{wrap}({call})" if wrap else call
         target = "return " if j == len(composite.nodes) - 1 else f"step{j + 1} = "
-        lines.append(f"    {target}{call}\n")
+        lines.append(f"{indent}{target}{call}\n")
     return "".join(lines)
 
 

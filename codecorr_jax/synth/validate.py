@@ -36,7 +36,7 @@ PROBES_PER_ATOM = 6
 
 # Every reason a candidate can be rejected for, in report order.
 REASONS: tuple[str, ...] = (
-    "error", "none", "non_json", "wrong_type", "output_too_large", "too_few_distinct",
+    "error", "none", "non_json", "wrong_type", "output_too_large", "too_slow", "too_few_distinct",
     "too_few_tests", "timeout", "memory", "crashed", "syntax_error", "duplicate_chain",
     "duplicate_fingerprint", "no_room", "ngram_overlap",
 )
@@ -54,6 +54,7 @@ class ValidationSettings:
     min_distinct_outputs: int = 3
     max_output_chars: int = 4096
     seed: int = 0
+    line_budget: int = 50_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,12 +91,73 @@ def test_inputs(composite: Composite, settings: ValidationSettings) -> list[str]
     return list(seen)
 
 
-def program(composite: Composite, inputs: Sequence[str]) -> Program:
-    """The candidate's reference solution with its inputs and signature probes as probes."""
+# Appended to the reference solution for validation: a checked copy of the entry point that
+# counts the Python lines each call executes and bounds the size of every intermediate value.
+# Both limits are deterministic (unlike a wall-clock timeout, which can flip under load and
+# would make two builds differ), so slow or explosive candidates are rejected the same way on
+# every run; the executor's time limits stay as a safety net far beyond them.
+_CHECKED = """
+
+class SynthBudgetExceeded(BaseException):
+    pass
+
+
+class SynthValueTooLarge(BaseException):
+    pass
+
+
+def _synth_line(frame, event, arg):
+    if event == "line":
+        _SYNTH_LEFT[0] -= 1
+        if _SYNTH_LEFT[0] < 0:
+            raise SynthBudgetExceeded()
+    return _synth_line
+
+
+def _synth_call(frame, event, arg):
+    return _synth_line
+
+
+def _synth_guard(value):
+    if type(value) is int and value.bit_length() > {max_bits}:
+        raise SynthValueTooLarge()
+    try:
+        size = len(_synth_json.dumps(value))
+    except ValueError:
+        raise SynthValueTooLarge()
+    if size > {max_chars}:
+        raise SynthValueTooLarge()
+    return value
+
+
+def {name}({params}):
+    _SYNTH_LEFT[0] = {budget}
+    _synth_sys.settrace(_synth_call)
+    try:
+{body}    finally:
+        _synth_sys.settrace(None)
+
+
+import sys as _synth_sys
+import json as _synth_json
+_SYNTH_LEFT = [0]
+"""
+CHECKED_SUFFIX = "_checked"
+_LIMIT_REASONS = {"SynthBudgetExceeded": "too_slow", "SynthValueTooLarge": "output_too_large"}
+
+
+def program(composite: Composite, inputs: Sequence[str], line_budget: int = 50_000,
+            max_output_chars: int = 4096) -> Program:
+    """The candidate's reference solution plus its checked entry point, with its inputs and
+    the signature probes as probes (tests without expected values)."""
     probes = signature_probes(tuple(t for _, t in composite.params))
     name = render.entry_point(composite)
+    checked = _CHECKED.format(
+        name=name + CHECKED_SUFFIX, params=", ".join(n for n, _ in composite.params),
+        budget=line_budget, max_chars=max_output_chars, max_bits=4 * max_output_chars,
+        body=render.entry_body(composite, wrap="_synth_guard", indent="        "))
     tests = [{"args": json.loads(a)} for a in (*inputs, *probes)]
-    return Program(render.solution(composite, name), name, tests)
+    return Program(render.solution(composite, name) + checked, name + CHECKED_SUFFIX, tests)
 
 
 def judge(composite: Composite, inputs: Sequence[str], result: ProgramResult,
@@ -110,7 +172,8 @@ def judge(composite: Composite, inputs: Sequence[str], result: ProgramResult,
     tests, outputs = [], set()
     for args, outcome in zip(inputs, result.tests[:len(inputs)]):
         if outcome.verdict is not Verdict.PASS:
-            return _VERDICT_REASON.get(outcome.verdict, "crashed")
+            return _LIMIT_REASONS.get(outcome.error_type) or _VERDICT_REASON.get(
+                outcome.verdict, "crashed")
         if outcome.output == "null":
             return "none"
         if len(outcome.output) > settings.max_output_chars:
@@ -137,6 +200,8 @@ def probe_marks(outcomes: Sequence[Any], strict: bool = True) -> list[str] | str
     for outcome in outcomes:
         if outcome.verdict is Verdict.PASS:
             marks.append(outcome.output)
+        elif outcome.error_type in _LIMIT_REASONS:
+            marks.append(f"!{_LIMIT_REASONS[outcome.error_type]}")
         elif strict and outcome.verdict not in (Verdict.RUNTIME_ERROR, Verdict.FAIL):
             return _VERDICT_REASON.get(outcome.verdict, "crashed")
         else:
@@ -173,7 +238,8 @@ def validate_batch(executor: Executor, composites: Sequence[Composite],
                    settings: ValidationSettings) -> list[Validated | str]:
     """Run and judge candidates; one Validated or rejection reason each, in order."""
     inputs = [test_inputs(c, settings) for c in composites]
-    results = executor.score([program(c, i) for c, i in zip(composites, inputs)])
+    results = executor.score([program(c, i, settings.line_budget, settings.max_output_chars)
+                              for c, i in zip(composites, inputs)])
     return [judge(c, i, r, settings) for c, i, r in zip(composites, inputs, results)]
 
 
