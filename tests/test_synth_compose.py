@@ -149,3 +149,15 @@ def test_bad_candidates_are_rejected_by_reason(executor, reason):
 def test_bool_result_has_too_few_distinct_outputs(executor):
     assert _validated(executor, ["decimal_digits", "is_arithmetic_progression"]) \
         == "too_few_distinct"
+
+
+@pytest.mark.parametrize("reason,settings", [
+    ("too_slow", dataclasses.replace(SETTINGS, line_budget=3)),
+    ("output_too_large", dataclasses.replace(SETTINGS, max_output_chars=3)),
+])
+def test_deterministic_limits_reject(executor, reason, settings):
+    # a Python-level loop over the digits: a budget of 3 lines per call is too small, and the
+    # intermediate digit lists are longer than 3 characters of JSON
+    c = compose.chain_of(["decimal_digits", "running_sum"])
+    assert validate.validate_batch(executor, [c], settings) == [reason]
+    assert isinstance(validate.validate_batch(executor, [c], SETTINGS)[0], validate.Validated)
