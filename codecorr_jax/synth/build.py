@@ -32,7 +32,7 @@ from codecorr_jax.execution import Executor, ExecutorConfig
 from codecorr_jax.synth import render, splits, validate
 from codecorr_jax.synth.compose import Sampler
 
-BUILD_VERSION = 1  # bump when the pipeline's output changes for the same config
+BUILD_VERSION = 2  # bump when the pipeline's output changes for the same config
 MANIFEST = "manifest.json"
 ATOM_FAMILY = "atom"
 MAX_CANDIDATES_PER_TASK = 200

@@ -115,18 +115,28 @@ def _synth_line(frame, event, arg):
 
 
 def _synth_call(frame, event, arg):
-    return _synth_line
+    return None if frame.f_code is _synth_guard.__code__ else _synth_line
 
 
 def _synth_guard(value):
-    if type(value) is int and value.bit_length() > {max_bits}:
-        raise SynthValueTooLarge()
-    try:
-        size = len(_synth_json.dumps(value))
-    except ValueError:
-        raise SynthValueTooLarge()
-    if size > {max_chars}:
-        raise SynthValueTooLarge()
+    # a lower bound of the value's JSON length, without converting ints to decimal text
+    # (quadratic for huge ints), stopping as soon as it passes the limit; not traced
+    left = {max_chars}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is int:
+            left -= item.bit_length() * 3 // 10 + 1
+        elif kind is str:
+            left -= len(item) + 2
+        elif kind is list:
+            left -= len(item) + 1
+            stack.extend(item)
+        else:
+            left -= 4
+        if left < 0:
+            raise SynthValueTooLarge()
     return value
 
 
@@ -139,7 +149,6 @@ def {name}({params}):
 
 
 import sys as _synth_sys
-import json as _synth_json
 _SYNTH_LEFT = [0]
 """
 CHECKED_SUFFIX = "_checked"
@@ -154,7 +163,7 @@ def program(composite: Composite, inputs: Sequence[str], line_budget: int = 50_0
     name = render.entry_point(composite)
     checked = _CHECKED.format(
         name=name + CHECKED_SUFFIX, params=", ".join(n for n, _ in composite.params),
-        budget=line_budget, max_chars=max_output_chars, max_bits=4 * max_output_chars,
+        budget=line_budget, max_chars=max_output_chars,
         body=render.entry_body(composite, wrap="_synth_guard", indent="        "))
     tests = [{"args": json.loads(a)} for a in (*inputs, *probes)]
     return Program(render.solution(composite, name) + checked, name + CHECKED_SUFFIX, tests)
