@@ -21,7 +21,7 @@ from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import DTYPES
 
 # Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
-REGIMES = ("inspect",)
+REGIMES = ("inspect", "datasets")
 MODEL_PRESETS = ("tiny", "llama", "qwen2")
 DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")

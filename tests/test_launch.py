@@ -69,3 +69,19 @@ def test_bad_config_stops_with_one_message(tmp_path, args, message):
     assert f"config error: {message}" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "inspect.json").exists()
+
+
+def test_datasets_regime_builds_reuses_and_reports(tmp_path):
+    small = ["--config.synth.size_a=20", "--config.synth.size_b=20", "--config.synth.size_c=20",
+             "--config.logging.progress_bar=False"]
+    result = _launch("--config=configs/datasets.py", f"--workdir={tmp_path}", *small)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "contamination: none" in result.stdout
+    manifest = json.loads((tmp_path / "datasets" / "jsonl" / "manifest.json").read_text())
+    assert manifest["sizes"]["composite_A/train"] + manifest["sizes"]["composite_A/test"] == 20
+    from codecorr_jax.data.sources import task_dataset
+
+    records = list(task_dataset("composite_B", "test", str(tmp_path / "datasets" / "tfds")))
+    assert len(records) == manifest["sizes"]["composite_B/test"]
+    again = _launch("--config=configs/datasets.py", f"--workdir={tmp_path}", *small)
+    assert again.returncode == 0 and "reused" in again.stdout

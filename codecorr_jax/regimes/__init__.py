@@ -10,10 +10,11 @@ from typing import Any, Callable
 
 import jax
 
-from codecorr_jax.regimes import inspect_model
+from codecorr_jax.regimes import datasets, inspect_model
 
 Regime = Callable[[Any, str, jax.sharding.Mesh], Any]
 
 REGIMES: dict[str, Regime] = {
     "inspect": inspect_model.run,
+    "datasets": datasets.run,
 }
