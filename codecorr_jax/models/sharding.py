@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import jax
 import numpy as np
@@ -80,7 +80,7 @@ def logical_to_spec(axes: Iterable[str | None], rules: Rules = DEFAULT_RULES) ->
         if name is not None and name not in table:
             raise KeyError(f"logical axis {name!r} has no sharding rule; known: {sorted(table)}")
         target = table.get(name) if name is not None else None
-        targets = (target,) if isinstance(target, str) else tuple(target or ())
+        targets = mesh_axes_of(target)
         free = tuple(t for t in targets if t not in used)
         used.update(free)
         spec.append(None if not free else free[0] if len(free) == 1 else free)
@@ -97,6 +97,16 @@ def logical_axes_of(variable: nnx.Variable) -> LogicalAxes:
     return tuple(axes) if axes is not None else (None,) * np.ndim(variable.get_value())
 
 
+def mesh_axes_of(entry: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The mesh axes one PartitionSpec entry names (none for a replicated dimension)."""
+    return (entry,) if isinstance(entry, str) else tuple(entry or ())
+
+
+def shards_along(axis: str, mesh_shape: Mapping[str, int], rules: Rules = DEFAULT_RULES) -> int:
+    """How many ways the logical `axis` is split on a mesh of `mesh_shape`."""
+    return math.prod(mesh_shape[a] for a in mesh_axes_of(logical_to_spec((axis,), rules)[0]))
+
+
 def fit_spec(spec: PartitionSpec, shape: Sequence[int], mesh: Mesh) -> PartitionSpec:
     """Replicate any dimension that its mesh axes do not divide evenly.
 
@@ -105,8 +115,8 @@ def fit_spec(spec: PartitionSpec, shape: Sequence[int], mesh: Mesh) -> Partition
     """
     fitted = []
     for entry, size in zip(tuple(spec) + (None,) * (len(shape) - len(spec)), shape):
-        names = (entry,) if isinstance(entry, str) else tuple(entry or ())
-        fitted.append(entry if size % math.prod(mesh.shape[n] for n in names) == 0 else None)
+        shards = math.prod(mesh.shape[n] for n in mesh_axes_of(entry))
+        fitted.append(entry if size % shards == 0 else None)
     return PartitionSpec(*fitted)
 
 
@@ -154,9 +164,8 @@ def check_divisible(sizes: dict[str, tuple[str, int]], mesh_shape: dict[str, int
     {"model.num_heads": ("heads", 8)}; the message names the field and the mesh axis.
     """
     for field, (axis, size) in sizes.items():
-        spec = logical_to_spec((axis,), rules)[0]
-        targets = (spec,) if isinstance(spec, str) else tuple(spec or ())
-        shards = math.prod(mesh_shape[t] for t in targets)
+        targets = mesh_axes_of(logical_to_spec((axis,), rules)[0])
+        shards = shards_along(axis, mesh_shape, rules)
         if size % shards:
             across = " x ".join(f"mesh.{t}={mesh_shape[t]}" for t in targets)
             raise ValueError(f"{field}={size} is not divisible by {across} (= {shards}); the "

@@ -186,11 +186,9 @@ class Sampler:
         self._caches: dict[tuple[int, int], KVCache] = {}
 
     def _batch_multiple(self) -> int:
-        if self.mesh is None:
-            return 1
-        spec = sharding.logical_to_spec(("batch",), self.rules)[0]
-        axes = (spec,) if isinstance(spec, str) else tuple(spec or ())
-        return int(np.prod([self.mesh.shape[a] for a in axes]))
+        """Rows must be a multiple of the batch's data-parallel split."""
+        return 1 if self.mesh is None else sharding.shards_along("batch", self.mesh.shape,
+                                                                 self.rules)
 
     def _cache(self, rows: int, slots: int) -> KVCache:
         cached = self._caches.pop((rows, slots), None)
