@@ -41,7 +41,7 @@ def main() -> None:
 
     from codecorr_jax.config import tiny_model
     from codecorr_jax.models import Decoder
-    from codecorr_jax.models.build import model_config
+    from codecorr_jax.models.config import model_config
     from codecorr_jax.models.hf_checkpoint import save_hf_checkpoint
     from codecorr_jax.sampling import Sampler, SamplingConfig
 

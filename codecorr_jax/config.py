@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 from typing import Any
 
 import ml_collections
 
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
-from codecorr_jax.models.config import DTYPES
+from codecorr_jax.models.config import DTYPES, ModelConfig, model_config
 
 # Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
 REGIMES = ("inspect", "datasets")
@@ -182,8 +183,11 @@ def _get(config: ml_collections.ConfigDict, field: str) -> Any:
     return node
 
 
-def validate(config: ml_collections.ConfigDict) -> None:
-    """Check values that do not depend on the devices; raise ConfigError naming the field."""
+def validate(config: ml_collections.ConfigDict) -> ModelConfig:
+    """Check values that do not depend on the devices; raise ConfigError naming the field.
+
+    Returns the model's architecture (read from config.json for checkpoint presets).
+    """
     for field, allowed in _CHOICES.items():
         value = _get(config, field)
         if value not in allowed:
@@ -198,18 +202,17 @@ def validate(config: ml_collections.ConfigDict) -> None:
         if not 0 <= _get(config, field) <= 1:
             raise ConfigError(f"config.{field}={_get(config, field)!r} must be in [0, 1]")
     model = config.model
-    if model.preset == "tiny":
-        if model.num_heads % model.num_kv_heads:
-            raise ConfigError(f"config.model.num_heads={model.num_heads} must be a multiple of "
-                              f"config.model.num_kv_heads={model.num_kv_heads}")
-        if model.head_dim % 2:
-            raise ConfigError(f"config.model.head_dim={model.head_dim} must be even (rotary)")
-    elif not model.checkpoint_dir:
+    if model.preset != "tiny" and not model.checkpoint_dir:
         raise ConfigError(f"config.model.preset={model.preset!r} reads a Hugging Face "
                           "checkpoint: set --config.model.checkpoint_dir=/path/to/checkpoint")
-    elif not os.path.isfile(os.path.join(model.checkpoint_dir, "config.json")):
+    elif model.preset != "tiny" and not os.path.isfile(
+            os.path.join(model.checkpoint_dir, "config.json")):
         raise ConfigError(f"config.model.checkpoint_dir={model.checkpoint_dir!r} has no "
                           "config.json (expected a Hugging Face checkpoint directory)")
+    try:  # ModelConfig checks its own fields (heads vs kv heads, rotary head_dim, ...)
+        architecture = model_config(model)
+    except ValueError as e:
+        raise ConfigError(re.sub(r"\bmodel\.(\w+)=", r"config.model.\1=", str(e))) from None
     try:
         executor_config(config)
     except ValueError as e:
@@ -218,6 +221,7 @@ def validate(config: ml_collections.ConfigDict) -> None:
     if any(k > config.eval.num_samples or k < 1 for k in ks):
         raise ConfigError(f"config.eval.ks={ks} must lie in [1, config.eval.num_samples="
                           f"{config.eval.num_samples}]")
+    return architecture
 
 
 def validate_for_devices(config: ml_collections.ConfigDict, num_devices: int,

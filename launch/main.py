@@ -57,13 +57,9 @@ def main(argv: list[str]) -> None:
     if len(argv) > 1:
         _fail(f"unexpected arguments {argv[1:]}; config fields are set as --config.FIELD=VALUE")
     config = _CONFIG.value
-    try:
-        config_lib.validate(config)
-        # Reading config.json of a checkpoint is cheap and touches no device.
-        from codecorr_jax.models.build import model_config
-
-        model_cfg = model_config(config.model)
-    except (config_lib.ConfigError, ValueError) as e:
+    try:  # reads a checkpoint's config.json at most: no device, no compute
+        model_cfg = config_lib.validate(config)
+    except config_lib.ConfigError as e:
         _fail(str(e))
     distributed.maybe_initialize(config.distributed)
 

@@ -4,7 +4,7 @@ import pytest
 
 from codecorr_jax import config as config_lib
 from codecorr_jax.config import ConfigError
-from codecorr_jax.models.build import model_config
+from codecorr_jax.models.config import model_config
 
 
 def _config(**changes):

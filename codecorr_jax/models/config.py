@@ -64,7 +64,7 @@ class ModelConfig:
                 raise ValueError(f"model.{name}={getattr(self, name)!r}; allowed: {DTYPES}")
         if self.num_heads % self.num_kv_heads:
             raise ValueError(
-                f"model.num_heads={self.num_heads} is not a multiple of "
+                f"model.num_heads={self.num_heads} must be a multiple of "
                 f"model.num_kv_heads={self.num_kv_heads} (grouped-query attention needs it)")
         if self.head_dim % 2:
             raise ValueError(f"model.head_dim={self.head_dim} must be even for rotary embeddings")
@@ -213,3 +213,29 @@ def to_hf_dict(cfg: ModelConfig) -> dict[str, Any]:
     if cfg.architecture == "llama":
         hf.update(attention_bias=False, mlp_bias=False)
     return hf
+
+
+# Fields of config.model that apply to any preset (the rest describe the built-in architecture).
+RUNTIME_FIELDS = ("dtype", "param_dtype", "attention_impl", "remat")
+
+
+def runtime_fields(section: Any) -> dict[str, Any]:
+    """The fields of `config.model` that apply whatever the preset."""
+    return {f: section[f] for f in RUNTIME_FIELDS}
+
+
+def model_config(section: Any, value_head: bool = False) -> ModelConfig:
+    """ModelConfig for `config.model` (reads config.json for checkpoint presets; no weights)."""
+    runtime = runtime_fields(section)
+    if section.preset != "tiny":
+        return read_hf_config(section.checkpoint_dir, value_head=value_head, **runtime)
+    return ModelConfig(
+        architecture=section.architecture, vocab_size=section.vocab_size,
+        hidden_size=section.hidden_size, intermediate_size=section.intermediate_size,
+        num_layers=section.num_layers, num_heads=section.num_heads,
+        num_kv_heads=section.num_kv_heads, head_dim=section.head_dim,
+        rope_theta=section.rope_theta, rms_norm_eps=section.rms_norm_eps,
+        qkv_bias=section.architecture == "qwen2",
+        tie_word_embeddings=section.tie_word_embeddings,
+        max_position_embeddings=section.max_position_embeddings, value_head=value_head,
+        **runtime)

@@ -197,6 +197,10 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
         shards[-1].append(i)
         running += sizes[i]
     writer = jax.process_index() == 0
+
+    def hf_array(path: tuple[Any, ...], var: nnx.Variable) -> np.ndarray:
+        return to_hf(path, _host_value(var.get_value()).astype(np_dtype))
+
     tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out_dir)))
     try:
         weight_map = {}
@@ -207,14 +211,12 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
             tensors = {}
             for i in members:
                 path, var = entries[i]
-                tensors[hf_tensor_name(path)] = to_hf(path, _host_value(var.get_value())
-                                                      .astype(np_dtype))
+                tensors[hf_tensor_name(path)] = hf_array(path, var)
             weight_map.update({name: file_name for name in tensors})
             if writer:
                 save_file(tensors, os.path.join(tmp, file_name), metadata={"format": "pt"})
             del tensors
-        heads = {hf_tensor_name(p): to_hf(p, _host_value(v.get_value()).astype(np_dtype))
-                 for p, v in entries if p[0] == "value_head"}
+        heads = {hf_tensor_name(p): hf_array(p, v) for p, v in entries if p[0] == "value_head"}
         if writer:
             if heads:
                 save_file(heads, os.path.join(tmp, VALUE_HEAD_FILE), metadata={"format": "pt"})
