@@ -1,0 +1,95 @@
+"""Prompt texts in, completion texts out: the one interface evaluation needs from a model.
+
+Evaluation suites talk to a `Completer`, so they can be tested with oracles (reference
+completions, wrong code, a chosen number of correct samples) and run any model that can turn
+text into text. `SamplerCompleter` is the project's own: it tokenizes, batches prompts of
+similar length together, generates with the jitted KV-cache sampler and decodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, Sequence
+
+import jax
+import numpy as np
+
+from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.sampling import Sampler, SamplingConfig
+
+
+class Completer(Protocol):
+    """Anything that writes `num_samples` completions for each prompt."""
+
+    def complete(self, prompts: Sequence[str], *, num_samples: int, temperature: float,
+                 max_new_tokens: int, seed: int) -> list[list[str]]:
+        """For each prompt, `num_samples` completion texts (temperature 0 = greedy)."""
+        ...
+
+
+class SamplerCompleter:
+    """A `Completer` over a Decoder, a Hugging Face tokenizer and the jitted sampler.
+
+    Prompts are sorted by token length and generated in chunks of `batch_size`, so a chunk pads
+    little; results come back in the caller's order. A prompt that leaves no room for
+    `max_new_tokens` within the model's positions keeps its last tokens (left truncation, the
+    end of a prompt is what the completion continues) and is counted in `truncated_prompts`.
+    """
+
+    def __init__(self, model: Decoder, tokenizer: Any, mesh: jax.sharding.Mesh | None = None,
+                 batch_size: int = 64) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size={batch_size} must be >= 1")
+        if tokenizer.eos_token_id is None:
+            raise ValueError("the tokenizer has no eos_token_id: generation could never stop")
+        self.model = model
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        self.sampler = Sampler(model, mesh)
+        self.truncated_prompts = 0  # over every call so far
+
+    def _encode(self, prompts: Sequence[str], max_new_tokens: int) -> list[list[int]]:
+        limit = self.model.config.max_position_embeddings
+        room = limit - max_new_tokens
+        if room < 1:
+            raise ValueError(f"max_new_tokens={max_new_tokens} leaves no room for a prompt: "
+                             f"the model has max_position_embeddings={limit}")
+        ids = self.tokenizer(list(prompts), add_special_tokens=False)["input_ids"]
+        encoded = []
+        for i, row in enumerate(ids):
+            if not row:
+                raise ValueError(f"prompt {i} is empty after tokenization: {prompts[i]!r}")
+            if len(row) > room:
+                self.truncated_prompts += 1
+                row = row[-room:]
+            encoded.append(list(row))
+        return encoded
+
+    def _decode(self, tokens: np.ndarray, length: int) -> str:
+        row = tokens[:length].tolist()
+        if row and row[-1] == self.tokenizer.eos_token_id:
+            row = row[:-1]
+        return self.tokenizer.decode(row, skip_special_tokens=False,
+                                     clean_up_tokenization_spaces=False)
+
+    def complete(self, prompts: Sequence[str], *, num_samples: int, temperature: float,
+                 max_new_tokens: int, seed: int) -> list[list[str]]:
+        """For each prompt, `num_samples` completions; chunk i samples with key (seed, i)."""
+        if not prompts:
+            return []
+        encoded = self._encode(prompts, max_new_tokens)
+        pad = self.tokenizer.pad_token_id
+        config = SamplingConfig(max_new_tokens=max_new_tokens, temperature=temperature,
+                                num_samples=num_samples,
+                                eos_token_id=self.tokenizer.eos_token_id,
+                                pad_token_id=self.tokenizer.eos_token_id if pad is None else pad)
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))  # stable
+        results: list[list[str]] = [[] for _ in prompts]
+        for chunk_index, start in enumerate(range(0, len(order), self.batch_size)):
+            chunk = order[start:start + self.batch_size]
+            key = jax.random.fold_in(jax.random.key(seed), chunk_index)
+            out = self.sampler.generate([encoded[i] for i in chunk], config, key)
+            for j, prompt_index in enumerate(chunk):
+                rows = range(j * num_samples, (j + 1) * num_samples)
+                results[prompt_index] = [self._decode(out.tokens[r], int(out.lengths[r]))
+                                         for r in rows]
+        return results
