@@ -22,12 +22,13 @@ from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import DTYPES, ModelConfig, model_config
 
 # Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
-REGIMES = ("inspect", "datasets")
+REGIMES = ("inspect", "datasets", "pretrain", "sft")
 MODEL_PRESETS = ("tiny", "llama", "qwen2")
 DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")
 ADVANTAGE_ESTIMATORS = ("gae", "grpo", "rloo")
 KL_ESTIMATORS = ("k1", "k3")
+EVAL_SUITES = ("atom", "composite_in_domain", "composite_target", "humaneval")
 
 
 class ConfigError(ValueError):
@@ -99,6 +100,7 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     config.data = ml_collections.ConfigDict(dict(
         dataset_dir="",  # default: <workdir>/datasets
         tokenizer_dir="",  # tiny preset default: <workdir>/tokenizer; checkpoints: their own
+        tokenizer_source_mb=2.0,  # stdlib source beside the train tasks in the tiny BPE's corpus
         prompt_style="docstring",
         max_length=1024,  # tokens per packed training row; longer examples are dropped, counted
         seed=0,
@@ -183,6 +185,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "model.attention_impl": ("xla", "cudnn"),
     "distributed.mode": DISTRIBUTED_MODES,
     "data.prompt_style": PROMPT_STYLES,
+    "sft.init": ("base", "scratch"),
     "rl.estimator": ADVANTAGE_ESTIMATORS,
     "rl.kl_estimator": KL_ESTIMATORS,
     "executor.reward": tuple(REWARDS),
@@ -192,8 +195,11 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
 _POSITIVE = (
     "model.vocab_size", "model.hidden_size", "model.intermediate_size", "model.num_layers",
     "model.num_heads", "model.num_kv_heads", "model.head_dim", "model.rope_theta",
-    "model.max_position_embeddings", "data.max_length", "sft.learning_rate", "sft.num_steps",
-    "sft.batch_size", "sft.grad_accum_steps", "rl.learning_rate", "rl.num_iterations",
+    "model.max_position_embeddings", "data.max_length", "data.tokenizer_source_mb",
+    "sft.learning_rate", "sft.num_steps", "sft.batch_size", "sft.grad_accum_steps",
+    "pretrain.learning_rate", "pretrain.num_steps", "pretrain.batch_size",
+    "pretrain.grad_accum_steps", "pretrain.corpus_mb", "eval.max_new_tokens", "eval.batch_size",
+    "logging.every_steps", "checkpoint.every_steps", "rl.learning_rate", "rl.num_iterations",
     "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
     "rl.max_new_tokens", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
     "inspect.steps", "synth.min_chain_length", "synth.max_chain_length", "synth.tests_per_task",
@@ -246,6 +252,14 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         executor_config(config)
     except ValueError as e:
         raise ConfigError(str(e).replace("ExecutorConfig.", "config.executor.")) from None
+    for section in ("pretrain", "sft"):
+        if config[section].batch_size % config[section].grad_accum_steps:
+            raise ConfigError(f"config.{section}.batch_size={config[section].batch_size} must be "
+                              f"a multiple of config.{section}.grad_accum_steps="
+                              f"{config[section].grad_accum_steps}")
+    unknown = [s for s in config.eval.suites if s not in EVAL_SUITES]
+    if unknown:
+        raise ConfigError(f"config.eval.suites has {unknown}; suites are {list(EVAL_SUITES)}")
     ks = tuple(config.eval.ks)
     if config.eval.num_samples and any(k > config.eval.num_samples or k < 1 for k in ks):
         raise ConfigError(f"config.eval.ks={ks} must lie in [1, config.eval.num_samples="

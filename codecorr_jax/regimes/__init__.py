@@ -10,11 +10,13 @@ from typing import Any, Callable
 
 import jax
 
-from codecorr_jax.regimes import datasets, inspect_model
+from codecorr_jax.regimes import datasets, inspect_model, pretrain, sft
 
 Regime = Callable[[Any, str, jax.sharding.Mesh], Any]
 
 REGIMES: dict[str, Regime] = {
     "inspect": inspect_model.run,
     "datasets": datasets.run,
+    "pretrain": pretrain.run,
+    "sft": sft.run,
 }

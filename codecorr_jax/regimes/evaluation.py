@@ -1,0 +1,53 @@
+"""Evaluation as the regimes run it: the configured suites, at the end and periodically."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+
+from codecorr_jax.eval import suites as suites_lib
+from codecorr_jax.eval.completion import SamplerCompleter
+from codecorr_jax.execution import Executor
+from codecorr_jax.models.decoder import Decoder
+
+
+class Evaluator:
+    """`config.eval`'s suites, loaded once; `run` scores a model and writes the results.
+
+    Periodic evaluations use an evenly spread subset of each suite (`eval.periodic_max_tasks`),
+    the same tasks every time, so the curve is comparable from step to step.
+    """
+
+    def __init__(self, config: Any, jsonl_dir: str, tokenizer: Any, mesh: jax.sharding.Mesh,
+                 executor: Executor):
+        section = config.eval
+        self.section = section
+        self.tokenizer = tokenizer
+        self.mesh = mesh
+        self.executor = executor
+        self.progress = bool(config.logging.progress_bar)
+
+        def load(max_tasks: int) -> dict[str, list[suites_lib.EvalTask]]:
+            return {name: suites_lib.load_suite(
+                name, jsonl_dir, families=tuple(section.composite_families),
+                max_tasks=max_tasks, prompt_style=config.data.prompt_style)
+                for name in section.suites}
+
+        self.final_suites = load(int(section.max_tasks))
+        self.periodic_suites = load(int(section.periodic_max_tasks))
+
+    def run(self, model: Decoder, step: int, out_dir: str, *, periodic: bool = False,
+            seed: int = 0) -> dict[str, dict]:
+        """Score `model` on the suites; results go to `out_dir/eval/step_<step>.json`."""
+        section = self.section
+        completer = SamplerCompleter(model, self.tokenizer, self.mesh,
+                                     batch_size=int(section.batch_size))
+        results = suites_lib.evaluate(
+            completer, self.periodic_suites if periodic else self.final_suites, self.executor,
+            greedy=bool(section.greedy), num_samples=0 if periodic else int(section.num_samples),
+            temperature=float(section.temperature), ks=tuple(section.ks),
+            max_new_tokens=int(section.max_new_tokens), seed=seed, progress=self.progress)
+        if jax.process_index() == 0:
+            suites_lib.write_results(out_dir, step, results)
+        return results

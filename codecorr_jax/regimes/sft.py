@@ -1,0 +1,133 @@
+"""The `sft` regime: supervised fine-tuning of the base model on the configured data mixture.
+
+From nothing it builds (or reuses) the datasets, the tokenizer and the base model, scores the
+base on the evaluation suites once (cached beside it), fine-tunes with periodic evaluation, and
+scores the result. `<workdir>/sft/` holds checkpoints (a killed run resumes), metrics.jsonl,
+tensorboard/, eval/step_*.json and `final/`, the fine-tuned model in Hugging Face format (what
+`sft_then_rl` starts PPO from).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from typing import Any
+
+import jax
+
+from codecorr_jax import config as config_lib
+from codecorr_jax.data.pipeline import sft_dataset
+from codecorr_jax.eval import suites as suites_lib
+from codecorr_jax.execution import Executor
+from codecorr_jax.models.build import build_model
+from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.models.hf_checkpoint import save_hf_checkpoint
+from codecorr_jax.regimes import run_dir as run_dir_lib
+from codecorr_jax.regimes.datasets import dataset_dir
+from codecorr_jax.regimes.evaluation import Evaluator
+from codecorr_jax.regimes.pretrain import base_dir, jsonl_dir, load_or_pretrain_base
+from codecorr_jax.train.lm_trainer import train_lm
+
+
+def _eval_fields(config: Any) -> dict[str, Any]:
+    """The evaluation settings a cached score depends on."""
+    keep = ("suites", "composite_families", "max_tasks", "greedy", "num_samples", "temperature",
+            "ks", "max_new_tokens")
+    return {k: config.eval[k] for k in keep} | {"prompt_style": config.data.prompt_style,
+                                                "synth": config.synth.to_dict()}
+
+
+def base_results(config: Any, workdir: str, model: Decoder, evaluator: Evaluator,
+                 base_fingerprint: str) -> dict[str, dict]:
+    """The base model's scores, computed once per (base, evaluation settings) and cached."""
+    key = run_dir_lib.fingerprint({"base": base_fingerprint, "eval": _eval_fields(config)})
+    directory = os.path.join(base_dir(config, workdir) if config.model.preset == "tiny"
+                             else os.path.join(workdir, "base_eval"), f"eval_{key}")
+    latest = os.path.join(directory, "eval", "latest.json")
+    if os.path.exists(latest):
+        with open(latest, encoding="utf-8") as f:
+            return json.load(f)["results"]
+    if jax.process_index() == 0:
+        print("eval       scoring the base model (once; cached beside it)")
+    return evaluator.run(model, 0, directory, seed=config.seed)
+
+
+def num_steps(section: Any, rows_per_epoch: int) -> int:
+    """`sft.num_steps`, or enough steps for `sft.epochs` passes over the mixture."""
+    if section.epochs > 0:
+        return max(1, math.ceil(section.epochs * rows_per_epoch / section.batch_size))
+    return int(section.num_steps)
+
+
+def comparison_table(before: dict[str, dict], after: dict[str, dict],
+                     names: tuple[str, str] = ("base", "SFT")) -> str:
+    """Markdown: pass@1 of every suite before and after."""
+    lines = [f"| suite | tasks | {names[0]} pass@1 | {names[1]} pass@1 |", "|---|---|---|---|"]
+    for suite, metrics in after.items():
+        old = before.get(suite, {}).get("pass@1")
+        new = metrics.get("pass@1")
+        fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+        lines.append(f"| {suite} | {metrics['n_tasks']} | {fmt(old)} | {fmt(new)} |")
+    return "\n".join(lines)
+
+
+def fine_tune(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Executor,
+              run_name: str = "sft") -> dict[str, Any]:
+    """Base -> SFT -> scores; returns {"base": results, "sft": results, "model", "run_dir"}."""
+    base, tokenizer, base_fingerprint = load_or_pretrain_base(config, workdir, mesh)
+    evaluator = Evaluator(config, jsonl_dir(config, workdir), tokenizer, mesh, executor)
+    before = base_results(config, workdir, base, evaluator, base_fingerprint)
+    if jax.process_index() == 0:
+        print(f"base       {suites_lib.summary_line(before)}")
+
+    section = config.sft
+    run_dir = os.path.join(workdir, run_name)
+    fields = {"base": base_fingerprint if section.init == "base" else "scratch",
+              "model": config.model.to_dict(), "data": config.data.to_dict(),
+              "sft": section.to_dict(), "seed": config.seed}
+    run_dir_lib.claim(run_dir, fields, replace_stale=False)
+    model = base if section.init == "base" else build_model(config.model, mesh, seed=config.seed)
+    tfds_dir = os.path.join(dataset_dir(config, workdir), "tfds")
+    batches, stats = sft_dataset(tfds_dir, config.data, tokenizer,
+                                 batch_size=section.batch_size, seed=config.data.seed)
+    steps = num_steps(section, stats.rows_per_epoch)
+    if jax.process_index() == 0:
+        mix = ", ".join(f"{k}={v}" for k, v in config.data.mixture.items() if v)
+        print(f"sft        {stats.examples} tasks ({mix}), {stats.loss_tokens:,} trained tokens "
+              f"in {stats.rows_per_epoch} rows of {config.data.max_length} per epoch "
+              f"({stats.padding_fraction:.1%} padding); {stats.dropped_too_long} longer than "
+              f"data.max_length dropped; {steps} steps of {section.batch_size} rows "
+              f"(~{steps * section.batch_size / max(stats.rows_per_epoch, 1):.1f} epochs)")
+
+    def periodic_eval(model: Decoder, step: int, key: jax.Array) -> dict[str, float]:
+        del key  # greedy decoding: the scores do not depend on it
+        results = evaluator.run(model, step, run_dir, periodic=True, seed=config.seed)
+        if jax.process_index() == 0:
+            print(f"eval       step {step}: {suites_lib.summary_line(results)}")
+        return suites_lib.scalars(results)
+
+    result = train_lm(model, batches, section, run_dir=run_dir, mesh=mesh,
+                      checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
+                      num_steps=steps, desc="sft", eval_hook=periodic_eval,
+                      eval_every=int(config.eval.every_steps))
+    after = evaluator.run(result.model, result.steps, run_dir, seed=config.seed)
+    save_hf_checkpoint(result.model, os.path.join(run_dir, "final"), tokenizer=tokenizer)
+    return {"base": before, "sft": after, "model": result.model, "run_dir": run_dir,
+            "train": dataclasses.replace(result, model=None)}
+
+
+def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
+    with Executor(config_lib.executor_config(config)) as executor:
+        out = fine_tune(config, workdir, mesh, executor)
+    if jax.process_index() == 0:
+        table = comparison_table(out["base"], out["sft"])
+        with open(os.path.join(out["run_dir"], "results.md"), "w", encoding="utf-8") as f:
+            f.write("# SFT results\n\n" + table + "\n")
+        print(table)
+        print(f"wrote      {out['run_dir']}/results.md, eval/, metrics.jsonl, tensorboard/ "
+              "(tensorboard --logdir " + out["run_dir"] + "), final/ (Hugging Face format)")
+        print("next       PPO from here: python launch/main.py --config=configs/sft_then_rl.py "
+              f"--workdir={workdir}")
+    return out

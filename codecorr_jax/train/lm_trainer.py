@@ -1,0 +1,149 @@
+"""The language-model training loop shared by pretraining and SFT.
+
+Host-side only: it feeds batches from a resumable grain iterator to the jitted step
+(`lm_step.py`), logs, checkpoints and calls an evaluation hook. A run directory holds
+`checkpoints/`, `metrics.jsonl` and `tensorboard/`; starting a run whose directory already holds
+a checkpoint resumes it exactly (model, optimizer, data iterator, RNG), so a killed job is
+simply started again with the same command.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from typing import Any, Callable, Iterator
+
+import jax
+import numpy as np
+from flax import nnx
+
+from codecorr_jax.models import sharding
+from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.train import lm_step, optim
+from codecorr_jax.train.checkpoint import Checkpointer
+from codecorr_jax.train.metrics import MetricsLogger, mfu, peak_flops_per_device, \
+    train_flops_per_token
+
+# Called with (model, step, rng key); returns scalars to log (e.g. eval/<suite>/pass@1).
+EvalHook = Callable[[Decoder, int, jax.Array], dict[str, float]]
+
+
+@dataclasses.dataclass
+class TrainResult:
+    model: Decoder
+    steps: int  # optimizer steps taken over the whole run, resumed parts included
+    skipped_steps: int  # steps dropped because their loss or gradient was not finite
+    resumed_from: int | None  # the checkpoint step this process started from, if any
+    last_metrics: dict[str, float]
+
+
+def _micro_batch_sharding(mesh: jax.sharding.Mesh) -> jax.sharding.NamedSharding:
+    """(accum, batch, length) inputs: the batch axis split like any batch, accum replicated."""
+    spec = sharding.batch_sharding(mesh, 2).spec
+    return jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(None, *spec))
+
+
+def _on_mesh(tree: Any, mesh: jax.sharding.Mesh) -> Any:
+    """Leaves jit left on one device (the optimizer's step counts) replicated over `mesh`, so
+    every input of the step lives on the same devices."""
+    replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
+    return jax.tree.map(
+        lambda x: x if isinstance(x.sharding, jax.sharding.NamedSharding)
+        else jax.device_put(x, replicated), tree)
+
+
+def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: jax.sharding.Mesh,
+             checkpoint: Any, logging: Any, seed: int, num_steps: int, desc: str,
+             eval_hook: EvalHook | None = None, eval_every: int = 0,
+             to_json: Callable[[Any], Any] = lambda s: s,
+             from_json: Callable[[Any], Any] = lambda s: s) -> TrainResult:
+    """Train `model` on `batches` (a grain IterDataset of packed batches) for `num_steps`.
+
+    `section` holds the optimizer fields (config.pretrain or config.sft); `checkpoint` and
+    `logging` are the config sections of the same names. `to_json` / `from_json` convert the
+    data iterator's state for the checkpoint's JSON metadata.
+    """
+    tx = optim.make_optimizer(section)
+    schedule = optim.learning_rate_schedule(section)
+    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    params = nnx.to_pure_dict(params)
+    opt_state = _on_mesh(jax.jit(tx.init)(params), mesh)
+    iterator: Iterator[dict[str, np.ndarray]] = iter(batches)
+    rng = jax.random.key_data(jax.random.key(seed))
+    skipped, start, resumed_from = 0, 0, None
+    checkpointer = Checkpointer(os.path.join(run_dir, "checkpoints"),
+                                max_to_keep=checkpoint.max_to_keep,
+                                save_every=checkpoint.every_steps, async_save=checkpoint.async_save)
+    latest = checkpointer.latest_step()
+    if latest is not None:
+        state, meta = checkpointer.restore(
+            {"params": params, "opt_state": opt_state, "rng": rng}, step=latest)
+        params, opt_state, rng = state["params"], state["opt_state"], state["rng"]
+        iterator.set_state(from_json(meta["data"]))
+        start, skipped, resumed_from = int(meta["step"]), int(meta["skipped_steps"]), latest
+
+    step_fn = lm_step.make_train_step(graphdef, rest, tx)
+    in_sharding = _micro_batch_sharding(mesh)
+    accum = int(section.grad_accum_steps)
+    flops_per_token = None
+    peak = peak_flops_per_device(jax.devices()[0], model.config.dtype)
+    logger = MetricsLogger(run_dir, total_steps=num_steps, initial_step=start, desc=desc,
+                           tensorboard=logging.tensorboard, jsonl=logging.jsonl,
+                           progress_bar=logging.progress_bar)
+    if resumed_from is not None:
+        logger.write(f"{desc}: resumed from the checkpoint of step {resumed_from}")
+    metrics: dict[str, float] = {}
+    window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
+
+    def save(step: int, force: bool = False) -> None:
+        meta = {"step": step, "skipped_steps": skipped, "data": to_json(iterator.get_state())}
+        checkpointer.save(step, {"params": params, "opt_state": opt_state, "rng": rng}, meta,
+                          force=force)
+
+    with logger:
+        for step in range(start, num_steps):
+            started = time.perf_counter()
+            batch = next(iterator)
+            seq_len = batch["input_ids"].shape[1]
+            if flops_per_token is None:
+                flops_per_token = train_flops_per_token(model.config, seq_len)
+            micro = jax.device_put(lm_step.split_micro_batches(batch, accum), in_sharding)
+            params, opt_state, out = step_fn(params, opt_state, micro)
+            # Fetching the metrics waits for the step: on a multi-device CPU, queuing several
+            # steps with collectives deadlocks (BUILD_NOTES), and the numbers are needed anyway.
+            out = jax.device_get(out)
+            elapsed = time.perf_counter() - started
+            skipped += int(out["skipped"])
+            real_tokens = float(np.count_nonzero(batch["segment_ids"]))
+            window["tokens"] += real_tokens
+            window["seconds"] += elapsed
+            window["loss"] += float(out["loss"]) if not out["skipped"] else 0.0
+            window["steps"] += 0 if out["skipped"] else 1
+            done = step + 1
+            tokens_per_s = window["tokens"] / max(window["seconds"], 1e-9)
+            logger.progress(done, loss=float(out["loss"]), tok_s=tokens_per_s)
+            if done % logging.every_steps == 0 or done == num_steps:
+                metrics = {
+                    f"{desc}/loss": window["loss"] / max(window["steps"], 1),
+                    f"{desc}/learning_rate": float(schedule(done - 1 - skipped)),
+                    f"{desc}/grad_norm": float(out["grad_norm"]),
+                    f"{desc}/tokens_per_s": tokens_per_s,
+                    f"{desc}/loss_tokens": float(out["tokens"]),
+                    f"{desc}/skipped_steps": skipped,
+                }
+                utilisation = mfu(tokens_per_s, flops_per_token, jax.device_count(), peak)
+                if utilisation is not None:
+                    metrics[f"{desc}/mfu"] = utilisation
+                logger.log(done, metrics)
+                window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
+            if eval_hook is not None and eval_every and done % eval_every == 0 \
+                    and done != num_steps:
+                rng, key = jax.random.split(jax.random.wrap_key_data(rng))
+                rng = jax.random.key_data(rng)
+                logger.log(done, eval_hook(nnx.merge(graphdef, params, rest), done, key))
+            save(done, force=done == num_steps)
+        checkpointer.wait()
+        checkpointer.close()
+    final = nnx.merge(graphdef, params, rest)
+    return TrainResult(final, max(num_steps, start), skipped, resumed_from, metrics)

@@ -1,0 +1,120 @@
+"""The pretrain and sft regimes through launch/main.py: a small run end to end, the base cache,
+exact resume after SIGKILL, and a run directory that refuses another configuration."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from safetensors.numpy import load_file
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# A model and data small enough for seconds per stage on a 2-core CPU.
+SMALL = [
+    "--config.synth.size_a=24", "--config.synth.size_b=18", "--config.synth.size_c=18",
+    "--config.model.vocab_size=384", "--config.model.hidden_size=64",
+    "--config.model.intermediate_size=128", "--config.model.num_layers=2",
+    "--config.model.num_heads=4", "--config.model.num_kv_heads=2", "--config.model.head_dim=16",
+    "--config.data.max_length=256", "--config.data.tokenizer_source_mb=0.2",
+    "--config.pretrain.corpus_mb=0.3", "--config.pretrain.batch_size=8",
+    "--config.pretrain.warmup_steps=2", "--config.logging.every_steps=2",
+    "--config.logging.progress_bar=False",
+]
+
+
+def _command(config, workdir, *extra):
+    return [sys.executable, os.path.join(ROOT, "launch", "main.py"), f"--config={config}",
+            f"--workdir={workdir}", *SMALL, *extra]
+
+
+def _run(config, workdir, *extra, timeout=600):
+    result = subprocess.run(_command(config, workdir, *extra), cwd=ROOT, capture_output=True,
+                            text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """Datasets and tokenizer built once, shared by every run of this module."""
+    root = tmp_path_factory.mktemp("shared")
+    data = [f"--config.data.dataset_dir={root / 'datasets'}",
+            f"--config.data.tokenizer_dir={root / 'tokenizer'}"]
+    _run("configs/datasets.py", root / "w0", *data)
+    return data
+
+
+def _weights(directory):
+    return load_file(os.path.join(directory, "model.safetensors"))
+
+
+def test_pretrain_resumes_exactly_after_sigkill(shared, tmp_path):
+    steps = ["--config.pretrain.num_steps=24", "--config.checkpoint.every_steps=4"]
+    _run("configs/pretrain.py", tmp_path / "straight", *shared, *steps)
+    expected = _weights(tmp_path / "straight" / "base")
+
+    workdir = tmp_path / "killed"
+    process = subprocess.Popen(_command("configs/pretrain.py", workdir, *shared, *steps),
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checkpoints = workdir / "pretrain" / "checkpoints"
+    deadline = time.time() + 300
+    try:
+        while not (checkpoints / "8").is_dir() and process.poll() is None:
+            assert time.time() < deadline, "no checkpoint of step 8 within 300 s"
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+    assert not (workdir / "base").exists()
+
+    result = _run("configs/pretrain.py", workdir, *shared, *steps)
+    assert "resumed from the checkpoint of step" in result.stdout + result.stderr
+    resumed = _weights(workdir / "base")
+    assert resumed.keys() == expected.keys()
+    for name in expected:
+        np.testing.assert_array_equal(resumed[name], expected[name], err_msg=name)
+
+
+def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
+    small_eval = ["--config.pretrain.num_steps=6", "--config.sft.num_steps=40",
+                  "--config.sft.batch_size=8", "--config.sft.warmup_steps=4",
+                  "--config.sft.learning_rate=3e-3",
+                  "--config.eval.max_tasks=4", "--config.eval.periodic_max_tasks=2",
+                  "--config.eval.every_steps=20", "--config.eval.max_new_tokens=24",
+                  "--config.eval.batch_size=8", "--config.checkpoint.every_steps=20"]
+    result = _run("configs/sft.py", tmp_path, *shared, *small_eval)
+    run = tmp_path / "sft"
+    latest = json.loads((run / "eval" / "latest.json").read_text())
+    assert latest["step"] == 40
+    suites = latest["results"]
+    assert set(suites) == {"atom", "composite_in_domain", "composite_target", "humaneval"}
+    assert all(suites[s]["n_tasks"] == 4 for s in suites)
+    assert (run / "eval" / "step_00000020.json").exists()  # the periodic evaluation
+    assert (run / "final" / "config.json").exists() and (tmp_path / "base" / "config.json").exists()
+    assert "| composite_target | 4 |" in (run / "results.md").read_text()
+    assert os.listdir(run / "tensorboard")
+
+    lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    losses = [line["sft/loss"] for line in lines if "sft/loss" in line]
+    assert len(losses) == 20 and losses[-1] < 0.7 * losses[0], losses
+    assert any("eval/atom/pass@1" in line for line in lines)
+    assert all(line["sft/skipped_steps"] == 0 for line in lines if "sft/skipped_steps" in line)
+
+    # A second run with the same config reuses the base (and its scores) and the finished SFT.
+    base_mtime = os.path.getmtime(tmp_path / "base" / "model.safetensors")
+    again = _run("configs/sft.py", tmp_path, *shared, *small_eval)
+    assert os.path.getmtime(tmp_path / "base" / "model.safetensors") == base_mtime
+    assert "scoring the base model" in result.stdout and "scoring the base" not in again.stdout
+
+    # The same workdir with another SFT configuration is refused, naming the field.
+    refused = subprocess.run(_command("configs/sft.py", tmp_path, *shared, *small_eval,
+                                      "--config.sft.learning_rate=1e-4"),
+                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert refused.returncode != 0
+    assert "sft.learning_rate: 0.003 -> 0.0001" in refused.stderr
