@@ -114,9 +114,10 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     ))
     # Next-token pretraining of the tiny base model on Python source (the `pretrain` regime).
     config.pretrain = ml_collections.ConfigDict(dict(
-        learning_rate=2e-3, warmup_steps=50, num_steps=400, batch_size=16,
+        learning_rate=2e-3, warmup_steps=20, num_steps=150, batch_size=16,
         grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0, end_lr_fraction=0.1,
-        corpus_mb=8.0,  # megabytes of the standard library's Python source to train on
+        seq_len=256,  # tokens per packed row (short rows: attention is cheap, steps are fast)
+        corpus_mb=2.0,  # megabytes of the standard library's Python source to train on
         base_dir="",  # where the base model is cached; default <workdir>/base
     ))
     config.sft = ml_collections.ConfigDict(dict(
@@ -198,7 +199,7 @@ _POSITIVE = (
     "model.max_position_embeddings", "data.max_length", "data.tokenizer_source_mb",
     "sft.learning_rate", "sft.num_steps", "sft.batch_size", "sft.grad_accum_steps",
     "pretrain.learning_rate", "pretrain.num_steps", "pretrain.batch_size",
-    "pretrain.grad_accum_steps", "pretrain.corpus_mb", "eval.max_new_tokens", "eval.batch_size",
+    "pretrain.grad_accum_steps", "pretrain.corpus_mb", "pretrain.seq_len", "eval.max_new_tokens", "eval.batch_size",
     "logging.every_steps", "checkpoint.every_steps", "rl.learning_rate", "rl.num_iterations",
     "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
     "rl.max_new_tokens", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",

@@ -19,7 +19,7 @@ import grain
 import numpy as np
 
 from codecorr_jax.data.mixture import load_mixture
-from codecorr_jax.data.packing import (BATCH_KEYS, Example, PackStats,  # noqa: F401 (re-export)
+from codecorr_jax.data.packing import (BATCH_KEYS, Example, PackStats,  # noqa: F401 (re-exports)
                                        packed_batches)
 from codecorr_jax.synth import render
 

@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import transformers
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
+from codecorr_jax.fileio import replace_dir
 from codecorr_jax.models import hf_checkpoint
 
 EOS_TOKEN = "<|endoftext|>"
@@ -98,17 +99,6 @@ def read_manifest(out_dir: str) -> dict[str, object] | None:
         return json.load(f)
 
 
-def _replace_dir(src: str, dst: str) -> None:
-    """Move `src` to `dst`; an existing `dst` is moved aside first, then removed."""
-    if os.path.isdir(dst):
-        old = tempfile.mkdtemp(prefix=f".{os.path.basename(dst)}.old-", dir=os.path.dirname(dst))
-        os.replace(dst, os.path.join(old, "dir"))
-        os.replace(src, dst)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(src, dst)
-
-
 def train_tokenizer(texts: Iterable[str], vocab_size: int, out_dir: str
                     ) -> transformers.PreTrainedTokenizerFast:
     """Train the byte-level BPE on `texts` and save it to `out_dir`, atomically.
@@ -138,7 +128,7 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int, out_dir: str
         with open(os.path.join(tmp, MANIFEST), "w", encoding="utf-8") as f:
             json.dump(meta, f, indent=1, sort_keys=True)
             f.write("\n")
-        _replace_dir(tmp, out_dir)
+        replace_dir(tmp, out_dir)
     finally:
         if os.path.isdir(tmp):
             shutil.rmtree(tmp, ignore_errors=True)

@@ -15,15 +15,14 @@ A model is reached only through a `Completer`, and every program runs in the exe
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
-import tempfile
 import zlib
 from typing import Any, Mapping, Sequence
 
 from codecorr_jax.atoms.render import STYLES
 from codecorr_jax.eval.completion import Completer
+from codecorr_jax.fileio import write_json_atomic
 from codecorr_jax.execution import Executor, Program, ProgramResult, Verdict, mean_pass_at_k
 from codecorr_jax.synth import build, splits
 
@@ -242,19 +241,6 @@ def scalars(results: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
     return flat
 
 
-def _write_json_atomic(path: str, payload: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp_", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(payload, f, indent=1, sort_keys=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def write_results(out_dir: str, step: int, results: Mapping[str, Any]) -> str:
     """Write `out_dir/eval/step_{step:08d}.json` and a copy `latest.json`, each atomically,
     so a reader never sees half a file; returns the step file's path."""
@@ -262,6 +248,6 @@ def write_results(out_dir: str, step: int, results: Mapping[str, Any]) -> str:
     os.makedirs(eval_dir, exist_ok=True)
     payload = {"step": step, "results": results}
     path = os.path.join(eval_dir, f"step_{step:08d}.json")
-    _write_json_atomic(path, payload)
-    _write_json_atomic(os.path.join(eval_dir, "latest.json"), payload)
+    write_json_atomic(path, payload)
+    write_json_atomic(os.path.join(eval_dir, "latest.json"), payload)
     return path

@@ -26,6 +26,7 @@ from jax.experimental import multihost_utils
 from safetensors import safe_open
 from safetensors.numpy import save_file
 
+from codecorr_jax.fileio import replace_dir
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig, read_hf_config, to_hf_dict
 from codecorr_jax.models.decoder import Decoder, abstract_decoder
@@ -227,24 +228,12 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
             hf_config.save_pretrained(tmp)
             if tokenizer is not None:
                 tokenizer.save_pretrained(tmp)
-            _replace_dir(tmp, out_dir)
+            replace_dir(tmp, out_dir)
     finally:
         if os.path.isdir(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
     if jax.process_count() > 1:
         multihost_utils.sync_global_devices(f"export {out_dir}")
-
-
-def _replace_dir(src: str, dst: str) -> None:
-    """Move `src` to `dst`; an existing `dst` is kept (as `dst.old`) until `src` is in place."""
-    if os.path.isdir(dst):
-        old = dst.rstrip("/") + ".old"
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(dst, old)
-        os.replace(src, dst)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(src, dst)
 
 
 def load_tokenizer(checkpoint_dir: str) -> Any:

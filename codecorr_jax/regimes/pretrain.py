@@ -21,6 +21,7 @@ import jax
 from codecorr_jax.data import corpus
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.pipeline import packed_batches, tokenize_documents
+from codecorr_jax.fileio import write_json_atomic
 from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
 from codecorr_jax.models.config import runtime_fields
@@ -70,8 +71,7 @@ def _base_fields(config: Any, tokenizer_dir_: str) -> dict[str, Any]:
     manifest = tokenizer_lib.read_manifest(tokenizer_dir_) or {}
     pretrain = {k: v for k, v in config.pretrain.to_dict().items() if k != "base_dir"}
     model = {k: v for k, v in config.model.to_dict().items() if k != "checkpoint_dir"}
-    return {"model": model, "pretrain": pretrain, "seq_len": config.data.max_length,
-            "seed": config.seed, "tokenizer": manifest.get("corpus_sha256")}
+    return {"model": model, "pretrain": pretrain, "seed": config.seed, "tokenizer": manifest.get("corpus_sha256")}
 
 
 def _read_base_manifest(directory: str) -> dict[str, Any] | None:
@@ -89,12 +89,12 @@ def pretrain(config: Any, workdir: str, mesh: jax.sharding.Mesh, tokenizer: Any,
     run_dir = os.path.join(workdir, "pretrain")
     run_dir_lib.claim(run_dir, fields, replace_stale=True)
     texts = corpus.python_source_texts(int(section.corpus_mb * 1e6), seed=config.data.seed)
-    examples = tokenize_documents(texts, tokenizer, config.data.max_length)
-    batches, stats = packed_batches(examples, seq_len=config.data.max_length,
+    examples = tokenize_documents(texts, tokenizer, section.seq_len)
+    batches, stats = packed_batches(examples, seq_len=section.seq_len,
                                     batch_size=section.batch_size, seed=config.data.seed)
     if jax.process_index() == 0:
         print(f"pretrain   {len(texts)} stdlib files, {stats.tokens:,} tokens in "
-              f"{stats.rows_per_epoch} rows of {config.data.max_length} per epoch; "
+              f"{stats.rows_per_epoch} rows of {section.seq_len} per epoch; "
               f"{section.num_steps} steps of {section.batch_size} rows")
     model = build_model(config.model, mesh, seed=config.seed)
     result = train_lm(model, batches, section, run_dir=run_dir, mesh=mesh,
@@ -128,8 +128,8 @@ def load_or_pretrain_base(config: Any, workdir: str,
     model = pretrain(config, workdir, mesh, tokenizer, fields)
     save_hf_checkpoint(model, out, tokenizer=tokenizer)
     if jax.process_index() == 0:
-        with open(os.path.join(out, BASE_MANIFEST), "w", encoding="utf-8") as f:
-            json.dump({"fingerprint": fingerprint, "fields": fields}, f, indent=1, default=str)
+        write_json_atomic(os.path.join(out, BASE_MANIFEST),
+                          {"fingerprint": fingerprint, "fields": fields}, default=str)
     return model, tokenizer, fingerprint
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import jax
 
+from codecorr_jax.fileio import write_json_atomic
+
 RUN_FILE = "run.json"
 
 
@@ -58,8 +60,5 @@ def claim(run_dir: str, fields: dict[str, Any], *, replace_stale: bool) -> bool:
             shutil.rmtree(run_dir)
     if jax.process_index() == 0:
         os.makedirs(run_dir, exist_ok=True)
-        tmp = path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(fields, f, indent=1, sort_keys=True)
-        os.replace(tmp, path)
+        write_json_atomic(path, fields, sort_keys=True)
     return False
