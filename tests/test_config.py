@@ -87,3 +87,18 @@ def test_executor_section_builds_the_executor_config_and_names_bad_fields():
     assert (built.memory_limit_mb, built.reward) == (256, "graded")
     with pytest.raises(ConfigError, match=r"config\.executor\.max_processes must be positive"):
         config_lib.validate(_config(executor__max_processes=0))
+
+
+def test_config_suite_names_are_the_evaluation_suites():
+    from codecorr_jax.eval.suites import SUITES
+
+    assert config_lib.EVAL_SUITES == SUITES
+    assert tuple(config_lib.base_config("sft").eval.suites) == SUITES
+    with pytest.raises(ConfigError, match=r"config\.eval\.suites has \['mbpp'\]"):
+        config_lib.validate(_config(eval__suites=("atom", "mbpp")))
+
+
+def test_batch_must_split_into_accumulation_steps():
+    with pytest.raises(ConfigError, match=r"config\.sft\.batch_size=32 must be a multiple of "
+                                          r"config\.sft\.grad_accum_steps=3"):
+        config_lib.validate(_config(sft__grad_accum_steps=3))
