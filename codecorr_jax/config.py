@@ -36,24 +36,25 @@ class ConfigError(ValueError):
 
 
 def tiny_model() -> ml_collections.ConfigDict:
-    """The built-in model: ~3.3M parameters, trains on a 2-core CPU in minutes.
+    """The built-in model: ~0.9M parameters, trains on a 2-core CPU in minutes.
 
-    Sized after a measured probe (see PLATFORM_NOTES): with a small byte-level BPE, a
-    d_model-256 decoder learns templated function composition to >0.9 pass@1 in minutes.
-    1024 tokens: on the project's corpus a BPE saturates near 2k merges; 1024 already cuts a
-    composite to ~450 tokens (~580 at 512) for 0.13M more embedding parameters.
+    Sized by measurement (BENCHMARKS.md, "SFT"): on 2 CPU cores a width-128 decoder trains
+    ~2x more tokens per second than width 256 at the row lengths SFT needs (768), and at a
+    fixed time budget more steps of a smaller model learn more (PLATFORM_NOTES' probe).
+    1024 tokens of byte-level BPE: on the project's corpus a BPE saturates near 2k merges;
+    1024 already cuts a composite to ~480 tokens.
     """
     return ml_collections.ConfigDict(dict(
         preset="tiny",
         checkpoint_dir="",  # unused by the tiny preset
         architecture="llama",
         vocab_size=1024,  # the project's byte-level BPE (data/tokenizer.py) is trained to this
-        hidden_size=256,
-        intermediate_size=768,
+        hidden_size=128,
+        intermediate_size=384,
         num_layers=4,
         num_heads=4,
         num_kv_heads=2,
-        head_dim=64,
+        head_dim=32,
         rope_theta=10000.0,
         rms_norm_eps=1e-6,
         tie_word_embeddings=True,
@@ -102,7 +103,7 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         tokenizer_dir="",  # tiny preset default: <workdir>/tokenizer; checkpoints: their own
         tokenizer_source_mb=2.0,  # stdlib source beside the train tasks in the tiny BPE's corpus
         prompt_style="docstring",
-        max_length=1024,  # tokens per packed training row; longer examples are dropped, counted
+        max_length=768,  # tokens per packed training row; longer examples are dropped, counted
         seed=0,
         # Training tasks per family (-1 = all of its train split, 0 = none): the study's
         # ablations (atoms only, composites only, atoms + N composites) are a change here.
@@ -114,14 +115,14 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     ))
     # Next-token pretraining of the tiny base model on Python source (the `pretrain` regime).
     config.pretrain = ml_collections.ConfigDict(dict(
-        learning_rate=2e-3, warmup_steps=20, num_steps=150, batch_size=16,
+        learning_rate=3e-3, warmup_steps=20, num_steps=100, batch_size=16,
         grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0, end_lr_fraction=0.1,
         seq_len=256,  # tokens per packed row (short rows: attention is cheap, steps are fast)
         corpus_mb=2.0,  # megabytes of the standard library's Python source to train on
         base_dir="",  # where the base model is cached; default <workdir>/base
     ))
     config.sft = ml_collections.ConfigDict(dict(
-        learning_rate=1e-3, warmup_steps=50, num_steps=600, batch_size=32,
+        learning_rate=3e-3, warmup_steps=20, num_steps=320, batch_size=8,
         grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0, end_lr_fraction=0.1,
         init="base",  # base: the pretrained base model; scratch: random init
         epochs=0,  # > 0: stop after this many passes over the mixture (else num_steps)

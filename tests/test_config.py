@@ -22,9 +22,12 @@ def test_default_config_is_valid_and_tiny_model_matches_fields():
     config = _config()
     config_lib.validate(config)
     cfg = model_config(config.model)
-    assert (cfg.hidden_size, cfg.num_layers, cfg.num_heads, cfg.num_kv_heads) == (256, 4, 4, 2)
+    assert (cfg.hidden_size, cfg.num_layers, cfg.num_heads, cfg.num_kv_heads) == (128, 4, 4, 2)
     assert cfg.tie_word_embeddings and not cfg.qkv_bias
-    assert 3_000_000 < cfg.num_params < 3_600_000
+    # embedding 1024 x 128 + 4 layers x (q, o: 128x128; k, v: 128x64; 3 MLP 128x384; 2 norms)
+    # + the final norm
+    layer = 2 * 128 * 128 + 2 * 128 * 64 + 3 * 128 * 384 + 2 * 128
+    assert cfg.num_params == 1024 * 128 + 4 * layer + 128
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -99,6 +102,6 @@ def test_config_suite_names_are_the_evaluation_suites():
 
 
 def test_batch_must_split_into_accumulation_steps():
-    with pytest.raises(ConfigError, match=r"config\.sft\.batch_size=32 must be a multiple of "
+    with pytest.raises(ConfigError, match=r"config\.sft\.batch_size=8 must be a multiple of "
                                           r"config\.sft\.grad_accum_steps=3"):
         config_lib.validate(_config(sft__grad_accum_steps=3))

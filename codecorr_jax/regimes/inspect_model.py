@@ -24,18 +24,18 @@ from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import load_tokenizer, save_hf_checkpoint
+from codecorr_jax.train.lm_step import token_nll
 
 
 def _next_token_loss(model: Decoder, ids: jax.Array) -> jax.Array:
-    logits = model(ids).logits[:, :-1]
-    logp = jax.nn.log_softmax(logits)
-    return -jnp.mean(jnp.take_along_axis(logp, ids[:, 1:, None], axis=-1))
+    nll, count = token_nll(model(ids).logits[:, :-1], ids[:, 1:], jnp.ones(ids[:, 1:].shape))
+    return nll / count
 
 
 @nnx.jit
 def _loss_and_grad_norm(model: Decoder, ids: jax.Array) -> tuple[jax.Array, jax.Array]:
     loss, grads = nnx.value_and_grad(_next_token_loss)(model, ids)
-    return loss, optax.global_norm(grads)
+    return loss, optax.tree.norm(grads)
 
 
 def parameter_bytes_per_device(model: Decoder) -> dict[str, int]:
