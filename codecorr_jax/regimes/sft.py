@@ -128,6 +128,6 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
         print(table)
         print(f"wrote      {out['run_dir']}/results.md, eval/, metrics.jsonl, tensorboard/ "
               "(tensorboard --logdir " + out["run_dir"] + "), final/ (Hugging Face format)")
-        print("next       PPO from here: python launch/main.py --config=configs/sft_then_rl.py "
-              f"--workdir={workdir}")
+        print("next       an ablation in another workdir, e.g. atoms only: python launch/main.py "
+              "--config=configs/sft.py --config.data.mixture.composite_A=0 --workdir=DIR")
     return out
