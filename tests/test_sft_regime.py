@@ -84,6 +84,8 @@ def test_pretrain_resumes_exactly_after_sigkill(shared, tmp_path):
 
 def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
     small_eval = ["--config.pretrain.num_steps=6", "--config.sft.num_steps=40",
+                  "--config.data.mixture.composite_A=-1",
+                  "--config.eval.composite_families=('composite_A','composite_B','composite_C')",
                   "--config.sft.batch_size=8", "--config.sft.warmup_steps=4",
                   "--config.sft.learning_rate=3e-3",
                   "--config.eval.max_tasks=4", "--config.eval.periodic_max_tasks=2",
