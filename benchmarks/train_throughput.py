@@ -72,9 +72,9 @@ def main() -> None:
             rows = args.rows or max(1, args.tokens // length)
             params, tokens_per_s, flops = measure(width, rows, length, args.repeats)
             util = mfu(tokens_per_s, flops, 1, peak)
+            shown = "n/a" if util is None else f"{util:.1%}"
             print(f"| {width} | {params:,} | {length} | {rows} | {tokens_per_s:,.0f} | "
-                  f"{tokens_per_s * flops / 1e9:.1f} | {'n/a' if util is None else f'{util:.1%}'} |",
-                  flush=True)
+                  f"{tokens_per_s * flops / 1e9:.1f} | {shown} |", flush=True)
 
 
 if __name__ == "__main__":

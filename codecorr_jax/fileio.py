@@ -21,6 +21,14 @@ def replace_dir(src: str, dst: str) -> None:
         os.replace(src, dst)
 
 
+def read_json(path: str) -> Any | None:
+    """The JSON value in `path`, or None where there is no such file (a cache not made yet)."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def write_json_atomic(path: str, payload: Any, **dump_args: Any) -> None:
     """Write `payload` as JSON to a temporary sibling, then rename it over `path`."""
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".tmp_", suffix=".json")

@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import transformers
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-from codecorr_jax.fileio import replace_dir
+from codecorr_jax.fileio import read_json, replace_dir
 from codecorr_jax.models import hf_checkpoint
 
 EOS_TOKEN = "<|endoftext|>"
@@ -92,11 +92,7 @@ def _manifest(vocab_size: int, actual: int, digest: str, n_texts: int) -> dict[s
 
 def read_manifest(out_dir: str) -> dict[str, object] | None:
     """The directory's `codecorr_tokenizer.json`, or None where there is none."""
-    path = os.path.join(out_dir, MANIFEST)
-    if not os.path.isfile(path):
-        return None
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    return read_json(os.path.join(out_dir, MANIFEST))
 
 
 def train_tokenizer(texts: Iterable[str], vocab_size: int, out_dir: str

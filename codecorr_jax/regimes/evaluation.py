@@ -28,14 +28,13 @@ class Evaluator:
         self.executor = executor
         self.progress = bool(config.logging.progress_bar)
 
-        def load(max_tasks: int) -> dict[str, list[suites_lib.EvalTask]]:
-            return {name: suites_lib.load_suite(
-                name, jsonl_dir, families=tuple(section.composite_families),
-                max_tasks=max_tasks, prompt_style=config.data.prompt_style)
-                for name in section.suites}
-
-        self.final_suites = load(int(section.max_tasks))
-        self.periodic_suites = load(int(section.periodic_max_tasks))
+        every = {name: suites_lib.load_suite(
+            name, jsonl_dir, families=tuple(section.composite_families),
+            prompt_style=config.data.prompt_style) for name in section.suites}
+        self.final_suites = {name: suites_lib.subset(tasks, int(section.max_tasks))
+                             for name, tasks in every.items()}
+        self.periodic_suites = {name: suites_lib.subset(tasks, int(section.periodic_max_tasks))
+                                for name, tasks in every.items()}
 
     def run(self, model: Decoder, step: int, out_dir: str, *, periodic: bool = False,
             seed: int = 0) -> dict[str, dict]:

@@ -12,7 +12,6 @@ made it is unchanged. Checkpoint presets (llama, qwen2) are their own base: noth
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -21,7 +20,7 @@ import jax
 from codecorr_jax.data import corpus
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.pipeline import packed_batches, tokenize_documents
-from codecorr_jax.fileio import write_json_atomic
+from codecorr_jax.fileio import read_json, write_json_atomic
 from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
 from codecorr_jax.models.config import runtime_fields
@@ -71,15 +70,8 @@ def _base_fields(config: Any, tokenizer_dir_: str) -> dict[str, Any]:
     manifest = tokenizer_lib.read_manifest(tokenizer_dir_) or {}
     pretrain = {k: v for k, v in config.pretrain.to_dict().items() if k != "base_dir"}
     model = {k: v for k, v in config.model.to_dict().items() if k != "checkpoint_dir"}
-    return {"model": model, "pretrain": pretrain, "seed": config.seed, "tokenizer": manifest.get("corpus_sha256")}
-
-
-def _read_base_manifest(directory: str) -> dict[str, Any] | None:
-    path = os.path.join(directory, BASE_MANIFEST)
-    if not os.path.exists(path):
-        return None
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    return {"model": model, "pretrain": pretrain, "seed": config.seed,
+            "tokenizer": manifest.get("corpus_sha256")}
 
 
 def pretrain(config: Any, workdir: str, mesh: jax.sharding.Mesh, tokenizer: Any,
@@ -118,7 +110,7 @@ def load_or_pretrain_base(config: Any, workdir: str,
     fields = _base_fields(config, tokenizer_dir(config, workdir))
     fingerprint = run_dir_lib.fingerprint(fields)
     out = base_dir(config, workdir)
-    manifest = _read_base_manifest(out)
+    manifest = read_json(os.path.join(out, BASE_MANIFEST))
     if manifest is not None and manifest.get("fingerprint") == fingerprint:
         model = load_hf_checkpoint(out, mesh, sharding.DEFAULT_RULES,
                                    **runtime_fields(config.model))

@@ -15,7 +15,7 @@ from typing import Any
 
 import jax
 
-from codecorr_jax.fileio import write_json_atomic
+from codecorr_jax.fileio import read_json, write_json_atomic
 
 RUN_FILE = "run.json"
 
@@ -46,9 +46,8 @@ def claim(run_dir: str, fields: dict[str, Any], *, replace_stale: bool) -> bool:
     """
     path = os.path.join(run_dir, RUN_FILE)
     fields = json.loads(json.dumps(fields, default=str))
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            old = json.load(f)
+    old = read_json(path)
+    if old is not None:
         if old == fields:
             return True
         if not replace_stale:

@@ -10,7 +10,6 @@ tensorboard/, eval/step_*.json and `final/`, the fine-tuned model in Hugging Fac
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import os
 from typing import Any
@@ -21,6 +20,7 @@ from codecorr_jax import config as config_lib
 from codecorr_jax.data.pipeline import sft_dataset
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.execution import Executor
+from codecorr_jax.fileio import read_json
 from codecorr_jax.models.build import build_model
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import save_hf_checkpoint
@@ -45,10 +45,9 @@ def base_results(config: Any, workdir: str, model: Decoder, evaluator: Evaluator
     key = run_dir_lib.fingerprint({"base": base_fingerprint, "eval": _eval_fields(config)})
     directory = os.path.join(base_dir(config, workdir) if config.model.preset == "tiny"
                              else os.path.join(workdir, "base_eval"), f"eval_{key}")
-    latest = os.path.join(directory, "eval", "latest.json")
-    if os.path.exists(latest):
-        with open(latest, encoding="utf-8") as f:
-            return json.load(f)["results"]
+    cached = read_json(os.path.join(directory, "eval", "latest.json"))
+    if cached is not None:
+        return cached["results"]
     if jax.process_index() == 0:
         print("eval       scoring the base model (once; cached beside it)")
     return evaluator.run(model, 0, directory, seed=config.seed)

@@ -55,14 +55,12 @@ def _on_mesh(tree: Any, mesh: jax.sharding.Mesh) -> Any:
 
 def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: jax.sharding.Mesh,
              checkpoint: Any, logging: Any, seed: int, num_steps: int, desc: str,
-             eval_hook: EvalHook | None = None, eval_every: int = 0,
-             to_json: Callable[[Any], Any] = lambda s: s,
-             from_json: Callable[[Any], Any] = lambda s: s) -> TrainResult:
+             eval_hook: EvalHook | None = None, eval_every: int = 0) -> TrainResult:
     """Train `model` on `batches` (a grain IterDataset of packed batches) for `num_steps`.
 
     `section` holds the optimizer fields (config.pretrain or config.sft); `checkpoint` and
-    `logging` are the config sections of the same names. `to_json` / `from_json` convert the
-    data iterator's state for the checkpoint's JSON metadata.
+    `logging` are the config sections of the same names. The data iterator's state is JSON
+    (data/packing.py), stored as is in the checkpoint's metadata.
     """
     tx = optim.make_optimizer(section)
     schedule = optim.learning_rate_schedule(section)
@@ -80,7 +78,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
         state, meta = checkpointer.restore(
             {"params": params, "opt_state": opt_state, "rng": rng}, step=latest)
         params, opt_state, rng = state["params"], state["opt_state"], state["rng"]
-        iterator.set_state(from_json(meta["data"]))
+        iterator.set_state(meta["data"])
         start, skipped, resumed_from = int(meta["step"]), int(meta["skipped_steps"]), latest
 
     step_fn = lm_step.make_train_step(graphdef, rest, tx)
@@ -97,7 +95,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
 
     def save(step: int, force: bool = False) -> None:
-        meta = {"step": step, "skipped_steps": skipped, "data": to_json(iterator.get_state())}
+        meta = {"step": step, "skipped_steps": skipped, "data": iterator.get_state()}
         checkpointer.save(step, {"params": params, "opt_state": opt_state, "rng": rng}, meta,
                           force=force)
 
