@@ -1,0 +1,368 @@
+"""The jitted PPO core: token rewards, advantage estimators, clipped losses, KL control.
+
+Pure functions of (B, T) arrays, B responses by T response positions, with a boolean `mask` of
+the response tokens. The mask may be any pattern (ragged, with holes, all-False rows): masked
+positions are absent, they get zero rewards and advantages, take no part in whitening or group
+statistics, and the GAE recursion steps over them. Rows of one prompt's samples are consecutive
+(row i is in group i // group_size), which the group estimators (GRPO, RLOO) rely on.
+
+Everything is float32 and jit-able. Arguments that pick code paths are static: estimator names,
+`group_size`, `shift_mean`, `axis`; the public array functions are already wrapped in `jax.jit`
+with those static, and nest inside a caller's jit. Numeric hyper-parameters (gamma, lam, kl_coef,
+clip ratios, eps) may be Python floats or traced scalars. Losses return *sums* over valid tokens
+(never means) so micro-batches and devices combine exactly; `finalize_metrics` turns the summed
+terms into means once at the end.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Mapping
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+# ---------------------------------------------------------------------------- KL to the reference
+
+
+def _kl_k1(logprobs: jax.Array, ref_logprobs: jax.Array) -> jax.Array:
+    """log pi - log ref: unbiased for KL(pi || ref) under samples of pi, may be negative."""
+    return logprobs - ref_logprobs
+
+
+def _kl_k3(logprobs: jax.Array, ref_logprobs: jax.Array) -> jax.Array:
+    """exp(d) - d - 1 with d = log ref - log pi: unbiased, never negative, lower variance."""
+    d = ref_logprobs - logprobs
+    return jnp.expm1(d) - d
+
+
+KL_ESTIMATORS: dict[str, Callable[[jax.Array, jax.Array], jax.Array]] = {
+    "k1": _kl_k1,
+    "k3": _kl_k3,
+}
+
+
+def _f32(x: Any) -> jax.Array:
+    return jnp.asarray(x, jnp.float32)
+
+
+def _bool(mask: Any) -> jax.Array:
+    return jnp.asarray(mask).astype(bool)
+
+
+def _lookup(registry: Mapping[str, Any], name: str, what: str) -> Any:
+    if name not in registry:
+        raise ValueError(f"unknown {what} {name!r}; allowed: {sorted(registry)}")
+    return registry[name]
+
+
+@functools.partial(jax.jit, static_argnames=("estimator",))
+def kl_penalty(logprobs: jax.Array, ref_logprobs: jax.Array, estimator: str) -> jax.Array:
+    """Per-token estimate of KL(policy || ref) from the sampled tokens' log-probs (unmasked)."""
+    fn = _lookup(KL_ESTIMATORS, estimator, "kl_estimator")
+    return fn(_f32(logprobs), _f32(ref_logprobs))
+
+
+# -------------------------------------------------------------------------------- token rewards
+
+
+@jax.jit
+def last_valid_index(mask: jax.Array) -> jax.Array:
+    """(B,) int32 index of each row's last valid position; 0 for a row without any."""
+    mask = _bool(mask)
+    positions = jnp.arange(mask.shape[-1], dtype=jnp.int32)
+    return jnp.max(jnp.where(mask, positions, 0), axis=-1).astype(jnp.int32)
+
+
+@functools.partial(jax.jit, static_argnames=("kl_estimator",))
+def token_rewards(scores: jax.Array, logprobs: jax.Array, ref_logprobs: jax.Array,
+                  mask: jax.Array, kl_coef: Any,
+                  kl_estimator: str) -> tuple[jax.Array, jax.Array]:
+    """Dense (B, T) rewards: the KL penalty on every valid token, the program's score on the last.
+
+    Returns (rewards, kl), both zero at masked positions; a row with no valid token gets nothing
+    (its score has no token to land on).
+    """
+    mask = _bool(mask)
+    kl = jnp.where(mask, kl_penalty(logprobs, ref_logprobs, kl_estimator), 0.0)
+    rewards = -_f32(kl_coef) * kl
+    last = jax.nn.one_hot(last_valid_index(mask), mask.shape[-1], dtype=bool) & mask
+    rewards = rewards + jnp.where(last, _f32(scores)[:, None], 0.0)
+    return rewards, kl
+
+
+# --------------------------------------------------------------------------- masked statistics
+
+
+@functools.partial(jax.jit, static_argnames=("axis",))
+def masked_mean(x: jax.Array, mask: jax.Array, axis: int | tuple[int, ...] | None = None
+                ) -> jax.Array:
+    """Mean of `x` over valid positions along `axis`; 0 where there is none."""
+    mask = _bool(mask)
+    total = jnp.sum(jnp.where(mask, _f32(x), 0.0), axis=axis)
+    count = jnp.sum(mask, axis=axis, dtype=jnp.float32)
+    return total / jnp.maximum(count, 1.0)
+
+
+@functools.partial(jax.jit, static_argnames=("shift_mean",))
+def masked_whiten(x: jax.Array, mask: jax.Array, shift_mean: bool = True,
+                  eps: float = 1e-8) -> jax.Array:
+    """Normalize to unit (population) variance over valid tokens only; masked positions -> 0.
+
+    With `shift_mean` the mean is also removed; without it the mean is kept (only scaled),
+    which keeps the sign of an all-positive advantage batch.
+    """
+    mask = _bool(mask)
+    x = _f32(x)
+    mean = masked_mean(x, mask)
+    var = masked_mean(jnp.square(x - mean), mask)
+    out = (x - mean) * jax.lax.rsqrt(var + _f32(eps))
+    if not shift_mean:
+        out = out + mean
+    return jnp.where(mask, out, 0.0)
+
+
+# ----------------------------------------------------------------------------------------- GAE
+
+
+@jax.jit
+def gae(rewards: jax.Array, values: jax.Array, mask: jax.Array, gamma: float,
+        lam: float) -> tuple[jax.Array, jax.Array]:
+    """Generalized advantage estimation by one reverse `lax.scan` over time, vectorized over rows.
+
+    Masked positions are absent: they get advantage 0 and pass the carry (next value, next
+    advantage) on unchanged, so a hole in the mask joins its neighbours as if adjacent. The
+    value after a row's last valid token is 0 (the episode ends there). Returns (advantages,
+    returns) with returns = advantages + values on valid tokens, 0 elsewhere.
+    """
+    mask = _bool(mask)
+    rewards, values = _f32(rewards), _f32(values)
+    gamma, lam = _f32(gamma), _f32(lam)
+
+    def step(carry, xs):
+        next_value, next_adv = carry
+        r, v, m = xs
+        adv = r + gamma * next_value - v + gamma * lam * next_adv
+        new_value = jnp.where(m, v, next_value)
+        new_adv = jnp.where(m, adv, next_adv)
+        return (new_value, new_adv), jnp.where(m, adv, 0.0)
+
+    zeros = jnp.zeros(rewards.shape[0], jnp.float32)
+    _, adv_t = jax.lax.scan(step, (zeros, zeros), (rewards.T, values.T, mask.T), reverse=True)
+    advantages = adv_t.T
+    returns = jnp.where(mask, advantages + values, 0.0)
+    return advantages, returns
+
+
+# -------------------------------------------------------------------------- advantage estimators
+
+
+def _grouped_returns(rewards: jax.Array, mask: jax.Array, group_size: int,
+                     min_size: int, name: str) -> jax.Array:
+    """(B / group_size, group_size) sequence returns: rewards summed over valid tokens."""
+    rows = rewards.shape[0]
+    if not isinstance(group_size, (int, np.integer)) or group_size < min_size:
+        raise ValueError(f"{name}: group_size must be an int >= {min_size}, got {group_size!r}")
+    if rows % group_size:
+        raise ValueError(f"{name}: batch of {rows} rows is not divisible by "
+                         f"group_size={group_size}")
+    seq = jnp.sum(jnp.where(mask, rewards, 0.0), axis=-1)
+    return seq.reshape(rows // group_size, group_size)
+
+
+@functools.partial(jax.jit, static_argnames=("group_size",))
+def _gae_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, group_size: int,
+                   gamma: float, lam: float) -> tuple[jax.Array, jax.Array]:
+    """GAE with batch-whitened advantages; returns stay unwhitened (the critic's targets).
+
+    `group_size` is accepted for a uniform call and ignored (GAE does not look at groups).
+    """
+    del group_size
+    mask = _bool(mask)
+    advantages, returns = gae(rewards, values, mask, gamma, lam)
+    return masked_whiten(advantages, mask), returns
+
+
+@functools.partial(jax.jit, static_argnames=("group_size",))
+def _grpo_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, group_size: int,
+                    gamma: float, lam: float) -> tuple[jax.Array, jax.Array]:
+    """GRPO: each sample's return standardized within its group (population std + 1e-6)."""
+    del values, gamma, lam
+    mask = _bool(mask)
+    grouped = _grouped_returns(_f32(rewards), mask, group_size, 1, "grpo")
+    mean = jnp.mean(grouped, axis=-1, keepdims=True)
+    std = jnp.std(grouped, axis=-1, keepdims=True)
+    adv = ((grouped - mean) / (std + 1e-6)).reshape(-1)
+    advantages = jnp.where(mask, adv[:, None], 0.0)
+    return advantages, jnp.zeros_like(advantages)
+
+
+@functools.partial(jax.jit, static_argnames=("group_size",))
+def _rloo_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, group_size: int,
+                    gamma: float, lam: float) -> tuple[jax.Array, jax.Array]:
+    """RLOO: each sample's return minus the mean return of the other samples of its group."""
+    del values, gamma, lam
+    mask = _bool(mask)
+    grouped = _grouped_returns(_f32(rewards), mask, group_size, 2, "rloo")
+    others = (jnp.sum(grouped, axis=-1, keepdims=True) - grouped) / (group_size - 1)
+    adv = (grouped - others).reshape(-1)
+    advantages = jnp.where(mask, adv[:, None], 0.0)
+    return advantages, jnp.zeros_like(advantages)
+
+
+ESTIMATORS: dict[str, Callable[..., tuple[jax.Array, jax.Array]]] = {
+    "gae": _gae_estimator,
+    "grpo": _grpo_estimator,
+    "rloo": _rloo_estimator,
+}
+NEEDS_CRITIC: frozenset[str] = frozenset({"gae"})
+
+
+def get_estimator(name: str) -> Callable[..., tuple[jax.Array, jax.Array]]:
+    """The advantage estimator `fn(rewards, values, mask, *, group_size, gamma, lam)`."""
+    return _lookup(ESTIMATORS, name, "advantage estimator")
+
+
+# -------------------------------------------------------------------------------------- losses
+
+
+@jax.jit
+def entropy_from_logits(logits: jax.Array) -> jax.Array:
+    """(B, T, V) logits -> (B, T) entropy in nats, via log_softmax (no overflow, -inf allowed)."""
+    logp = jax.nn.log_softmax(_f32(logits), axis=-1)
+    p = jnp.exp(logp)
+    return -jnp.sum(jnp.where(p > 0, p * logp, 0.0), axis=-1)
+
+
+@jax.jit
+def policy_loss_terms(logprobs: jax.Array, old_logprobs: jax.Array, advantages: jax.Array,
+                      mask: jax.Array, clip_ratio: float,
+                      max_log_ratio: float = 10.0) -> dict[str, jax.Array]:
+    """PPO's clipped surrogate, summed over valid tokens.
+
+    The log-ratio is clamped to +-max_log_ratio before exp so a stale or diverged token cannot
+    overflow the ratio. Sums: policy_loss_sum, clipped_tokens (the clipped branch strictly
+    larger, i.e. the clip is active), approx_kl_sum (k3 of old vs new), tokens.
+    """
+    mask = _bool(mask)
+    adv = _f32(advantages)
+    log_ratio = jnp.clip(_f32(logprobs) - _f32(old_logprobs), -_f32(max_log_ratio),
+                         _f32(max_log_ratio))
+    ratio = jnp.exp(log_ratio)
+    eps = _f32(clip_ratio)
+    unclipped = -adv * ratio
+    clipped = -adv * jnp.clip(ratio, 1.0 - eps, 1.0 + eps)
+    loss = jnp.maximum(unclipped, clipped)
+    approx_kl = (ratio - 1.0) - log_ratio
+
+    def total(x: jax.Array) -> jax.Array:
+        return jnp.sum(jnp.where(mask, x, 0.0))
+
+    return {"policy_loss_sum": total(loss),
+            "clipped_tokens": total((clipped > unclipped).astype(jnp.float32)),
+            "approx_kl_sum": total(approx_kl),
+            "tokens": jnp.sum(mask, dtype=jnp.float32)}
+
+
+@jax.jit
+def value_loss_terms(values: jax.Array, old_values: jax.Array, returns: jax.Array,
+                     mask: jax.Array, value_clip: float) -> dict[str, jax.Array]:
+    """Clipped value loss 0.5 * max((V - R)^2, (V_clip - R)^2), summed over valid tokens.
+
+    Also the sums explained variance needs (returns and residuals R - V, and their squares),
+    so it can be finalized exactly after micro-batches are added up. The token count is the
+    policy terms' "tokens" (same mask).
+    """
+    mask = _bool(mask)
+    values, old_values, returns = _f32(values), _f32(old_values), _f32(returns)
+    clip = _f32(value_clip)
+    v_clipped = old_values + jnp.clip(values - old_values, -clip, clip)
+    plain_sq = jnp.square(values - returns)
+    clipped_sq = jnp.square(v_clipped - returns)
+    residual = returns - values
+
+    def total(x: jax.Array) -> jax.Array:
+        return jnp.sum(jnp.where(mask, x, 0.0))
+
+    return {"value_loss_sum": total(0.5 * jnp.maximum(plain_sq, clipped_sq)),
+            "value_clipped_tokens": total((clipped_sq > plain_sq).astype(jnp.float32)),
+            "return_sum": total(returns),
+            "return_sq_sum": total(jnp.square(returns)),
+            "residual_sum": total(residual),
+            "residual_sq_sum": total(jnp.square(residual))}
+
+
+_MEANS = {"policy_loss": "policy_loss_sum", "clip_fraction": "clipped_tokens",
+          "approx_kl": "approx_kl_sum", "entropy": "entropy_sum",
+          "value_loss": "value_loss_sum", "value_clip_fraction": "value_clipped_tokens"}
+_EV_KEYS = ("return_sum", "return_sq_sum", "residual_sum", "residual_sq_sum")
+
+
+def finalize_metrics(sums: Mapping[str, Any]) -> dict[str, float | jax.Array]:
+    """Per-token means from summed terms (numpy / Python values -> floats, jax values -> arrays).
+
+    Needs "tokens"; each mean appears when its sum is present. Explained variance is
+    1 - Var(R - V) / Var(R) over valid tokens, from first and second moments; it is 0 when
+    Var(R) is 0 (below 1e-6 of the mean square, float32's resolution of these sums).
+    """
+    if "tokens" not in sums:
+        raise ValueError(f"finalize_metrics needs the 'tokens' count; got keys {sorted(sums)}")
+    use_jax = any(isinstance(v, jax.Array) for v in sums.values())
+    xp: Any = jnp if use_jax else np
+    conv = (lambda v: jnp.asarray(v, jnp.float32)) if use_jax else (lambda v: np.float64(v))
+    n = xp.maximum(conv(sums["tokens"]), 1.0)
+    out: dict[str, Any] = {}
+    for name, key in _MEANS.items():
+        if key in sums:
+            out[name] = conv(sums[key]) / n
+    if all(k in sums for k in _EV_KEYS):
+        ret_mean = conv(sums["return_sum"]) / n
+        ret_sq = conv(sums["return_sq_sum"]) / n
+        var_ret = ret_sq - ret_mean ** 2
+        res_mean = conv(sums["residual_sum"]) / n
+        var_res = conv(sums["residual_sq_sum"]) / n - res_mean ** 2
+        has_var = var_ret > 1e-6 * ret_sq
+        out["explained_variance"] = xp.where(
+            has_var, 1.0 - var_res / xp.where(has_var, var_ret, 1.0), 0.0)
+    if not use_jax:
+        out = {k: float(v) for k, v in out.items()}
+    return out
+
+
+# ------------------------------------------------------------------------------ KL controllers
+
+
+def _fixed_kl(kl_coef: float, observed_kl: float, n_steps: int, *, target_kl: float,
+              horizon: int) -> float:
+    """A constant coefficient."""
+    del observed_kl, n_steps, target_kl, horizon
+    return float(kl_coef)
+
+
+def _adaptive_kl(kl_coef: float, observed_kl: float, n_steps: int, *, target_kl: float,
+                 horizon: int) -> float:
+    """Ziegler et al. (2019): move the coefficient proportionally toward the target KL.
+
+    The proportional error is clipped to +-0.2 so one noisy KL reading moves the coefficient by
+    at most 20% x n_steps / horizon.
+    """
+    if not target_kl > 0:
+        raise ValueError(f"adaptive KL controller: target_kl must be > 0, got {target_kl!r}")
+    if not horizon > 0:
+        raise ValueError(f"adaptive KL controller: horizon must be > 0, got {horizon!r}")
+    error = float(np.clip(float(observed_kl) / target_kl - 1.0, -0.2, 0.2))
+    return float(kl_coef) * (1.0 + error * n_steps / horizon)
+
+
+KL_CONTROLLERS: dict[str, Callable[..., float]] = {
+    "fixed": _fixed_kl,
+    "adaptive": _adaptive_kl,
+}
+
+
+def update_kl_coef(name: str, kl_coef: float, observed_kl: float, n_steps: int, *,
+                   target_kl: float, horizon: int) -> float:
+    """The next KL coefficient from controller `name` after `n_steps` samples at `observed_kl`."""
+    fn = _lookup(KL_CONTROLLERS, name, "kl controller")
+    return fn(kl_coef, observed_kl, n_steps, target_kl=target_kl, horizon=horizon)

@@ -1,0 +1,392 @@
+"""The jitted PPO core against independent references: GAE against a plain Python loop over each
+row's valid positions, token rewards and KL estimators by formula, whitening by numpy, GRPO /
+RLOO / clipped losses / KL controllers by hand-computed numbers, entropy by a float64 numpy
+log-sum-exp, and exact aggregation of summed metrics over micro-batches."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from codecorr_jax.train import ppo_core as pc
+
+
+def _ragged_masks(rows: int, length: int, seed: int) -> np.ndarray:
+    """Every kind of mask: full, prefix, holes, suffix-only, one token, all-False rows."""
+    rng = np.random.default_rng(seed)
+    mask = np.zeros((rows, length), bool)
+    for r in range(rows):
+        kind = r % 6
+        if kind == 0:
+            mask[r] = True
+        elif kind == 1:
+            mask[r, :rng.integers(1, length + 1)] = True
+        elif kind == 2:
+            mask[r] = rng.random(length) < 0.6   # holes anywhere
+        elif kind == 3:
+            mask[r, rng.integers(0, length):] = True  # starts late, runs to the end
+        elif kind == 4:
+            mask[r, rng.integers(0, length)] = True  # a single valid token
+        # kind 5: all False
+    return mask
+
+
+def _gae_reference(rewards, values, mask, gamma, lam):
+    """Loop over rows, then over that row's valid indices in reverse (masked ones are absent)."""
+    adv = np.zeros(rewards.shape, np.float64)
+    ret = np.zeros(rewards.shape, np.float64)
+    for b in range(rewards.shape[0]):
+        next_value, next_adv = 0.0, 0.0
+        for t in reversed(np.flatnonzero(mask[b])):
+            delta = rewards[b, t] + gamma * next_value - values[b, t]
+            next_adv = delta + gamma * lam * next_adv
+            next_value = values[b, t]
+            adv[b, t] = next_adv
+            ret[b, t] = next_adv + values[b, t]
+    return adv, ret
+
+
+def _inputs(rows=12, length=9, seed=0):
+    rng = np.random.default_rng(seed)
+    rewards = rng.normal(size=(rows, length)).astype(np.float32)
+    values = rng.normal(size=(rows, length)).astype(np.float32)
+    mask = _ragged_masks(rows, length, seed)
+    return rewards, values, mask
+
+
+# ------------------------------------------------------------------------------------------ GAE
+
+
+@pytest.mark.parametrize("gamma,lam", [(0.99, 0.95), (1.0, 1.0), (0.9, 0.0), (1.0, 0.5)])
+def test_gae_matches_python_loop_on_ragged_masks(gamma, lam):
+    rewards, values, mask = _inputs(seed=int(gamma * 100 + lam * 10))
+    fn = jax.jit(functools.partial(pc.gae, gamma=gamma, lam=lam))
+    adv, ret = fn(rewards, values, mask)
+    ref_adv, ref_ret = _gae_reference(rewards, values, mask, gamma, lam)
+    np.testing.assert_allclose(adv, ref_adv, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(ret, ref_ret, rtol=1e-5, atol=1e-5)
+    assert not np.any(np.asarray(adv)[~mask]) and not np.any(np.asarray(ret)[~mask])
+
+
+def test_gae_special_cases_by_formula():
+    rewards, values, mask = _inputs(rows=18, seed=3)
+    # gamma = lam = 1: advantage = reward-to-go over the row's valid tokens minus the value.
+    adv, ret = jax.jit(pc.gae)(rewards, values, mask, 1.0, 1.0)  # gamma, lam traced
+    for b in range(rewards.shape[0]):
+        idx = np.flatnonzero(mask[b])
+        to_go = np.cumsum(rewards[b, idx][::-1])[::-1]
+        np.testing.assert_allclose(np.asarray(adv)[b, idx], to_go - values[b, idx], atol=1e-5)
+        np.testing.assert_allclose(np.asarray(ret)[b, idx], to_go, atol=1e-5)
+    # lam = 0: one-step TD error, the next value being the next *valid* token's (0 at the end).
+    adv, _ = pc.gae(rewards, values, mask, 0.5, 0.0)
+    for b in range(rewards.shape[0]):
+        idx = np.flatnonzero(mask[b])
+        next_v = np.append(values[b, idx][1:], 0.0)
+        np.testing.assert_allclose(np.asarray(adv)[b, idx],
+                                   rewards[b, idx] + 0.5 * next_v - values[b, idx], atol=1e-6)
+
+
+def test_gae_hole_joins_neighbours_and_single_token():
+    # Row 0: valid at 0 and 3 only; row 1: one valid token at 2.
+    rewards = np.array([[1.0, 9.0, 9.0, 2.0], [0.0, 0.0, 3.0, 0.0]], np.float32)
+    values = np.array([[0.5, 7.0, 7.0, 0.25], [0.0, 0.0, 1.0, 0.0]], np.float32)
+    mask = np.array([[1, 0, 0, 1], [0, 0, 1, 0]], bool)
+    adv, ret = pc.gae(rewards, values, mask, 0.9, 0.8)
+    a3 = 2.0 - 0.25                                   # last valid: next value 0
+    a0 = 1.0 + 0.9 * 0.25 - 0.5 + 0.9 * 0.8 * a3      # skips the hole's 9s and 7s
+    np.testing.assert_allclose(adv, [[a0, 0, 0, a3], [0, 0, 2.0, 0]], rtol=1e-6)
+    np.testing.assert_allclose(ret, [[a0 + 0.5, 0, 0, 2.0], [0, 0, 3.0, 0]], rtol=1e-6)
+
+
+# -------------------------------------------------------------------------------- token rewards
+
+
+def test_kl_estimators_by_formula():
+    rng = np.random.default_rng(1)
+    lp, ref = rng.normal(size=(2, 3, 5)).astype(np.float32) - 2.0
+    np.testing.assert_allclose(pc.kl_penalty(lp, ref, "k1"), lp - ref, rtol=1e-6)
+    np.testing.assert_allclose(pc.kl_penalty(lp, ref, "k3"),
+                               np.exp(ref - lp) - (ref - lp) - 1.0, rtol=1e-5, atol=1e-7)
+    assert np.all(np.asarray(pc.kl_penalty(lp, ref, "k3")) >= 0)
+    with pytest.raises(ValueError, match=r"'k2'.*\['k1', 'k3'\]"):
+        pc.kl_penalty(lp, ref, "k2")
+
+
+@pytest.mark.parametrize("estimator", ["k1", "k3"])
+def test_token_rewards_score_on_last_valid_token(estimator):
+    rng = np.random.default_rng(2)
+    rows, length = 12, 7
+    mask = _ragged_masks(rows, length, 2)
+    lp, ref = rng.normal(size=(2, rows, length)).astype(np.float32)
+    scores = rng.uniform(-1, 1, rows).astype(np.float32)
+    coef = 0.3
+    fn = jax.jit(pc.token_rewards, static_argnames="kl_estimator")
+    rewards, kl = fn(scores, lp, ref, mask, jnp.float32(coef), kl_estimator=estimator)
+    kl_ref = lp - ref if estimator == "k1" else np.exp(ref - lp) - (ref - lp) - 1.0
+    np.testing.assert_allclose(kl, kl_ref * mask, rtol=1e-5, atol=1e-6)
+    expected = -coef * kl_ref * mask
+    for b in range(rows):
+        idx = np.flatnonzero(mask[b])
+        if idx.size:
+            expected[b, idx[-1]] += scores[b]
+    np.testing.assert_allclose(rewards, expected, rtol=1e-5, atol=1e-6)
+    assert not np.any(np.asarray(rewards)[~mask])
+    empty = ~mask.any(axis=1)
+    assert empty.any() and not np.any(np.asarray(rewards)[empty])
+    np.testing.assert_array_equal(
+        pc.last_valid_index(mask),
+        [np.flatnonzero(m)[-1] if m.any() else 0 for m in mask])
+
+
+# ----------------------------------------------------------------------------------- whitening
+
+
+def test_masked_mean_and_whiten_against_numpy():
+    rng = np.random.default_rng(4)
+    x = (3.0 + 5.0 * rng.normal(size=(12, 10))).astype(np.float32)
+    mask = _ragged_masks(12, 10, 4)
+    valid = x[mask].astype(np.float64)
+    np.testing.assert_allclose(pc.masked_mean(x, mask), valid.mean(), rtol=1e-5)
+    rows = pc.masked_mean(x, mask, axis=-1)
+    np.testing.assert_allclose(
+        rows, [x[b][mask[b]].mean() if mask[b].any() else 0.0 for b in range(12)], rtol=1e-5)
+
+    out = np.asarray(jax.jit(pc.masked_whiten)(x, mask))
+    assert abs(out[mask].mean()) < 1e-5 and abs(out[mask].std() - 1.0) < 1e-4
+    assert not np.any(out[~mask])
+    kept = np.asarray(pc.masked_whiten(x, mask, shift_mean=False))
+    np.testing.assert_allclose(kept[mask], (valid - valid.mean()) / valid.std() + valid.mean(),
+                               rtol=1e-4)
+    assert not np.any(kept[~mask])
+
+
+# ---------------------------------------------------------------------- advantage estimators
+
+
+def test_gae_estimator_whitens_advantages_keeps_returns():
+    rewards, values, mask = _inputs(rows=12, seed=5)
+    assert pc.NEEDS_CRITIC == frozenset({"gae"})
+    fn = jax.jit(functools.partial(pc.get_estimator("gae"), group_size=4, gamma=0.95, lam=0.9))
+    adv, ret = fn(rewards, values, mask)
+    ref_adv, ref_ret = _gae_reference(rewards, values, mask, 0.95, 0.9)
+    valid = ref_adv[mask]
+    np.testing.assert_allclose(np.asarray(adv)[mask], (valid - valid.mean()) / valid.std(),
+                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(ret, ref_ret, rtol=1e-5, atol=1e-5)
+    assert not np.any(np.asarray(adv)[~mask])
+
+
+def _group_batch():
+    """Two groups of 4; group 0 scores [1, 0, 0, 1] (one KL-penalized row), group 1 all equal."""
+    mask = np.array([[1, 1, 1, 0], [1, 0, 0, 0], [0, 1, 0, 1], [1, 1, 1, 1],
+                     [1, 1, 0, 0], [1, 0, 1, 0], [1, 1, 1, 1], [0, 0, 1, 0]], bool)
+    rewards = np.zeros(mask.shape, np.float32)
+    scores = [1, 0, 0, 1, 2, 2, 2, 2]
+    for b in range(8):
+        rewards[b, np.flatnonzero(mask[b])[-1]] = scores[b]
+    rewards[3, 0] = -0.5   # a KL penalty: R_3 = 0.5
+    rewards[0, 3] = 100.0  # masked: must not count
+    return rewards, mask
+
+
+def test_grpo_hand_computed():
+    rewards, mask = _group_batch()
+    fn = jax.jit(functools.partial(pc.ESTIMATORS["grpo"], group_size=4, gamma=1.0, lam=1.0))
+    adv, ret = fn(rewards, np.zeros_like(rewards), mask)
+    # Group 0: R = [1, 0, 0, 0.5], mean 0.375, population std sqrt(0.171875).
+    std = math.sqrt(((0.625 ** 2) + 2 * (0.375 ** 2) + 0.125 ** 2) / 4)
+    expected = [(r - 0.375) / (std + 1e-6) for r in (1, 0, 0, 0.5)] + [0.0] * 4
+    np.testing.assert_allclose(adv, np.array(expected, np.float32)[:, None] * mask, rtol=1e-5,
+                               atol=1e-6)
+    assert not np.any(np.asarray(ret))
+    # The plain [1, 0, 0, 1] group: +-0.5 / (0.5 + 1e-6).
+    r2 = np.zeros((4, 2), np.float32)
+    r2[:, 1] = [1, 0, 0, 1]
+    adv2, _ = pc.ESTIMATORS["grpo"](r2, r2, np.ones_like(r2, bool), group_size=4, gamma=1.0,
+                                    lam=1.0)
+    np.testing.assert_allclose(np.asarray(adv2)[:, 0], [0.999998, -0.999998, -0.999998, 0.999998],
+                               rtol=1e-6)
+
+
+def test_rloo_hand_computed():
+    rewards, mask = _group_batch()
+    adv, ret = pc.get_estimator("rloo")(rewards, np.zeros_like(rewards), mask, group_size=4,
+                                        gamma=1.0, lam=1.0)
+    # Group 0: R = [1, 0, 0, 0.5]; others' means [1/6, 1/2, 1/2, 1/3]. Group 1: all 2 -> 0.
+    expected = np.array([1 - 1 / 6, -0.5, -0.5, 0.5 - 1 / 3, 0, 0, 0, 0], np.float32)
+    np.testing.assert_allclose(adv, expected[:, None] * mask, rtol=1e-5, atol=1e-6)
+    assert not np.any(np.asarray(ret))
+    r2 = np.zeros((4, 1), np.float32)
+    r2[:, 0] = [1, 0, 0, 1]
+    adv2, _ = pc.ESTIMATORS["rloo"](r2, r2, np.ones_like(r2, bool), group_size=4, gamma=1.0,
+                                    lam=1.0)
+    np.testing.assert_allclose(np.asarray(adv2)[:, 0], [2 / 3, -2 / 3, -2 / 3, 2 / 3], rtol=1e-6)
+
+
+def test_estimator_errors():
+    rewards, mask = _group_batch()
+    zeros = np.zeros_like(rewards)
+    with pytest.raises(ValueError, match=r"8 rows.*group_size=3"):
+        pc.ESTIMATORS["grpo"](rewards, zeros, mask, group_size=3, gamma=1.0, lam=1.0)
+    with pytest.raises(ValueError, match=r"rloo.*>= 2.*1"):
+        pc.ESTIMATORS["rloo"](rewards, zeros, mask, group_size=1, gamma=1.0, lam=1.0)
+    with pytest.raises(ValueError, match=r"grpo.*>= 1.*0"):
+        pc.ESTIMATORS["grpo"](rewards, zeros, mask, group_size=0, gamma=1.0, lam=1.0)
+    with pytest.raises(ValueError, match=r"'ppo'.*\['gae', 'grpo', 'rloo'\]"):
+        pc.get_estimator("ppo")
+
+
+# ------------------------------------------------------------------------------------- losses
+
+
+def test_policy_loss_hand_computed():
+    eps = 0.2
+    ratios = np.array([1.5, 0.5, 1.5, 0.5, 1.1, 3.0])
+    adv = np.array([[1.0, 1.0, -1.0, -1.0, 2.0, 50.0]], np.float32)
+    old = np.full((1, 6), -2.0, np.float32)
+    new = (old + np.log(ratios)).astype(np.float32)
+    mask = np.array([[1, 1, 1, 1, 1, 0]], bool)   # the last token is masked out
+    terms = jax.jit(pc.policy_loss_terms)(new, old, adv, mask, eps)
+    # Per token max(-A r, -A clip(r)):
+    #   A=+1, r=1.5: max(-1.5, -1.2) = -1.2  (clip active)
+    #   A=+1, r=0.5: max(-0.5, -0.8) = -0.5
+    #   A=-1, r=1.5: max(+1.5, +1.2) = +1.5
+    #   A=-1, r=0.5: max(+0.5, +0.8) = +0.8  (clip active)
+    #   A=+2, r=1.1: -2.2 both branches (inside the range: not counted)
+    assert float(terms["policy_loss_sum"]) == pytest.approx(-1.6, abs=1e-5)
+    assert float(terms["clipped_tokens"]) == 2.0
+    assert float(terms["tokens"]) == 5.0
+    # k3: (r - 1) - log r = 0.0945349 (r=1.5), 0.1931472 (r=0.5), 0.0046898 (r=1.1).
+    assert float(terms["approx_kl_sum"]) == pytest.approx(
+        2 * 0.0945349 + 2 * 0.1931472 + 0.0046898, abs=1e-5)
+
+
+def test_policy_loss_log_ratio_clamp_keeps_values_finite():
+    new = np.zeros((1, 2), np.float32)
+    old = np.array([[-1000.0, 1000.0]], np.float32)
+    adv = np.array([[-1.0, 1.0]], np.float32)
+    terms = pc.policy_loss_terms(new, old, adv, np.ones((1, 2), bool), 0.2, max_log_ratio=10.0)
+    assert all(np.isfinite(float(v)) for v in terms.values())
+    big, small = math.exp(10.0), math.exp(-10.0)
+    # token 0: ratio e^10, A=-1 -> e^10; token 1: ratio e^-10, A=+1 -> max(-e^-10, -0.8).
+    assert float(terms["policy_loss_sum"]) == pytest.approx(big - small, rel=1e-5)
+    assert float(terms["approx_kl_sum"]) == pytest.approx((big - 1 - 10) + (small - 1 + 10),
+                                                          rel=1e-5)
+
+
+def _value_example():
+    values = np.array([[1.0, 0.5, 0.9, 5.0]], np.float32)
+    old = np.array([[0.0, 0.0, 1.0, 0.0]], np.float32)
+    returns = np.array([[0.5, 1.0, 0.0, 0.0]], np.float32)
+    mask = np.array([[1, 1, 1, 0]], bool)
+    return values, old, returns, mask
+
+
+def test_value_loss_hand_computed():
+    terms = jax.jit(pc.value_loss_terms)(*_value_example(), 0.2)
+    # token 0: V=1.0 -> clipped 0.2; (1-.5)^2=.25 vs (.2-.5)^2=.09 -> 0.5*.25 = .125
+    # token 1: V=0.5 -> clipped 0.2; (.5-1)^2=.25 vs (.2-1)^2=.64 -> 0.5*.64 = .32 (clip active)
+    # token 2: V=0.9 within 0.2 of 1.0; .81 both -> .405; token 3 masked.
+    assert float(terms["value_loss_sum"]) == pytest.approx(0.85, abs=1e-6)
+    assert float(terms["value_clipped_tokens"]) == 1.0
+    assert float(terms["return_sum"]) == pytest.approx(1.5)
+    assert float(terms["return_sq_sum"]) == pytest.approx(1.25)
+    assert float(terms["residual_sum"]) == pytest.approx(-0.9, abs=1e-6)
+    assert float(terms["residual_sq_sum"]) == pytest.approx(1.31, abs=1e-6)
+
+
+def _random_loss_batch(seed=6, rows=12, length=10):
+    rng = np.random.default_rng(seed)
+    mask = _ragged_masks(rows, length, seed)
+    f = lambda *shape: rng.normal(size=shape).astype(np.float32)  # noqa: E731
+    return dict(logprobs=f(rows, length) * 0.3 - 2, old_logprobs=f(rows, length) * 0.3 - 2,
+                advantages=f(rows, length), values=f(rows, length),
+                old_values=f(rows, length), returns=2 * f(rows, length) + 1, mask=mask)
+
+
+def _all_terms(d):
+    terms = pc.policy_loss_terms(d["logprobs"], d["old_logprobs"], d["advantages"], d["mask"],
+                                 0.2)
+    terms.update(pc.value_loss_terms(d["values"], d["old_values"], d["returns"], d["mask"], 0.5))
+    return {k: np.asarray(v) for k, v in terms.items()}
+
+
+def test_finalize_metrics_exact_over_micro_batches_and_explained_variance():
+    d = _random_loss_batch()
+    whole = _all_terms(d)
+    halves = [_all_terms({k: v[s] for k, v in d.items()}) for s in (slice(0, 5), slice(5, None))]
+    summed = {k: halves[0][k] + halves[1][k] for k in whole}
+    full, parts = pc.finalize_metrics(whole), pc.finalize_metrics(summed)
+    assert set(full) == {"policy_loss", "clip_fraction", "approx_kl", "value_loss",
+                         "value_clip_fraction", "explained_variance"}
+    for k in full:
+        assert parts[k] == pytest.approx(full[k], rel=1e-5, abs=1e-6), k
+    mask = d["mask"]
+    ret, res = d["returns"][mask], (d["returns"] - d["values"])[mask]
+    assert full["explained_variance"] == pytest.approx(1 - np.var(res) / np.var(ret), rel=1e-5)
+    assert full["clip_fraction"] == pytest.approx(whole["clipped_tokens"] / mask.sum())
+    # Entropy from its sum; jax values (here under jit) give jax scalars.
+    with_entropy = dict(whole, entropy_sum=np.float32(7.0))
+    jitted = jax.jit(pc.finalize_metrics)({k: jnp.asarray(v) for k, v in with_entropy.items()})
+    assert float(jitted["entropy"]) == pytest.approx(7.0 / mask.sum(), rel=1e-6)
+    assert float(jitted["explained_variance"]) == pytest.approx(full["explained_variance"],
+                                                                rel=1e-4)
+    # Constant returns: no variance to explain -> 0.
+    const = dict(d, returns=np.full_like(d["returns"], 3.0))
+    assert pc.finalize_metrics(_all_terms(const))["explained_variance"] == 0.0
+    with pytest.raises(ValueError, match="tokens"):
+        pc.finalize_metrics({"policy_loss_sum": 1.0})
+
+
+def test_entropy_from_logits_extreme_values():
+    logits = np.array([[[1e4, -1e4, 0.0, 1e4], [0.0, 0.0, 0.0, 0.0]],
+                       [[-np.inf, 2.0, 3.0, -np.inf], [-1e30, 5.0, -3e4, 88.0]]], np.float32)
+    out = np.asarray(jax.jit(pc.entropy_from_logits)(logits))
+    x = logits.astype(np.float64)
+    top = x.max(axis=-1, keepdims=True)
+    logp = x - (top + np.log(np.exp(x - top).sum(axis=-1, keepdims=True)))
+    p = np.exp(logp)
+    ref = -np.where(p > 0, p * np.where(p > 0, logp, 0.0), 0.0).sum(axis=-1)
+    assert np.all(np.isfinite(out)) and out.dtype == np.float32
+    np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-6)
+    assert out[0, 0] == pytest.approx(math.log(2), rel=1e-6)
+    assert out[0, 1] == pytest.approx(math.log(4), rel=1e-6)
+
+
+# ----------------------------------------------------------------------------- KL controllers
+
+
+def test_kl_controllers_hand_numbers():
+    for observed in (0.0, 6.0, 100.0):
+        assert pc.update_kl_coef("fixed", 0.1, observed, 256, target_kl=6.0,
+                                 horizon=10000) == 0.1
+    step = functools.partial(pc.update_kl_coef, "adaptive", 0.1, n_steps=256, target_kl=6.0,
+                             horizon=10000)
+    assert step(observed_kl=6.6) == pytest.approx(0.1 * (1 + 0.1 * 0.0256))     # raise
+    assert step(observed_kl=5.4) == pytest.approx(0.1 * (1 - 0.1 * 0.0256))     # lower
+    assert step(observed_kl=6.0) == pytest.approx(0.1)
+    assert step(observed_kl=600.0) == pytest.approx(0.1 * (1 + 0.2 * 0.0256))   # clamped +0.2
+    assert step(observed_kl=0.0) == pytest.approx(0.1 * (1 - 0.2 * 0.0256))     # clamped -0.2
+    with pytest.raises(ValueError, match=r"'pid'.*\['adaptive', 'fixed'\]"):
+        pc.update_kl_coef("pid", 0.1, 1.0, 1, target_kl=1.0, horizon=1)
+    with pytest.raises(ValueError, match="target_kl"):
+        pc.update_kl_coef("adaptive", 0.1, 1.0, 1, target_kl=0.0, horizon=1)
+
+
+def test_adaptive_kl_converges_to_target():
+    # A policy whose KL is inversely proportional to the coefficient: KL = c / coef.
+    c, target, coef = 0.06, 6.0, 0.02   # starts at KL 3; the fixed point is coef 0.01
+    gaps = []
+    for _ in range(60):
+        observed = c / coef
+        gaps.append(abs(observed - target))
+        coef = pc.update_kl_coef("adaptive", coef, observed, 512, target_kl=target,
+                                 horizon=1024)
+    assert gaps[0] == pytest.approx(3.0)
+    assert all(b <= a + 1e-12 for a, b in zip(gaps, gaps[1:]))
+    assert gaps[-1] < 1e-3 * target and coef == pytest.approx(0.01, rel=1e-3)
