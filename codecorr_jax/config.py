@@ -22,7 +22,7 @@ from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import DTYPES, ModelConfig, model_config
 
 # Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
-REGIMES = ("inspect", "datasets", "pretrain", "sft")
+REGIMES = ("inspect", "datasets", "pretrain", "sft", "rl", "sft_then_rl")
 MODEL_PRESETS = ("tiny", "llama", "qwen2")
 DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")
@@ -127,12 +127,23 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         init="base",  # base: the pretrained base model; scratch: random init
         epochs=0,  # > 0: stop after this many passes over the mixture (else num_steps)
     ))
+    # PPO (the `rl` and `sft_then_rl` regimes). Rewards come from `executor.reward`.
     config.rl = ml_collections.ConfigDict(dict(
-        estimator="gae", learning_rate=1e-5, critic_learning_rate=1e-5, num_iterations=40,
-        prompts_per_iteration=32, samples_per_prompt=4, ppo_epochs=2, minibatch_size=32,
+        estimator="gae",  # gae (PPO with a critic, the study's) | grpo | rloo (no critic)
+        learning_rate=1e-5, critic_learning_rate=1e-5, max_grad_norm=1.0, weight_decay=0.0,
+        num_iterations=40, prompts_per_iteration=32, samples_per_prompt=4,
+        ppo_epochs=2, minibatch_size=32,
         clip_ratio=0.2, value_clip=0.2, gamma=1.0, gae_lambda=0.95, entropy_coef=0.0,
-        kl_coef=0.05, kl_estimator="k1", adaptive_kl=False, target_kl=0.1,
+        kl_coef=0.05, kl_estimator="k1",
+        adaptive_kl=False, target_kl=0.1, kl_horizon=10000,  # Ziegler et al.'s controller
         temperature=1.0, max_new_tokens=192,
+        critic_init="policy",  # policy: the policy's starting weights; base: the base model
+        checkpoint_every=5,  # iterations
+        eval_every=0,  # iterations between periodic evaluations (0 = only at the end)
+        # Prompts per family, as data.mixture (-1 all, 0 none, n the first n); -2 = the same
+        # count as data.mixture (PPO on the SFT prompts, the study's default).
+        mixture=ml_collections.ConfigDict(dict(
+            atom=-2, composite_A=-2, composite_B=-2, composite_C=-2)),
     ))
     # Exactly the fields of execution.ExecutorConfig (documented there), with its defaults.
     config.executor = ml_collections.ConfigDict(dataclasses.asdict(ExecutorConfig()))
@@ -190,6 +201,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "sft.init": ("base", "scratch"),
     "rl.estimator": ADVANTAGE_ESTIMATORS,
     "rl.kl_estimator": KL_ESTIMATORS,
+    "rl.critic_init": ("policy", "base"),
     "executor.reward": tuple(REWARDS),
     "synth.wide_shapes": (False, True),
     "executor.isolation": ISOLATION_BACKENDS,
@@ -204,13 +216,14 @@ _POSITIVE = (
     "eval.max_new_tokens", "eval.batch_size",
     "logging.every_steps", "checkpoint.every_steps", "rl.learning_rate", "rl.num_iterations",
     "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
-    "rl.max_new_tokens", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
+    "rl.max_new_tokens", "rl.critic_learning_rate", "rl.checkpoint_every", "rl.kl_horizon",
+    "rl.target_kl", "rl.max_grad_norm", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
     "inspect.steps", "synth.min_chain_length", "synth.max_chain_length", "synth.tests_per_task",
     "synth.min_tests", "synth.min_distinct_outputs", "synth.max_output_chars", "synth.ngram_n",
     "synth.line_budget",
     "synth.batch_size", "synth.test_timeout_s", "synth.program_timeout_s", "synth.memory_mb",
 )
-_FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda", "synth.test_fraction",
+_FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda", "rl.value_clip", "synth.test_fraction",
               "synth.target_test_fraction", "synth.heldout_pair_fraction")
 
 
@@ -260,6 +273,7 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
             raise ConfigError(f"config.{section}.batch_size={config[section].batch_size} must be "
                               f"a multiple of config.{section}.grad_accum_steps="
                               f"{config[section].grad_accum_steps}")
+    _validate_rl(config.rl)
     unknown = [s for s in config.eval.suites if s not in EVAL_SUITES]
     if unknown:
         raise ConfigError(f"config.eval.suites has {unknown}; suites are {list(EVAL_SUITES)}")
@@ -268,6 +282,26 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         raise ConfigError(f"config.eval.ks={ks} must lie in [1, config.eval.num_samples="
                           f"{config.eval.num_samples}]")
     return architecture
+
+
+def _validate_rl(rl: ml_collections.ConfigDict) -> None:
+    rows = rl.prompts_per_iteration * rl.samples_per_prompt
+    if rows % rl.minibatch_size:
+        raise ConfigError(f"config.rl.minibatch_size={rl.minibatch_size} must divide "
+                          f"config.rl.prompts_per_iteration x config.rl.samples_per_prompt = "
+                          f"{rows} rows")
+    if rl.estimator in ("grpo", "rloo") and rl.samples_per_prompt < 2:
+        raise ConfigError(f"config.rl.estimator={rl.estimator!r} compares samples of one "
+                          f"prompt: config.rl.samples_per_prompt={rl.samples_per_prompt} "
+                          "must be >= 2")
+    for family, count in rl.mixture.items():
+        if not isinstance(count, int) or count < -2:
+            raise ConfigError(f"config.rl.mixture.{family}={count!r} must be -2 (as "
+                              "config.data.mixture), -1 (all), 0 (none) or a task count")
+    if rl.entropy_coef < 0 or rl.kl_coef < 0 or rl.temperature <= 0:
+        raise ConfigError("config.rl.entropy_coef and config.rl.kl_coef must be >= 0 and "
+                          f"config.rl.temperature > 0 (got {rl.entropy_coef}, {rl.kl_coef}, "
+                          f"{rl.temperature})")
 
 
 def validate_for_devices(config: ml_collections.ConfigDict, num_devices: int,

@@ -17,6 +17,15 @@ from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.sampling import Sampler, SamplingConfig
 
 
+def decode_completion(tokenizer: Any, tokens: Sequence[int] | np.ndarray) -> str:
+    """Generated token ids as text, without the EOS that ended them; special tokens and
+    spacing kept exactly (the program is prompt + this text)."""
+    row = list(np.asarray(tokens).tolist())
+    if row and row[-1] == tokenizer.eos_token_id:
+        row = row[:-1]
+    return tokenizer.decode(row, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+
+
 class Completer(Protocol):
     """Anything that writes `num_samples` completions for each prompt."""
 
@@ -64,13 +73,6 @@ class SamplerCompleter:
             encoded.append(list(row))
         return encoded
 
-    def _decode(self, tokens: np.ndarray, length: int) -> str:
-        row = tokens[:length].tolist()
-        if row and row[-1] == self.tokenizer.eos_token_id:
-            row = row[:-1]
-        return self.tokenizer.decode(row, skip_special_tokens=False,
-                                     clean_up_tokenization_spaces=False)
-
     def complete(self, prompts: Sequence[str], *, num_samples: int, temperature: float,
                  max_new_tokens: int, seed: int) -> list[list[str]]:
         """For each prompt, `num_samples` completions; chunk i samples with key (seed, i)."""
@@ -90,6 +92,7 @@ class SamplerCompleter:
             out = self.sampler.generate([encoded[i] for i in chunk], config, key)
             for j, prompt_index in enumerate(chunk):
                 rows = range(j * num_samples, (j + 1) * num_samples)
-                results[prompt_index] = [self._decode(out.tokens[r], int(out.lengths[r]))
-                                         for r in rows]
+                results[prompt_index] = [
+                    decode_completion(self.tokenizer, out.tokens[r, :out.lengths[r]])
+                    for r in rows]
         return results

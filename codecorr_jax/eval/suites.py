@@ -65,7 +65,8 @@ def subset(tasks: Sequence[EvalTask], max_tasks: int) -> list[EvalTask]:
     return [ordered[(i * n) // max_tasks] for i in range(max_tasks)]
 
 
-def _record_task(record: Mapping[str, Any], full_program: bool) -> EvalTask:
+def record_task(record: Mapping[str, Any], full_program: bool) -> EvalTask:
+    """A dataset task record as evaluation (and the RL rewarder) sees it."""
     return EvalTask(record["task_id"], record["prompt"], record["entry_point"],
                     tuple(record["tests"]), None, full_program)
 
@@ -110,7 +111,7 @@ def load_suite(name: str, jsonl_dir: str, *,
         records = [r for family in dict.fromkeys(families)
                    for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))
                    if (r["task_id"] in target) == want_target]
-    return subset([_record_task(r, full_program) for r in records], max_tasks)
+    return subset([record_task(r, full_program) for r in records], max_tasks)
 
 
 def _verdict_counts(results: Sequence[ProgramResult]) -> dict[str, int]:

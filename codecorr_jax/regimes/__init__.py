@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import jax
 
-from codecorr_jax.regimes import datasets, inspect_model, pretrain, sft
+from codecorr_jax.regimes import datasets, inspect_model, pretrain, rl, sft
 
 Regime = Callable[[Any, str, jax.sharding.Mesh], Any]
 
@@ -19,4 +19,6 @@ REGIMES: dict[str, Regime] = {
     "datasets": datasets.run,
     "pretrain": pretrain.run,
     "sft": sft.run,
+    "rl": rl.run_rl,
+    "sft_then_rl": rl.run_sft_then_rl,
 }

@@ -19,6 +19,7 @@ import jax
 from codecorr_jax import config as config_lib
 from codecorr_jax.data.pipeline import sft_dataset
 from codecorr_jax.eval import suites as suites_lib
+from codecorr_jax.eval.report import stage_table
 from codecorr_jax.execution import Executor
 from codecorr_jax.fileio import read_json
 from codecorr_jax.models.build import build_model
@@ -60,21 +61,13 @@ def num_steps(section: Any, rows_per_epoch: int) -> int:
     return int(section.num_steps)
 
 
-def comparison_table(before: dict[str, dict], after: dict[str, dict],
-                     names: tuple[str, str] = ("base", "SFT")) -> str:
-    """Markdown: pass@1 of every suite before and after."""
-    lines = [f"| suite | tasks | {names[0]} pass@1 | {names[1]} pass@1 |", "|---|---|---|---|"]
-    for suite, metrics in after.items():
-        old = before.get(suite, {}).get("pass@1")
-        new = metrics.get("pass@1")
-        fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
-        lines.append(f"| {suite} | {metrics['n_tasks']} | {fmt(old)} | {fmt(new)} |")
-    return "\n".join(lines)
-
-
 def fine_tune(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Executor,
               run_name: str = "sft") -> dict[str, Any]:
-    """Base -> SFT -> scores; returns {"base": results, "sft": results, "model", "run_dir"}."""
+    """Base -> SFT -> scores.
+
+    Returns {"base": results, "sft": results, "model", "run_dir", "train", "tokenizer",
+    "evaluator", "fingerprint" (of the SFT run's defining fields)}.
+    """
     base, tokenizer, base_fingerprint = load_or_pretrain_base(config, workdir, mesh)
     evaluator = Evaluator(config, jsonl_dir(config, workdir), tokenizer, mesh, executor)
     before = base_results(config, workdir, base, evaluator, base_fingerprint)
@@ -114,14 +107,15 @@ def fine_tune(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Exec
     after = evaluator.run(result.model, result.steps, run_dir, seed=config.seed)
     save_hf_checkpoint(result.model, os.path.join(run_dir, "final"), tokenizer=tokenizer)
     return {"base": before, "sft": after, "model": result.model, "run_dir": run_dir,
-            "train": dataclasses.replace(result, model=None)}
+            "train": dataclasses.replace(result, model=None), "tokenizer": tokenizer,
+            "evaluator": evaluator, "fingerprint": run_dir_lib.fingerprint(fields)}
 
 
 def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
     with Executor(config_lib.executor_config(config)) as executor:
         out = fine_tune(config, workdir, mesh, executor)
     if jax.process_index() == 0:
-        table = comparison_table(out["base"], out["sft"])
+        table = stage_table({"base": out["base"], "SFT": out["sft"]})
         with open(os.path.join(out["run_dir"], "results.md"), "w", encoding="utf-8") as f:
             f.write("# SFT results\n\n" + table + "\n")
         print(table)
