@@ -227,6 +227,20 @@ _FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda", "rl.value_clip", "sy
               "synth.target_test_fraction", "synth.heldout_pair_fraction")
 
 
+def sibling_config(config_file: str, name: str, *args: Any) -> ml_collections.ConfigDict:
+    """`get_config(*args)` of the config file `name`.py beside `config_file` (a config's
+    `__file__`), so one regime file can start from another without configs/ being a package."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(config_file)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_codecorr_config_{name}", path)
+    if spec is None or spec.loader is None or not os.path.isfile(path):
+        raise ConfigError(f"no config file {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.get_config(*args)
+
+
 def _get(config: ml_collections.ConfigDict, field: str) -> Any:
     node: Any = config
     for part in field.split("."):

@@ -164,3 +164,37 @@ def test_prompt_iterator_covers_each_epoch_and_restores():
     assert [p.payload for p in again.take(6)] == rest
     with pytest.raises(ValueError, match="at least one prompt"):
         PromptIterator([], seed=0)
+
+
+class _CharTokenizer:
+    """Token id = character code; id 0 is EOS."""
+
+    eos_token_id = 0
+
+    def decode(self, ids, **_):
+        return "".join(chr(i) for i in ids)
+
+
+def test_task_rewarder_scores_programs_in_the_executor():
+    from codecorr_jax.eval.suites import EvalTask
+    from codecorr_jax.execution import Executor, ExecutorConfig
+    from codecorr_jax.regimes.rl import TaskRewarder
+
+    task = EvalTask("toy/add", "def add(a, b):\n", "add",
+                    ({"args": [1, 2], "expected": 3}, {"args": [4, 0], "expected": 4}))
+    completions = ["    return a + b\n", "    return a - b\n", "    return (\n",
+                   "    raise ValueError\n"]
+    responses = [[ord(c) for c in text] + [0] for text in completions]  # EOS ends each
+    with Executor(ExecutorConfig(num_workers=2)) as executor:
+        graded = TaskRewarder(executor, _CharTokenizer(), "graded").submit(
+            [task] * 4, responses)
+        batch = graded.result()
+        fraction = TaskRewarder(executor, _CharTokenizer(), "fraction").submit(
+            [task] * 4, responses).result()
+    np.testing.assert_allclose(batch.scores, [1.0, -0.3, -1.0, -0.6])
+    assert batch.passed.tolist() == [True, False, False, False]
+    assert graded.finished_at >= 0
+    # "a - b" passes one test of two (4 - 0 = 4, but 1 - 2 != 3)
+    np.testing.assert_allclose(fraction.scores, [1.0, 0.5, 0.0, 0.0])
+    with pytest.raises(ValueError, match="unknown reward"):
+        TaskRewarder(None, _CharTokenizer(), "bogus")

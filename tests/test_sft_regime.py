@@ -1,5 +1,6 @@
-"""The pretrain and sft regimes through launch/main.py: a small run end to end, the base cache,
-exact resume after SIGKILL, and a run directory that refuses another configuration."""
+"""The pretrain, sft, sft_then_rl and rl regimes through launch/main.py: small runs end to end,
+the base cache, exact resume after SIGKILL, and a run directory that refuses another
+configuration."""
 
 import json
 import os
@@ -121,3 +122,38 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert refused.returncode != 0
     assert "sft.learning_rate: 0.003 -> 0.0001" in refused.stderr
+
+
+def test_sft_then_rl_and_rl_end_to_end(shared, tmp_path):
+    small = ["--config.pretrain.num_steps=6", "--config.sft.num_steps=12",
+             "--config.sft.batch_size=8", "--config.sft.warmup_steps=2",
+             "--config.data.mixture.composite_A=-1",
+             "--config.eval.composite_families=('composite_A',)",
+             "--config.eval.max_tasks=4", "--config.eval.max_new_tokens=16",
+             "--config.eval.batch_size=8", "--config.eval.suites=('atom','composite_target')",
+             "--config.rl.num_iterations=2", "--config.rl.prompts_per_iteration=4",
+             "--config.rl.samples_per_prompt=2", "--config.rl.minibatch_size=8",
+             "--config.rl.max_new_tokens=16", "--config.rl.checkpoint_every=1",
+             "--config.rl.mixture.composite_A=6"]
+    _run("configs/sft_then_rl.py", tmp_path, *shared, *small)
+    run = tmp_path / "sft_then_rl"
+    report = (run / "report.md").read_text()
+    assert "| suite | tasks | base pass@1 | SFT pass@1 | SFT then RL pass@1 |" in report
+    assert "| atom | 4 |" in report and "| composite_target |" in report
+    assert (run / "pass_at_1.png").stat().st_size > 0 and (run / "rl_curves.png").exists()
+    assert (run / "final" / "model.safetensors").exists()
+    assert json.loads((run / "eval" / "latest.json").read_text())["step"] == 2
+    lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    iterations = [line for line in lines if "rl/reward" in line]
+    assert [line["step"] for line in iterations] == [1, 2]
+    for line in iterations:  # the graded reward of the tiny config lies in [-1, 1]
+        assert -1.0 <= line["rl/reward"] <= 1.0 and 0.0 <= line["rl/pass_rate"] <= 1.0
+        assert line["rl/seconds_generation"] > 0 and line["rl/seconds_update"] > 0
+        assert 0.0 < line["rl/response_length"] <= 16
+    # RL starts from the SFT export: the run directory records the SFT run it came from.
+    assert json.loads((run / "run.json").read_text())["mixture"]["composite_A"] == 6
+
+    result = _run("configs/rl.py", tmp_path, *shared, *small)
+    assert "scoring the base model" not in result.stdout  # base scores reused from above
+    report = (tmp_path / "rl" / "report.md").read_text()
+    assert "| suite | tasks | base pass@1 | RL pass@1 |" in report
