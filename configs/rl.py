@@ -28,10 +28,10 @@ def tiny_ppo(config) -> None:
     rl = config.rl
     rl.learning_rate = 1e-4
     rl.critic_learning_rate = 1e-3
-    rl.num_iterations = 12
-    rl.prompts_per_iteration = 16
+    rl.num_iterations = 10
+    rl.prompts_per_iteration = 8
     rl.samples_per_prompt = 4
-    rl.minibatch_size = 32
+    rl.minibatch_size = 16
     rl.ppo_epochs = 2
     rl.max_new_tokens = 320
     rl.kl_coef = 0.02

@@ -36,6 +36,9 @@ from codecorr_jax.train.checkpoint import Checkpointer
 from codecorr_jax.train.metrics import MetricsLogger
 
 
+PROMPT_ROUNDING = 64  # prompts are left-padded to the longest one, rounded up to this
+
+
 class PromptItem(NamedTuple):
     """A prompt as the loop needs it: token ids to sample from, and what the rewarder needs."""
 
@@ -206,9 +209,13 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
     advantage_fn = ppo_step.make_advantage_fn(
         estimator, str(section.kl_estimator), group_size=group, gamma=float(section.gamma),
         lam=float(section.gae_lambda))
+    # One prompt length for the whole run (the longest prompt, rounded up), so the sampler,
+    # the rollout's forward passes and the update each compile once.
+    prompt_len = -(-max(len(p.ids) for p in prompts) // PROMPT_ROUNDING) * PROMPT_ROUNDING
     sampling = SamplingConfig(max_new_tokens=int(section.max_new_tokens),
                               temperature=float(section.temperature), num_samples=group,
-                              eos_token_id=eos_token_id, pad_token_id=pad_token_id)
+                              eos_token_id=eos_token_id, pad_token_id=pad_token_id,
+                              prompt_buckets=(prompt_len,))
     batch_sharding = sharding.batch_sharding(mesh, 2)
     num_iterations = int(section.num_iterations)
     controller = "adaptive" if section.adaptive_kl else "fixed"

@@ -1,0 +1,69 @@
+"""Where a PPO iteration's time goes: generation, execution, the update, and the overlap.
+
+Reads the per-iteration timings a PPO run logs (`<run>/metrics.jsonl`, written by
+codecorr_jax/train/ppo_trainer.py) and prints a markdown table of medians over iterations
+(the first iteration, which compiles, is shown separately):
+
+    python launch/main.py --config=configs/sft_then_rl.py --workdir=runs/study
+    python benchmarks/ppo_iteration_split.py runs/study/sft_then_rl
+
+- generation: the jitted sampler, prompts x samples_per_prompt rows;
+- execution: from submitting the programs to the executor until the last one is scored; it
+  runs on the host's CPUs while the accelerator computes the rollout's log-probabilities and
+  values; `hidden` is the share of it that overlapped that work (1 - waiting / execution);
+- update: advantages plus ppo_epochs x minibatches of policy and critic steps, one jitted call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+
+KEYS = ("seconds_generation", "seconds_execution", "seconds_waiting_for_execution",
+        "seconds_update", "seconds_iteration", "execution_overlap")
+
+
+def read_iterations(run_dir: str) -> list[dict[str, float]]:
+    """The last logged record of each iteration that has PPO timings."""
+    by_step: dict[int, dict[str, float]] = {}
+    with open(os.path.join(run_dir, "metrics.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            if "rl/seconds_iteration" in record:
+                by_step[int(record["step"])] = record
+    if not by_step:
+        raise SystemExit(f"{run_dir}/metrics.jsonl holds no PPO iteration timings")
+    return [by_step[k] for k in sorted(by_step)]
+
+
+def table(iterations: list[dict[str, float]]) -> str:
+    rows = ["| iterations | generation s | execution s | waited s | update s | iteration s "
+            "| execution hidden |", "|---|---|---|---|---|---|---|"]
+
+    def row(label: str, records: list[dict[str, float]]) -> str:
+        med = {k: statistics.median(r[f"rl/{k}"] for r in records) for k in KEYS}
+        return (f"| {label} | {med['seconds_generation']:.1f} | {med['seconds_execution']:.1f} "
+                f"| {med['seconds_waiting_for_execution']:.2f} | {med['seconds_update']:.1f} "
+                f"| {med['seconds_iteration']:.1f} | {med['execution_overlap']:.0%} |")
+
+    rows.append(row("first (compiles)", iterations[:1]))
+    if len(iterations) > 1:
+        rows.append(row(f"median of {len(iterations) - 1} later", iterations[1:]))
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("run_dir", help="a PPO run directory, e.g. <workdir>/sft_then_rl")
+    args = parser.parse_args()
+    iterations = read_iterations(args.run_dir)
+    print(table(iterations))
+    last = iterations[-1]
+    print(f"\nrows per iteration: response length mean {last['rl/response_length']:.0f} tokens; "
+          f"reward {last['rl/reward']:.3f}, pass rate {last['rl/pass_rate']:.3f} (last)")
+
+
+if __name__ == "__main__":
+    main()
