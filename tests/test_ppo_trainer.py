@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import jax
+import jax.numpy as jnp
 import ml_collections
 import numpy as np
 import pytest
@@ -198,3 +199,90 @@ def test_task_rewarder_scores_programs_in_the_executor():
     np.testing.assert_allclose(fraction.scores, [1.0, 0.5, 0.0, 0.0])
     with pytest.raises(ValueError, match="unknown reward"):
         TaskRewarder(None, _CharTokenizer(), "bogus")
+
+
+def _rollout(model, mesh, seed=0):
+    sample = Sampler(model, mesh).generate([[3, 4, 5], [9, 1], [2, 6, 8, 1]], SamplingConfig(
+        max_new_tokens=4, temperature=1.0, eos_token_id=2, pad_token_id=0, num_samples=2),
+        seed=seed)
+    batch = ppo_step.sequence_inputs(sample)
+    rng = np.random.default_rng(seed)
+    shape = batch["response_mask"].shape
+    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    old = np.asarray(ppo_step.response_logprobs(graphdef, nnx.to_pure_dict(params), rest, batch))
+    batch |= {"old_logprobs": old - 0.05 * rng.standard_normal(shape).astype(np.float32),
+              "old_values": rng.standard_normal(shape).astype(np.float32),
+              "advantages": rng.standard_normal(shape).astype(np.float32),
+              "returns": rng.standard_normal(shape).astype(np.float32)}
+    return batch
+
+
+def test_one_update_equals_the_loss_gradient_step_by_hand(mesh):
+    """One epoch, one minibatch of every row: the update is one AdamW step on the token-mean
+    clipped loss minus the entropy bonus, computed here from ppo_core and the model directly."""
+    import optax
+
+    from codecorr_jax.train import ppo_core
+
+    policy = create_sharded(_cfg(), mesh, seed=1)
+    critic = create_sharded(_cfg(value_head=True), mesh, seed=2)
+    batch = _rollout(policy, mesh)
+    hp = ppo_step.PPOHyperparams(clip_ratio=0.1, value_clip=0.3, entropy_coef=0.01,
+                                 ppo_epochs=1, minibatch_size=6)
+    tx, critic_tx = optax.sgd(0.1), optax.sgd(0.2)
+    pg, pp, prest = nnx.split(policy, nnx.Param, ...)
+    cg, cp, crest = nnx.split(critic, nnx.Param, ...)
+    pp, cp = nnx.to_pure_dict(pp), nnx.to_pure_dict(cp)
+    mask = batch["response_mask"]
+
+    def policy_loss(params):
+        logits = nnx.merge(pg, params, prest)(batch["input_ids"], batch["positions"],
+                                              batch["segment_ids"]).logits[:, -5:-1]
+        logp = jax.nn.log_softmax(logits)
+        tokens = batch["input_ids"][:, -4:]
+        chosen = jnp.take_along_axis(logp, tokens[..., None], -1)[..., 0]
+        terms = ppo_core.policy_loss_terms(chosen, batch["old_logprobs"], batch["advantages"],
+                                           mask, 0.1)
+        entropy = jnp.sum(ppo_core.entropy_from_logits(logits) * mask)
+        return (terms["policy_loss_sum"] - 0.01 * entropy) / mask.sum()
+
+    def value_loss(params):
+        values = nnx.merge(cg, params, crest)(batch["input_ids"], batch["positions"],
+                                              batch["segment_ids"]).values[:, -5:-1]
+        terms = ppo_core.value_loss_terms(values, batch["old_values"], batch["returns"], mask,
+                                          0.3)
+        return terms["value_loss_sum"] / mask.sum()
+
+    want_p = jax.tree.map(lambda p, g: p - 0.1 * g, pp, jax.grad(policy_loss)(pp))
+    want_c = jax.tree.map(lambda p, g: p - 0.2 * g, cp, jax.grad(value_loss)(cp))
+    update = ppo_step.make_ppo_update(pg, prest, cg, crest, tx, critic_tx, hp)
+    copy = lambda tree: jax.tree.map(jnp.copy, tree)  # noqa: E731 (inputs are donated)
+    new_p, _, new_c, _, sums = update(copy(pp), tx.init(pp), copy(cp), critic_tx.init(cp),
+                                      batch, jax.random.key(0))
+    for got, want in zip(jax.tree.leaves(new_p), jax.tree.leaves(want_p)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=2e-6)
+    for got, want in zip(jax.tree.leaves(new_c), jax.tree.leaves(want_c)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=2e-6)
+    assert float(sums["tokens"]) == mask.sum() and float(sums["skipped"]) == 0
+
+
+def test_a_non_finite_minibatch_changes_nothing_and_is_counted(mesh):
+    import optax
+
+    policy = create_sharded(_cfg(), mesh, seed=1)
+    critic = create_sharded(_cfg(value_head=True), mesh, seed=2)
+    batch = _rollout(policy, mesh)
+    batch["advantages"][0, 0] = np.nan
+    hp = ppo_step.PPOHyperparams(ppo_epochs=2, minibatch_size=6)
+    tx = optax.adam(1e-2)
+    pg, pp, prest = nnx.split(policy, nnx.Param, ...)
+    cg, cp, crest = nnx.split(critic, nnx.Param, ...)
+    pp, cp = nnx.to_pure_dict(pp), nnx.to_pure_dict(cp)
+    before = jax.tree.map(np.asarray, (pp, cp))
+    update = ppo_step.make_ppo_update(pg, prest, cg, crest, tx, tx, hp)
+    new_p, _, new_c, _, sums = update(pp, tx.init(pp), cp, tx.init(cp), batch,
+                                      jax.random.key(0))
+    assert float(sums["skipped"]) == 2 == float(sums["minibatches"])  # both epochs dropped
+    assert np.isfinite(float(sums["policy_loss_sum"]))
+    for got, want in zip(jax.tree.leaves((new_p, new_c)), jax.tree.leaves(before)):
+        np.testing.assert_array_equal(np.asarray(got), want)
