@@ -286,3 +286,19 @@ def test_a_non_finite_minibatch_changes_nothing_and_is_counted(mesh):
     assert np.isfinite(float(sums["policy_loss_sum"]))
     for got, want in zip(jax.tree.leaves((new_p, new_c)), jax.tree.leaves(before)):
         np.testing.assert_array_equal(np.asarray(got), want)
+
+
+def test_rollout_logprobs_are_those_of_the_tempered_policy_that_sampled(mesh):
+    model = create_sharded(_cfg(), mesh, seed=5)
+    sample = Sampler(model, mesh).generate([[3, 4, 5], [9, 1]], SamplingConfig(
+        max_new_tokens=6, temperature=0.6, eos_token_id=2, pad_token_id=0, num_samples=2),
+        seed=2)
+    batch = ppo_step.sequence_inputs(sample)
+    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    tempered = np.asarray(ppo_step.response_logprobs(graphdef, nnx.to_pure_dict(params), rest,
+                                                     batch, 0.6))
+    mask = sample.response_mask
+    np.testing.assert_allclose(tempered[mask], sample.sampling_logprobs[mask], atol=2e-4)
+    plain = np.asarray(ppo_step.response_logprobs(graphdef, nnx.to_pure_dict(params), rest,
+                                                  batch))
+    assert np.abs(plain[mask] - tempered[mask]).max() > 1e-2  # temperature matters

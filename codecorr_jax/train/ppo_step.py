@@ -45,6 +45,7 @@ class PPOHyperparams:
     minibatch_size: int = 32
     max_log_ratio: float = 10.0  # the log-ratio is clamped before exp: one bad token cannot overflow
     use_critic: bool = True
+    temperature: float = 1.0  # the sampling temperature: log-probs are those of the policy sampled
 
 
 def sequence_inputs(sample: SampleOutput) -> dict[str, np.ndarray]:
@@ -67,10 +68,11 @@ def _response_slice(x: jax.Array, response_len: int) -> jax.Array:
     return jax.lax.slice_in_dim(x, start, start + response_len, axis=1)
 
 
-def _response_logits(model: Any, batch: Rollout) -> jax.Array:
+def _response_logits(model: Any, batch: Rollout, temperature: float) -> jax.Array:
+    """Logits of the policy that sampled the responses: the model's, divided by temperature."""
     response_len = batch["response_mask"].shape[1]
     out = model(batch["input_ids"], batch["positions"], batch["segment_ids"])
-    return _response_slice(out.logits, response_len)
+    return _response_slice(out.logits, response_len) / temperature
 
 
 def _token_logprobs(logits: jax.Array, tokens: jax.Array) -> jax.Array:
@@ -82,15 +84,17 @@ def _response_tokens(batch: Rollout) -> jax.Array:
     return batch["input_ids"][:, -batch["response_mask"].shape[1]:]
 
 
-@functools.partial(jax.jit, static_argnames=("graphdef",))
-def response_logprobs(graphdef: nnx.GraphDef, params: Any, rest: nnx.State,
-                      batch: Rollout) -> jax.Array:
-    """(B, R) log-probabilities of the response tokens under the model (temperature 1).
+@functools.partial(jax.jit, static_argnames=("graphdef", "temperature"))
+def response_logprobs(graphdef: nnx.GraphDef, params: Any, rest: nnx.State, batch: Rollout,
+                      temperature: float = 1.0) -> jax.Array:
+    """(B, R) log-probabilities of the response tokens under the model at `temperature`
+    (the sampling temperature, so the PPO ratio is that of the policy that sampled).
 
     Masked positions hold numbers too; every consumer multiplies by the response mask.
     """
     model = nnx.merge(graphdef, params, rest)
-    return _token_logprobs(_response_logits(model, batch), _response_tokens(batch))
+    return _token_logprobs(_response_logits(model, batch, temperature),
+                           _response_tokens(batch))
 
 
 @functools.partial(jax.jit, static_argnames=("graphdef",))
@@ -144,7 +148,7 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
 
     def policy_objective(params: Any, mb: Rollout) -> tuple[jax.Array, dict[str, jax.Array]]:
         model = nnx.merge(policy_graphdef, params, policy_rest)
-        logits = _response_logits(model, mb)
+        logits = _response_logits(model, mb, hp.temperature)
         mask = mb["response_mask"]
         logprobs = _token_logprobs(logits, _response_tokens(mb))
         terms = ppo_core.policy_loss_terms(logprobs, mb["old_logprobs"], mb["advantages"], mask,

@@ -139,7 +139,8 @@ def _hyperparams(section: Any, use_critic: bool) -> ppo_step.PPOHyperparams:
     return ppo_step.PPOHyperparams(
         clip_ratio=float(section.clip_ratio), value_clip=float(section.value_clip),
         entropy_coef=float(section.entropy_coef), ppo_epochs=int(section.ppo_epochs),
-        minibatch_size=int(section.minibatch_size), use_critic=use_critic)
+        minibatch_size=int(section.minibatch_size), use_critic=use_critic,
+        temperature=float(section.temperature))
 
 
 def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
@@ -217,6 +218,7 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
                               eos_token_id=eos_token_id, pad_token_id=pad_token_id,
                               prompt_buckets=(prompt_len,))
     batch_sharding = sharding.batch_sharding(mesh, 2)
+    temperature = float(section.temperature)
     num_iterations = int(section.num_iterations)
     controller = "adaptive" if section.adaptive_kl else "fixed"
     logger = MetricsLogger(run_dir, total_steps=num_iterations, initial_step=start, desc="rl",
@@ -250,9 +252,9 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
             # Each call is waited for before the next: on a multi-device CPU, queued calls with
             # collectives deadlock (BUILD_NOTES); the executor works meanwhile either way.
             old_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
-                policy_graphdef, policy_params, policy_rest, batch))
+                policy_graphdef, policy_params, policy_rest, batch, temperature))
             ref_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
-                ref_graphdef, ref_params, ref_rest, batch))
+                ref_graphdef, ref_params, ref_rest, batch, temperature))
             values = jax.numpy.zeros_like(old_logprobs)
             if use_critic:
                 values = jax.block_until_ready(ppo_step.response_values(
