@@ -1,5 +1,7 @@
 """Config validation names the field and what is allowed; presets build the right model."""
 
+import os
+
 import pytest
 
 from codecorr_jax import config as config_lib
@@ -39,6 +41,12 @@ def test_default_config_is_valid_and_tiny_model_matches_fields():
     ({"rl__gae_lambda": 1.5}, r"config\.rl\.gae_lambda=1\.5 must be in \[0, 1\]"),
     ({"eval__num_samples": 10, "eval__ks": (1, 20)},
      r"config\.eval\.ks=\(1, 20\).*num_samples=10"),
+    ({"rl__minibatch_size": 24}, r"config\.rl\.minibatch_size=24 must divide .* = 128 rows"),
+    ({"rl__estimator": "rloo", "rl__samples_per_prompt": 1},
+     r"config\.rl\.estimator='rloo'.*samples_per_prompt=1 must be >= 2"),
+    ({"rl__critic_init": "sft"}, r"config\.rl\.critic_init='sft'.*\['policy', 'base'\]"),
+    ({"rl__mixture__composite_A": -3}, r"config\.rl\.mixture\.composite_A=-3 must be -2"),
+    ({"rl__temperature": 0.0}, r"config\.rl\.temperature > 0"),
     ({"model__preset": "llama"}, r"set --config\.model\.checkpoint_dir"),
     ({"model__preset": "qwen2", "model__checkpoint_dir": "/nonexistent"},
      r"checkpoint_dir='/nonexistent' has no config\.json"),
@@ -105,3 +113,17 @@ def test_batch_must_split_into_accumulation_steps():
     with pytest.raises(ConfigError, match=r"config\.sft\.batch_size=8 must be a multiple of "
                                           r"config\.sft\.grad_accum_steps=3"):
         config_lib.validate(_config(sft__grad_accum_steps=3))
+
+
+def test_rl_configs_resolve_their_prompt_mixture_from_the_sft_one():
+    """`-2` in config.rl.mixture means "as config.data.mixture" (the study's same prompts)."""
+    from codecorr_jax.regimes.rl import rl_mixture
+
+    configs_dir = os.path.join(os.path.dirname(os.path.dirname(__file__)), "configs")
+    config = config_lib.sibling_config(os.path.join(configs_dir, "sft.py"), "sft_then_rl")
+    assert config.regime == "sft_then_rl" and config.executor.reward == "graded"
+    config_lib.validate(config)
+    assert rl_mixture(config) == dict(config.data.mixture) == {
+        "atom": -1, "composite_A": 300, "composite_B": 0, "composite_C": 0}
+    config.rl.mixture.composite_A = 50
+    assert rl_mixture(config)["composite_A"] == 50 and rl_mixture(config)["atom"] == -1
