@@ -17,9 +17,9 @@ codecorr_jax/train/ppo_trainer.py) and prints a markdown table of medians over i
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
+
+from codecorr_jax.train.metrics import read_metrics
 
 KEYS = ("seconds_generation", "seconds_execution", "seconds_waiting_for_execution",
         "seconds_update", "seconds_iteration", "execution_overlap")
@@ -27,15 +27,10 @@ KEYS = ("seconds_generation", "seconds_execution", "seconds_waiting_for_executio
 
 def read_iterations(run_dir: str) -> list[dict[str, float]]:
     """The last logged record of each iteration that has PPO timings."""
-    by_step: dict[int, dict[str, float]] = {}
-    with open(os.path.join(run_dir, "metrics.jsonl"), encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            if "rl/seconds_iteration" in record:
-                by_step[int(record["step"])] = record
-    if not by_step:
+    iterations = read_metrics(run_dir, "rl/seconds_iteration")
+    if not iterations:
         raise SystemExit(f"{run_dir}/metrics.jsonl holds no PPO iteration timings")
-    return [by_step[k] for k in sorted(by_step)]
+    return iterations
 
 
 def table(iterations: list[dict[str, float]]) -> str:

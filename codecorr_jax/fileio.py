@@ -29,15 +29,19 @@ def read_json(path: str) -> Any | None:
         return json.load(f)
 
 
-def write_json_atomic(path: str, payload: Any, **dump_args: Any) -> None:
-    """Write `payload` as JSON to a temporary sibling, then rename it over `path`."""
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".tmp_", suffix=".json")
+def write_text_atomic(path: str, text: str) -> None:
+    """Write `text` to a temporary sibling, then rename it over `path`."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".tmp_")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(payload, f, **({"indent": 1} | dump_args))
-            f.write("\n")
+            f.write(text)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def write_json_atomic(path: str, payload: Any, **dump_args: Any) -> None:
+    """Write `payload` as JSON (indent 1 unless told otherwise), atomically."""
+    write_text_atomic(path, json.dumps(payload, **({"indent": 1} | dump_args)) + "\n")

@@ -88,6 +88,25 @@ def test_reopening_appends_after_earlier_lines(tmp_path):
     assert not os.path.exists(os.path.join(tmp_path, "tensorboard"))
 
 
+def test_read_metrics_keeps_the_last_record_of_a_step_logged_twice(tmp_path):
+    """A killed run logged steps 1-3 but checkpointed at 2; the resumed run logs 3 again."""
+    from codecorr_jax.train.metrics import read_metrics
+
+    with MetricsLogger(str(tmp_path), total_steps=4, tensorboard=False,
+                       progress_bar=False) as log:
+        for step, loss in ((1, 3.0), (2, 2.5), (3, 9.0)):
+            log.log(step, {"rl/reward": loss})
+        log.log(3, {"eval/atom/pass@1": 0.5})  # another key at the same step
+    with MetricsLogger(str(tmp_path), total_steps=4, tensorboard=False, progress_bar=False,
+                       initial_step=2) as log:
+        log.log(3, {"rl/reward": 2.0})
+        log.log(4, {"rl/reward": 1.5})
+    records = read_metrics(str(tmp_path), "rl/reward")
+    assert [(r["step"], r["rl/reward"]) for r in records] == [(1, 3.0), (2, 2.5), (3, 2.0),
+                                                              (4, 1.5)]
+    assert read_metrics(str(tmp_path / "missing"), "rl/reward") == []
+
+
 def test_tensorboard_events_hold_the_same_tags_steps_values(tmp_path):
     logged = [(3, {"train/loss": 2.5, "eval/atom/pass@1": 0.1}),
               (6, {"train/loss": float("nan"), "train/tokens_per_s": 12345.678}),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from typing import Mapping, Sequence
 
+from codecorr_jax.fileio import write_text_atomic
+
 Results = Mapping[str, Mapping[str, float]]  # suite -> {"pass@1": ..., "n_tasks": ...}
 
 
@@ -94,7 +96,5 @@ def write_report(out_dir: str, title: str, stages: Mapping[str, Results],
         parts += ["![RL curves](rl_curves.png)", ""]
     parts += [f"- {note}" for note in notes]
     path = os.path.join(out_dir, "report.md")
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write("\n".join(parts).rstrip() + "\n")
-    os.replace(path + ".tmp", path)
+    write_text_atomic(path, "\n".join(parts).rstrip() + "\n")
     return path

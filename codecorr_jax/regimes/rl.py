@@ -13,7 +13,6 @@ tensorboard/, eval/, final/ in Hugging Face format).
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import os
 import threading
 import time
@@ -38,6 +37,7 @@ from codecorr_jax.regimes import sft as sft_lib
 from codecorr_jax.regimes.datasets import dataset_dir
 from codecorr_jax.regimes.evaluation import Evaluator
 from codecorr_jax.regimes.pretrain import base_dir, jsonl_dir, load_or_pretrain_base
+from codecorr_jax.train.metrics import read_metrics
 from codecorr_jax.train.ppo_core import NEEDS_CRITIC
 from codecorr_jax.train.ppo_trainer import PromptItem, RewardBatch, train_ppo
 
@@ -170,18 +170,8 @@ def ppo(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Executor,
 
 
 def _history(run_dir: str, fallback: list[dict[str, float]]) -> list[dict[str, float]]:
-    """Every iteration's metrics from metrics.jsonl (a resumed run's earlier part included);
-    the last record of an iteration wins (a killed run may have logged past its checkpoint)."""
-    path = os.path.join(run_dir, "metrics.jsonl")
-    if not os.path.isfile(path):
-        return fallback
-    by_step: dict[int, dict[str, float]] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            if "rl/reward" in record:
-                by_step[int(record["step"])] = record
-    return [by_step[k] for k in sorted(by_step)] or fallback
+    """Every iteration's metrics, a resumed run's earlier part included (metrics.jsonl)."""
+    return read_metrics(run_dir, "rl/reward") or fallback
 
 
 def _finish(config: Any, run_dir: str, title: str, stages: dict[str, dict],
@@ -202,11 +192,10 @@ def _finish(config: Any, run_dir: str, title: str, stages: dict[str, dict],
 def run_rl(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
     """Regime `rl`: base -> PPO -> scores and report."""
     with Executor(config_lib.executor_config(config)) as executor:
-        _, tokenizer, base_fingerprint = load_or_pretrain_base(config, workdir, mesh)
-        base = _load(base_checkpoint_dir(config, workdir), config, mesh)
+        base, tokenizer, base_fingerprint = load_or_pretrain_base(config, workdir, mesh)
         evaluator = Evaluator(config, jsonl_dir(config, workdir), tokenizer, mesh, executor)
         before = sft_lib.base_results(config, workdir, base, evaluator, base_fingerprint)
-        del base
+        del base  # PPO loads its own policy, reference and critic from the checkpoint
         out = ppo(config, workdir, mesh, executor, evaluator, tokenizer,
                   init_dir=base_checkpoint_dir(config, workdir),
                   init_fingerprint=base_fingerprint, run_name="rl")

@@ -44,15 +44,6 @@ def _micro_batch_sharding(mesh: jax.sharding.Mesh) -> jax.sharding.NamedSharding
     return jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(None, *spec))
 
 
-def _on_mesh(tree: Any, mesh: jax.sharding.Mesh) -> Any:
-    """Leaves jit left on one device (the optimizer's step counts) replicated over `mesh`, so
-    every input of the step lives on the same devices."""
-    replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
-    return jax.tree.map(
-        lambda x: x if isinstance(x.sharding, jax.sharding.NamedSharding)
-        else jax.device_put(x, replicated), tree)
-
-
 def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: jax.sharding.Mesh,
              checkpoint: Any, logging: Any, seed: int, num_steps: int, desc: str,
              eval_hook: EvalHook | None = None, eval_every: int = 0) -> TrainResult:
@@ -66,7 +57,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     schedule = optim.learning_rate_schedule(section)
     graphdef, params, rest = nnx.split(model, nnx.Param, ...)
     params = nnx.to_pure_dict(params)
-    opt_state = _on_mesh(jax.jit(tx.init)(params), mesh)
+    opt_state = optim.init_on_mesh(tx, params, mesh)
     iterator: Iterator[dict[str, np.ndarray]] = iter(batches)
     rng = jax.random.key_data(jax.random.key(seed))
     skipped, start, resumed_from = 0, 0, None

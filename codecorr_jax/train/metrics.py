@@ -26,6 +26,22 @@ TENSORBOARD_DIR = "tensorboard"
 _RESERVED = ("step", "time")
 
 
+def read_metrics(run_dir: str, key: str) -> list[dict[str, Any]]:
+    """The records of `run_dir/metrics.jsonl` holding `key`, one per step in step order: the
+    last record of a step wins (a killed run may have logged past its last checkpoint, and the
+    resumed run logs that step again). [] when there is no such file."""
+    path = os.path.join(run_dir, JSONL_NAME)
+    if not os.path.isfile(path):
+        return []
+    by_step: dict[int, dict[str, Any]] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            if key in record:
+                by_step[int(record["step"])] = record
+    return [by_step[k] for k in sorted(by_step)]
+
+
 def _scalar(name: str, value: Any) -> int | float:
     """A Python int or float from a Python / numpy / jax scalar; names the bad metric."""
     arr = np.asarray(value)

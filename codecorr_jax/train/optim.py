@@ -27,6 +27,16 @@ def decay_mask(params: Any) -> Any:
     return jax.tree.map(lambda p: p.ndim > 1, params)
 
 
+def init_on_mesh(tx: optax.GradientTransformation, params: Any, mesh: jax.sharding.Mesh) -> Any:
+    """`tx.init(params)` under jit, with the leaves jit leaves on one device (the optimizer's
+    step counts) replicated over `mesh`, so every input of a train step lives on the same
+    devices."""
+    replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
+    return jax.tree.map(
+        lambda x: x if isinstance(x.sharding, jax.sharding.NamedSharding)
+        else jax.device_put(x, replicated), jax.jit(tx.init)(params))
+
+
 def make_optimizer(section: Any) -> optax.GradientTransformation:
     """Global-norm clipping, then AdamW (b2 = 0.95, the usual choice for LM training)."""
     return optax.chain(

@@ -171,6 +171,14 @@ def _grouped_returns(rewards: jax.Array, mask: jax.Array, group_size: int,
     return seq.reshape(rows // group_size, group_size)
 
 
+def _per_token(grouped_advantages: jax.Array, mask: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """A (groups, group_size) sequence advantage on each valid token of its row; zero returns
+    (group estimators train no critic)."""
+    per_row = grouped_advantages.reshape(-1)
+    advantages = jnp.where(mask, per_row[:, None], 0.0)
+    return advantages, jnp.zeros_like(advantages)
+
+
 @functools.partial(jax.jit, static_argnames=("group_size",))
 def _gae_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, group_size: int,
                    gamma: float, lam: float) -> tuple[jax.Array, jax.Array]:
@@ -193,9 +201,7 @@ def _grpo_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, g
     grouped = _grouped_returns(_f32(rewards), mask, group_size, 1, "grpo")
     mean = jnp.mean(grouped, axis=-1, keepdims=True)
     std = jnp.std(grouped, axis=-1, keepdims=True)
-    adv = ((grouped - mean) / (std + 1e-6)).reshape(-1)
-    advantages = jnp.where(mask, adv[:, None], 0.0)
-    return advantages, jnp.zeros_like(advantages)
+    return _per_token((grouped - mean) / (std + 1e-6), mask)
 
 
 @functools.partial(jax.jit, static_argnames=("group_size",))
@@ -206,9 +212,7 @@ def _rloo_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, g
     mask = _bool(mask)
     grouped = _grouped_returns(_f32(rewards), mask, group_size, 2, "rloo")
     others = (jnp.sum(grouped, axis=-1, keepdims=True) - grouped) / (group_size - 1)
-    adv = (grouped - others).reshape(-1)
-    advantages = jnp.where(mask, adv[:, None], 0.0)
-    return advantages, jnp.zeros_like(advantages)
+    return _per_token(grouped - others, mask)
 
 
 ESTIMATORS: dict[str, Callable[..., tuple[jax.Array, jax.Array]]] = {

@@ -75,6 +75,11 @@ def _response_logits(model: Any, batch: Rollout, temperature: float) -> jax.Arra
     return _response_slice(out.logits, response_len) / temperature
 
 
+def _response_values(model: Any, batch: Rollout) -> jax.Array:
+    out = model(batch["input_ids"], batch["positions"], batch["segment_ids"])
+    return _response_slice(out.values, batch["response_mask"].shape[1])
+
+
 def _token_logprobs(logits: jax.Array, tokens: jax.Array) -> jax.Array:
     logprobs = jax.nn.log_softmax(logits.astype(jnp.float32), axis=-1)
     return jnp.take_along_axis(logprobs, tokens[..., None], axis=-1)[..., 0]
@@ -101,9 +106,7 @@ def response_logprobs(graphdef: nnx.GraphDef, params: Any, rest: nnx.State, batc
 def response_values(graphdef: nnx.GraphDef, params: Any, rest: nnx.State,
                     batch: Rollout) -> jax.Array:
     """(B, R) critic values of the states before each response token."""
-    model = nnx.merge(graphdef, params, rest)
-    out = model(batch["input_ids"], batch["positions"], batch["segment_ids"])
-    return _response_slice(out.values, batch["response_mask"].shape[1])
+    return _response_values(nnx.merge(graphdef, params, rest), batch)
 
 
 def make_advantage_fn(estimator: str, kl_estimator: str, *, group_size: int, gamma: float,
@@ -159,9 +162,7 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         return loss, {**terms, "entropy_sum": entropy_sum}
 
     def critic_objective(params: Any, mb: Rollout) -> tuple[jax.Array, dict[str, jax.Array]]:
-        model = nnx.merge(critic_graphdef, params, critic_rest)
-        out = model(mb["input_ids"], mb["positions"], mb["segment_ids"])
-        values = _response_slice(out.values, mb["response_mask"].shape[1])
+        values = _response_values(nnx.merge(critic_graphdef, params, critic_rest), mb)
         terms = ppo_core.value_loss_terms(values, mb["old_values"], mb["returns"],
                                           mb["response_mask"], hp.value_clip)
         tokens = jnp.maximum(jnp.sum(mb["response_mask"].astype(jnp.float32)), 1.0)

@@ -23,6 +23,7 @@ import types
 from typing import Any, Callable, NamedTuple, Protocol, Sequence
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import optax
 from flax import nnx
@@ -127,14 +128,6 @@ def _split(model: Decoder) -> tuple[nnx.GraphDef, dict, nnx.State]:
     return graphdef, nnx.to_pure_dict(params), rest
 
 
-def _replicated_opt_state(tx: optax.GradientTransformation, params: Any,
-                          mesh: jax.sharding.Mesh) -> Any:
-    replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
-    state = jax.jit(tx.init)(params)
-    return jax.tree.map(lambda x: x if isinstance(x.sharding, jax.sharding.NamedSharding)
-                        else jax.device_put(x, replicated), state)
-
-
 def _hyperparams(section: Any, use_critic: bool) -> ppo_step.PPOHyperparams:
     return ppo_step.PPOHyperparams(
         clip_ratio=float(section.clip_ratio), value_clip=float(section.value_clip),
@@ -170,7 +163,7 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
     policy_graphdef, policy_params, policy_rest = _split(policy)
     ref_graphdef, ref_params, ref_rest = _split(reference)
     policy_tx = _optimizer(section.learning_rate, section.max_grad_norm, section.weight_decay)
-    policy_opt = _replicated_opt_state(policy_tx, policy_params, mesh)
+    policy_opt = optim.init_on_mesh(policy_tx, policy_params, mesh)
     critic_graphdef = critic_rest = critic_tx = None
     critic_params: Any = None
     critic_opt: Any = None
@@ -178,7 +171,7 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
         critic_graphdef, critic_params, critic_rest = _split(critic)
         critic_tx = _optimizer(section.critic_learning_rate, section.max_grad_norm,
                                section.weight_decay)
-        critic_opt = _replicated_opt_state(critic_tx, critic_params, mesh)
+        critic_opt = optim.init_on_mesh(critic_tx, critic_params, mesh)
 
     iterator = PromptIterator(prompts, derive_seed(seed, "rl"))
     kl_coef = float(section.kl_coef)
@@ -255,7 +248,7 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
                 policy_graphdef, policy_params, policy_rest, batch, temperature))
             ref_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
                 ref_graphdef, ref_params, ref_rest, batch, temperature))
-            values = jax.numpy.zeros_like(old_logprobs)
+            values = jnp.zeros_like(old_logprobs)
             if use_critic:
                 values = jax.block_until_ready(ppo_step.response_values(
                     critic_graphdef, critic_params, critic_rest, batch))
@@ -267,7 +260,7 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
                                     sharding.batch_sharding(mesh, 1))
             adv = jax.block_until_ready(advantage_fn(
                 scores, old_logprobs, ref_logprobs, values, batch["response_mask"],
-                jax.numpy.float32(kl_coef)))
+                jnp.float32(kl_coef)))
             rollout = {**batch, "old_logprobs": old_logprobs, "old_values": values,
                        "advantages": adv["advantages"], "returns": adv["returns"]}
             policy_params, policy_opt, critic_params, critic_opt, sums = update(
