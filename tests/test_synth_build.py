@@ -120,6 +120,28 @@ def test_same_config_is_byte_identical_and_seed_changes_it(built, tmp_path):
     assert a["atom/train.jsonl"] == c["atom/train.jsonl"]
 
 
+def test_wording_changes_only_the_text_of_the_same_composites(built, tmp_path):
+    result, records = built
+    worded = build.build({**SMALL, "name_steps": True, "documented_helpers": True},
+                         str(tmp_path / "w"), reuse=False)
+    assert worded.config_hash != result.config_hash
+    again = [r for family in splits.FAMILIES for split in splits.SPLITS
+             for r in build.read_jsonl(build.jsonl_path(worded.out_dir, family, split))]
+    plain = [r for r in records if r["family"] != "atom"]
+    same = ("task_id", "entry_point", "tests", "atoms", "fingerprint")
+    assert [[r[k] for k in same] for r in again] == [[r[k] for k in same] for r in plain]
+    for r in again:
+        flat = " ".join(r["prompt"].split())
+        for j, atom in enumerate(r["atoms"]):
+            assert f"Step {j + 1}, {atom} (" in flat
+            assert f'def {atom}(' in r["solution"]
+        assert r["solution"].count('"""') == 2 * len(r["atoms"])
+    with Executor(ExecutorConfig(test_timeout_s=2.0, program_timeout_s=10.0)) as ex:
+        results = ex.score([Program(r["prompt"] + render.completion(r), r["entry_point"],
+                                    r["tests"]) for r in again])
+    assert all(r.verdict is Verdict.PASS for r in results)
+
+
 def test_build_is_reused_when_the_config_matches(built):
     result, _ = built
     assert build.build(SMALL, result.out_dir).reused

@@ -9,6 +9,7 @@ import random
 import pytest
 
 from codecorr_jax import atoms
+from codecorr_jax.atoms import render as atom_render
 from codecorr_jax.atoms.validate import value_has_type
 from codecorr_jax.execution import Executor, ExecutorConfig, Program, Verdict
 from codecorr_jax.synth import compose, render, validate
@@ -90,6 +91,35 @@ def test_prompts_hold_signature_and_every_description():
         assert "k = 2" in flat and "xs = the result of step 1" in flat
     instruction = render.render_prompt(c, name, "instruction")
     assert "\nStep 2 (xs = the result of step 1, k = 2): Return a copy of xs" in instruction
+
+
+def test_wording_names_steps_and_documents_helpers_without_changing_the_program(executor):
+    c = compose.chain_of(["decimal_digits", "rotate_left_by", "dense_ranks"], [[2], []])
+    name = render.entry_point(c)
+    named = render.render_prompt(c, name, "instruction", render.Wording(name_steps=True))
+    assert ("\nStep 2, rotate_left_by (xs = the result of step 1, k = 2): Return a copy of xs"
+            in named)
+    assert "Step 1, decimal_digits (on the function's arguments n): " in named
+    assert render.render_prompt(c, name, "instruction") == named.replace(
+        ", decimal_digits", "").replace(", rotate_left_by", "").replace(", dense_ranks", "")
+    plain = render.solution(c, name)
+    documented = render.solution(c, name, render.Wording(documented_helpers=True))
+    undocumented = documented
+    for atom_name in c.atoms:
+        atom = atoms.get(atom_name)
+        # The helper reads as the atom's own task: its prompt (signature + docstring), then body.
+        atom_prompt = atom_render.render_prompt(atom, "docstring")
+        header = atom_prompt[atom_prompt.index("def "):]
+        def_line, body = atom.source.split("\n", 1)
+        assert header + body in documented
+        undocumented = undocumented.replace(header, def_line + "\n")
+    assert undocumented == plain
+    # 3141 -> [3, 1, 4, 1] -> rotated by 2 [4, 1, 3, 1] -> dense ranks [2, 0, 1, 0]
+    tests = [{"args": [3141], "expected": [2, 0, 1, 0]}, {"args": [52], "expected": [1, 0]}]
+    for source in (plain, documented):
+        result = executor.score([Program(source, name, tests)])[0]
+        assert result.verdict is Verdict.PASS, result
+    assert render.Wording.of({"name_steps": 1, "documented_helpers": 0}) == render.Wording(True)
 
 
 def _validated(executor, names, constants=()):

@@ -194,6 +194,7 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
         if own:
             executor.close()
     files: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    wording = render.Wording.of(synth)
     files[(ATOM_FAMILY, "train")] = [
         {**atom_render.task_record(a, "train", prompt_style), "fingerprint": atom_prints[a.name]}
         for a in atoms.all_atoms()]
@@ -207,7 +208,8 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
                     task_id = f"{family}/{index:06d}"
                     index += 1
                     records.append(render.task_record(item.composite, task_id, family, split,
-                                                      prompt_style, item.tests, item.fingerprint))
+                                                      prompt_style, item.tests, item.fingerprint,
+                                                      wording))
                     if slot.target:
                         target_ids.append(task_id)
     for (family, split), records in files.items():

@@ -13,15 +13,40 @@ Follows the atoms' conventions (codecorr_jax/atoms/render.py) and reuses its ren
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 from typing import Any, Sequence
 
 from codecorr_jax import atoms
 from codecorr_jax.atoms.render import (TASK_FIELDS, _check_style, _import_lines,
                                        render_docstring, render_instruction)
-from codecorr_jax.synth.compose import Arg, Composite
+from codecorr_jax.synth.compose import Arg, Composite, chain_of
 
 ENTRY_PREFIX = "composed_"
+
+
+@dataclasses.dataclass(frozen=True)
+class Wording:
+    """How much of its composition a composite's prompt and solution spell out (`synth`
+    config fields of the same names; both off by default, the study's harder form).
+
+    name_steps: each step of the prompt names the atom that performs it ("Step 2,
+        to_binary_string (n = the result of step 1): ..."). The task is then to compose atoms
+        the model knows, not also to recall an atom's name from its description: atom tasks
+        teach only name -> description, and the tiny CPU model does not learn the reverse in
+        its budget (BENCHMARKS.md, issue 7).
+    documented_helpers: the solution's copy of each atom carries the atom's docstring, so
+        writing an atom inside a composite is the same step as an atom task (signature and
+        docstring -> body) instead of recalling a body from a bare name.
+    """
+
+    name_steps: bool = False
+    documented_helpers: bool = False
+
+    @classmethod
+    def of(cls, synth: Any) -> "Wording":
+        """The wording a `synth` config section (dict or ConfigDict) asks for."""
+        return cls(bool(synth["name_steps"]), bool(synth["documented_helpers"]))
 
 
 def entry_point(composite: Composite) -> str:
@@ -68,10 +93,20 @@ def entry_body(composite: Composite, wrap: str = "", indent: str = "    ") -> st
     return "".join(lines)
 
 
-def solution(composite: Composite, name: str) -> str:
+def helper_source(atom_name: str, documented: bool = False) -> str:
+    """An atom's source as a composite's solution defines it: as written, or with its
+    docstring after the `def` line (`Wording.documented_helpers`)."""
+    source = atoms.get(atom_name).source
+    if not documented:
+        return source
+    def_line, body = source.split("\n", 1)
+    return render_docstring(def_line, atoms.get(atom_name).description) + body
+
+
+def solution(composite: Composite, name: str, wording: Wording = Wording()) -> str:
     """Self-contained program: imports, the entry point, then each atom's source."""
     parts = [signature(composite, name) + "\n" + entry_body(composite)]
-    parts += [atoms.get(a).source for a in composite.atoms]
+    parts += [helper_source(a, wording.documented_helpers) for a in composite.atoms]
     return _import_lines(imports(composite)) + "\n\n".join(parts)
 
 
@@ -95,23 +130,26 @@ def _binding(composite: Composite, j: int) -> str:
     return ", ".join(parts)
 
 
-def description(composite: Composite, sep: str = " ") -> str:
+def description(composite: Composite, sep: str = " ", wording: Wording = Wording()) -> str:
     """The atoms' descriptions as ordered steps naming where each argument comes from."""
     n = len(composite.nodes)
-    head = (f"Return the result of {n} steps applied in order. Each step is described in "
-            "terms of its own arguments, set as stated in parentheses.")
-    steps = [f"Step {j + 1} ({_binding(composite, j)}): {atoms.get(a).description}"
+    head = (f"Return the result of {n} step{'s' if n > 1 else ''} applied in order. Each step "
+            "is described in terms of its own arguments, set as stated in parentheses.")
+    steps = [f"Step {j + 1}{f', {a}' if wording.name_steps else ''} "
+             f"({_binding(composite, j)}): {atoms.get(a).description}"
              for j, a in enumerate(composite.atoms)]
     return sep.join([head, *steps])
 
 
-def render_prompt(composite: Composite, name: str, style: str = "docstring") -> str:
+def render_prompt(composite: Composite, name: str, style: str = "docstring",
+                  wording: Wording = Wording()) -> str:
     """The prompt in `style`: docstring completion or instruction (as for atoms)."""
     _check_style(style)
     sig = signature(composite, name)
     if style == "docstring":
-        return render_docstring(sig, description(composite), imports(composite))
-    return render_instruction(name, sig, description(composite, sep="\n"))
+        return render_docstring(sig, description(composite, wording=wording),
+                                imports(composite))
+    return render_instruction(name, sig, description(composite, "\n", wording))
 
 
 def completion(record: dict[str, Any], style: str = "docstring") -> str:
@@ -136,7 +174,8 @@ def entry_body_of(solution_text: str, name: str) -> str:
 
 
 def task_record(composite: Composite, task_id: str, family: str, split: str, style: str,
-                tests: Sequence[dict[str, Any]], fingerprint: str) -> dict[str, Any]:
+                tests: Sequence[dict[str, Any]], fingerprint: str,
+                wording: Wording = Wording()) -> dict[str, Any]:
     """The composite as a task record (DESIGN.md), fields in the atoms' order."""
     name = entry_point(composite)
     record = {
@@ -144,11 +183,30 @@ def task_record(composite: Composite, task_id: str, family: str, split: str, sty
         "family": family,
         "split": split,
         "entry_point": name,
-        "prompt": render_prompt(composite, name, style),
-        "solution": solution(composite, name),
+        "prompt": render_prompt(composite, name, style, wording),
+        "solution": solution(composite, name, wording),
         "tests": list(tests),
         "atoms": list(composite.atoms),
         "fingerprint": fingerprint,
     }
     assert tuple(record) == TASK_FIELDS
     return record
+
+
+ATOM_STEP_PREFIX = "atom_step/"
+
+
+def atom_step_record(atom_record: dict[str, Any], style: str = "docstring") -> dict[str, Any]:
+    """An atom task rendered as a one-step composite, an SFT augmentation.
+
+    An atom's prompt shows its name before its description, while a composite's prompt gives
+    each step's description only, so atom tasks never show the direction a composite needs
+    (description -> name). This record does: the atom's description as "Step 1" of a
+    composite-style prompt, answered by `return atom(...)` and the atom's source. It computes
+    exactly the atom, so it keeps the atom's tests and fingerprint; its task id is
+    "atom_step/<atom>". It is not a dataset composite (those chain at least two atoms).
+    """
+    composite = chain_of([atom_record["entry_point"]])
+    return task_record(composite, ATOM_STEP_PREFIX + atom_record["entry_point"],
+                       atom_record["family"], atom_record["split"], style,
+                       atom_record["tests"], atom_record["fingerprint"])
