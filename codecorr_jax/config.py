@@ -112,6 +112,10 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # Copies of each family's tasks per epoch (Atom_base has only 100 tasks).
         repeats=ml_collections.ConfigDict(dict(
             atom=1, composite_A=1, composite_B=1, composite_C=1)),
+        # Copies per epoch of each mixture atom rendered as a one-step composite (its
+        # description as "Step 1", answered by a call of the atom and its source): the only
+        # SFT examples where a description precedes an atom's name (0 = off).
+        atom_step_repeats=0,
     ))
     # Next-token pretraining of the tiny base model on Python source (the `pretrain` regime).
     config.pretrain = ml_collections.ConfigDict(dict(
@@ -174,6 +178,9 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         heldout_pair_fraction=0.1,  # of the composition graph's atom pairs, never in train
         min_chain_length=2, max_chain_length=4,
         wide_shapes=False,  # also two branches joined by a two-argument atom
+        # How much a composite spells out (synth/render.py, Wording): each prompt step names
+        # its atom; each atom in the solution keeps its docstring. Off: the study's form.
+        name_steps=False, documented_helpers=False,
         tests_per_task=12, min_tests=10, min_distinct_outputs=3,
         max_output_chars=4096,  # canonical JSON of any one output or intermediate value
         line_budget=50000,  # Python lines one call of a candidate may run (deterministic)
@@ -204,6 +211,8 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "rl.critic_init": ("policy", "base"),
     "executor.reward": tuple(REWARDS),
     "synth.wide_shapes": (False, True),
+    "synth.name_steps": (False, True),
+    "synth.documented_helpers": (False, True),
     "executor.isolation": ISOLATION_BACKENDS,
 }
 _POSITIVE = (
@@ -266,6 +275,9 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
     for field in _FRACTIONS:
         if not 0 <= _get(config, field) <= 1:
             raise ConfigError(f"config.{field}={_get(config, field)!r} must be in [0, 1]")
+    if config.data.atom_step_repeats < 0:
+        raise ConfigError(f"config.data.atom_step_repeats={config.data.atom_step_repeats} must "
+                          "be >= 0 (copies per epoch of each atom as a one-step composite)")
     model = config.model
     if model.preset != "tiny" and not model.checkpoint_dir:
         raise ConfigError(f"config.model.preset={model.preset!r} reads a Hugging Face "

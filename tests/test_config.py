@@ -47,6 +47,7 @@ def test_default_config_is_valid_and_tiny_model_matches_fields():
     ({"rl__critic_init": "sft"}, r"config\.rl\.critic_init='sft'.*\['policy', 'base'\]"),
     ({"rl__mixture__composite_A": -3}, r"config\.rl\.mixture\.composite_A=-3 must be -2"),
     ({"rl__temperature": 0.0}, r"config\.rl\.temperature > 0"),
+    ({"data__atom_step_repeats": -1}, r"config\.data\.atom_step_repeats=-1 must be >= 0"),
     ({"model__preset": "llama"}, r"set --config\.model\.checkpoint_dir"),
     ({"model__preset": "qwen2", "model__checkpoint_dir": "/nonexistent"},
      r"checkpoint_dir='/nonexistent' has no config\.json"),

@@ -12,7 +12,8 @@ import transformers
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from codecorr_jax.data import tfds_builder
-from codecorr_jax.data.mixture import load_mixture
+from codecorr_jax import atoms as atoms_lib
+from codecorr_jax.data.mixture import atom_steps, load_mixture
 from codecorr_jax.data.packing import Example, packed_batches
 from codecorr_jax.data.pipeline import sft_dataset, tokenize_documents, tokenize_task
 from codecorr_jax.synth import build, render
@@ -320,6 +321,43 @@ def test_mixture_errors_name_the_config_field(built):
         load_mixture(tfds_dir, {"atom": 0, "composite_A": 0}, {}, 0)
 
 
+def _run_entry_point(record, args):
+    namespace = {}
+    exec(compile(record["solution"], record["task_id"], "exec"), namespace)
+    return namespace[record["entry_point"]](*args)
+
+
+def test_atom_steps_show_each_mixture_atom_description_before_its_name(built):
+    jsonl_dir, tfds_dir = built
+    records = load_mixture(tfds_dir, {"atom": -1, "composite_A": 3}, {"atom": 2}, 0)
+    steps = atom_steps(records, 3)
+    ids = collections.Counter(r["task_id"] for r in steps)
+    stored = {r["entry_point"]: r for r in _records(jsonl_dir, "atom")}
+    assert ids == {f"atom_step/{name}": 3 for name in stored}  # each atom, not the composites
+    for record in steps[:len(stored)]:
+        name = record["task_id"].removeprefix("atom_step/")
+        atom, source = atoms_lib.get(name), stored[name]
+        prompt = " ".join(record["prompt"].split())
+        params = ", ".join(p for p, _ in atom.params)
+        assert (f"Return the result of 1 step applied in order." in prompt
+                and f"Step 1 (on the function's arguments {params}): {atom.description}"
+                in prompt)
+        assert name not in record["prompt"]  # the model must name the atom itself
+        body = render.completion(record).splitlines(keepends=True)
+        assert body[0] == f"    return {name}({params})\n"
+        assert atom.source in record["solution"]
+        # It computes the atom: the atom's own tests pass on the rendered program.
+        assert record["tests"] == source["tests"] and record["fingerprint"] == source["fingerprint"]
+        for case in source["tests"]:
+            got = json.loads(json.dumps(_run_entry_point(record, case["args"])))
+            assert got == case["expected"], (name, case)
+    no_atoms = load_mixture(tfds_dir, {"atom": 0, "composite_A": 3}, {}, 0)
+    assert atom_steps(no_atoms, 3) == []  # an ablation without atoms stays without them
+    assert atom_steps(records, 0) == []
+    with pytest.raises(ValueError, match=r"config\.data\.atom_step_repeats=-1"):
+        atom_steps(records, -1)
+
+
 # --- end to end ------------------------------------------------------------------------------
 
 def test_sft_dataset_trains_on_exactly_the_mixture_completions(built, tok):
@@ -327,9 +365,11 @@ def test_sft_dataset_trains_on_exactly_the_mixture_completions(built, tok):
     data = ml_collections.ConfigDict(dict(
         prompt_style="docstring", max_length=1024,
         mixture=dict(atom=-1, composite_A=4, composite_B=0, composite_C=0),
-        repeats=dict(atom=1, composite_A=2, composite_B=1, composite_C=1)))
+        repeats=dict(atom=1, composite_A=2, composite_B=1, composite_C=1),
+        atom_step_repeats=1))
     ds, stats = sft_dataset(tfds_dir, data, tok, batch_size=8, seed=0, num_epochs=1)
     chosen = load_mixture(tfds_dir, data.mixture, data.repeats, 0)
+    chosen += atom_steps(chosen, 1)
     want = collections.Counter(render.completion(r) + EOS for r in chosen)
     got = collections.Counter()
     for batch in ds:
@@ -340,4 +380,4 @@ def test_sft_dataset_trains_on_exactly_the_mixture_completions(built, tok):
                 trained = row["targets"][seg][row["loss_mask"][seg] == 1.0]
                 got[tok.decode(trained)] += 1
     assert got == want
-    assert stats.examples == sum(want.values()) == 108 and stats.dropped_too_long == 0
+    assert stats.examples == sum(want.values()) == 208 and stats.dropped_too_long == 0

@@ -14,9 +14,11 @@ from typing import Any, Mapping
 
 from codecorr_jax.data import sources
 from codecorr_jax.data.tfds_builder import ALL_FAMILIES
+from codecorr_jax.synth.render import atom_step_record
 
 MIXTURE_FIELD = "config.data.mixture"
 REPEATS_FIELD = "config.data.repeats"
+ATOM_STEP_FIELD = "config.data.atom_step_repeats"
 
 
 def derive_seed(seed: int, *keys: Any) -> int:
@@ -80,3 +82,16 @@ def load_mixture(tfds_dir: str, mixture: Mapping[str, int], repeats: Mapping[str
         chosen = [dataset[i] for i in range(count)]
         records.extend(chosen * copies.get(family, 1))
     return records
+
+
+def atom_steps(records: list[dict[str, Any]], copies: int,
+               style: str = "docstring") -> list[dict[str, Any]]:
+    """`copies` one-step-composite renderings (synth.render.atom_step_record) of each distinct
+    atom task in `records`, in first-seen order: the augmentation that shows SFT an atom's
+    description followed by its name. Only atoms the mixture selected are rendered, so an
+    ablation without atoms stays without them."""
+    if not (_is_int(copies) and copies >= 0):
+        raise ValueError(f"{ATOM_STEP_FIELD}={copies!r} must be an int >= 0 (0 = off)")
+    distinct = {r["task_id"]: r for r in records if r["family"] == "atom"}
+    rendered = [atom_step_record(r, style) for r in distinct.values()]
+    return rendered * copies

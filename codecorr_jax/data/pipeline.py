@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import grain
 import numpy as np
 
-from codecorr_jax.data.mixture import load_mixture
+from codecorr_jax.data.mixture import atom_steps, load_mixture
 from codecorr_jax.data.packing import (BATCH_KEYS, Example, PackStats,  # noqa: F401 (re-exports)
                                        packed_batches)
 from codecorr_jax.synth import render
@@ -75,11 +75,13 @@ def tokenize_documents(texts: Sequence[str], tokenizer: Any, max_length: int) ->
 
 def sft_dataset(tfds_dir: str, data_section: Any, tokenizer: Any, *, batch_size: int,
                 seed: int, num_epochs: int | None = None) -> tuple[grain.IterDataset, PackStats]:
-    """The SFT batches of `config.data` (mixture, repeats, prompt_style, max_length = seq_len).
+    """The SFT batches of `config.data` (mixture, repeats, atom_step_repeats, prompt_style,
+    max_length = seq_len).
 
     `seed` fixes both the mixture's choice of tasks and the per-epoch shuffles.
     """
     records = load_mixture(tfds_dir, data_section.mixture, data_section.repeats, seed)
+    records += atom_steps(records, data_section.atom_step_repeats, data_section.prompt_style)
     cache: dict[str, Example] = {}  # repeats tokenize once
     examples = []
     for record in records:

@@ -87,6 +87,8 @@ def fine_tune(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Exec
     steps = num_steps(section, stats.rows_per_epoch)
     if jax.process_index() == 0:
         mix = ", ".join(f"{k}={v}" for k, v in config.data.mixture.items() if v)
+        if config.data.atom_step_repeats:
+            mix += f", atoms as one-step composites x{config.data.atom_step_repeats}"
         print(f"sft        {stats.examples} tasks ({mix}), {stats.loss_tokens:,} trained tokens "
               f"in {stats.rows_per_epoch} rows of {config.data.max_length} per epoch "
               f"({stats.padding_fraction:.1%} padding); {stats.dropped_too_long} longer than "
