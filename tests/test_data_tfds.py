@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 
 from codecorr_jax.data import sources, tfds_builder
@@ -61,3 +63,13 @@ def test_other_build_is_refused(prepared, tmp_path):
         tfds_builder.prepare(other, data_dir)
     with pytest.raises(ValueError, match="unknown family"):
         sources.data_source("composite_D", "train", data_dir)
+
+
+def test_prepare_leaves_nothing_in_the_system_temp_directory(prepared, tmp_path, monkeypatch):
+    jsonl_dir, _ = prepared
+    system_tmp = tmp_path / "system_tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    tfds_builder.prepare(jsonl_dir, str(tmp_path / "fresh"), families=("atom", "composite_A"))
+    assert sources.task_dataset("atom", "train", str(tmp_path / "fresh"))[0]["family"] == "atom"
+    assert list(system_tmp.iterdir()) == []  # tfds's empty mkdtemp("tfds") dirs are removed

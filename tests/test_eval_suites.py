@@ -418,3 +418,24 @@ def test_long_prompts_are_left_truncated_and_counted(model, tokenizer):
     with pytest.raises(ValueError, match=f"max_new_tokens={MAX_POS}.*{MAX_POS}"):
         completer.complete(PROMPTS, num_samples=1, temperature=0.0, max_new_tokens=MAX_POS,
                            seed=0)
+
+
+def test_step_name_diagnostic_counts_right_atoms_per_step():
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).parents[1] / "benchmarks" / "composite_step_names.py"
+    spec = importlib.util.spec_from_file_location("composite_step_names", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    right = ("    step1 = decimal_digits(n)\n    step2 = rotate_left_by(step1, 1)\n"
+             "    return dense_ranks(step2)\n\n\ndef decimal_digits(n: int) -> list[int]:\n"
+             "    return sum_list(n)\n")
+    assert module.called_atoms(right) == ["decimal_digits", "rotate_left_by", "dense_ranks"]
+    chains = {"a": ["decimal_digits", "rotate_left_by", "dense_ranks"],
+              "b": ["sort_ascending", "sum_list"]}
+    tasks = [{"task_id": "a", "completion": right},
+             {"task_id": "b", "completion": "    step1 = sort_ascending(xs)\n"
+                                            "    return count_words(step1)\n"}]
+    got = module.step_name_accuracy(tasks, chains)
+    assert got == {"steps": 5, "step_names_right": 4 / 5, "tasks_all_right": 1 / 2}

@@ -12,8 +12,10 @@ JSONL and the TFDS copy in one go.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from typing import Any, Iterator
 
 import tensorflow_datasets as tfds
@@ -88,11 +90,28 @@ def encode(record: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+@contextlib.contextmanager
+def _scratch_tempdir() -> Iterator[None]:
+    """Collect the system temp directories made inside in one scratch directory, removed after.
+
+    A tfds builder constructed before its dataset exists looks for precomputed metadata in a
+    fresh `mkdtemp("tfds")` directory that it never removes (offline it stays empty), so every
+    build used to leave one empty directory per family in the system temp directory.
+    """
+    with tempfile.TemporaryDirectory(prefix="codecorr_tfds_") as scratch:
+        previous, tempfile.tempdir = tempfile.tempdir, scratch
+        try:
+            yield
+        finally:
+            tempfile.tempdir = previous
+
+
 def builder(family: str, data_dir: str, jsonl_dir: str | None = None) -> CodecorrTasks:
     """The builder of `family` ("atom", "composite_A", ...) storing under `data_dir`."""
     if family not in ALL_FAMILIES:
         raise ValueError(f"unknown family {family!r}; families are {ALL_FAMILIES}")
-    return CodecorrTasks(config=family.lower(), data_dir=data_dir, jsonl_dir=jsonl_dir)
+    with _scratch_tempdir():
+        return CodecorrTasks(config=family.lower(), data_dir=data_dir, jsonl_dir=jsonl_dir)
 
 
 def prepare(jsonl_dir: str, data_dir: str, families: tuple[str, ...] = ALL_FAMILIES) -> None:
