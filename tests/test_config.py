@@ -128,3 +128,17 @@ def test_rl_configs_resolve_their_prompt_mixture_from_the_sft_one():
         "atom": -1, "composite_A": 300, "composite_B": 0, "composite_C": 0}
     config.rl.mixture.composite_A = 50
     assert rl_mixture(config)["composite_A"] == 50 and rl_mixture(config)["atom"] == -1
+
+
+@pytest.mark.parametrize("name", sorted(
+    f[:-3] for f in os.listdir(os.path.join(os.path.dirname(os.path.dirname(__file__)),
+                                            "configs")) if f.endswith(".py")))
+def test_every_config_file_builds_a_valid_config(name):
+    configs_dir = os.path.join(os.path.dirname(os.path.dirname(__file__)), "configs")
+    config = config_lib.sibling_config(os.path.join(configs_dir, "sft.py"), name)
+    config_lib.validate(config)
+    assert config.regime in config_lib.REGIMES
+    if name == "sft_long":  # the long run: the default plus the one-step atom composites
+        default = config_lib.sibling_config(os.path.join(configs_dir, "sft.py"), "sft")
+        assert config.data.atom_step_repeats == 2 and default.data.atom_step_repeats == 0
+        assert config.sft.num_steps == 2 * default.sft.num_steps
