@@ -339,7 +339,7 @@ def test_atom_steps_show_each_mixture_atom_description_before_its_name(built):
         atom, source = atoms_lib.get(name), stored[name]
         prompt = " ".join(record["prompt"].split())
         params = ", ".join(p for p, _ in atom.params)
-        assert (f"Return the result of 1 step applied in order." in prompt
+        assert ("Return the result of 1 step applied in order." in prompt
                 and f"Step 1 (on the function's arguments {params}): {atom.description}"
                 in prompt)
         assert name not in record["prompt"]  # the model must name the atom itself
