@@ -7,6 +7,7 @@ an accelerator, MFU.
 
     python benchmarks/train_throughput.py                     # the table in BENCHMARKS.md
     python benchmarks/train_throughput.py --widths 256 --lengths 512,1024 --rows 8
+    python benchmarks/train_throughput.py --widths 128 --lengths 768 --rows 8 --query-blocks 0,128
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from codecorr_jax.train import lm_step, optim
 from codecorr_jax.train.metrics import mfu, peak_flops_per_device, train_flops_per_token
 
 
-def measure(width: int, rows: int, length: int, repeats: int) -> tuple[int, float, float]:
+def measure(width: int, rows: int, length: int, repeats: int,
+            query_block: int) -> tuple[int, float, float]:
     """(parameters, tokens/s, FLOPs per token) of the tiny model at hidden size `width`."""
     section = config_lib.tiny_model()
+    section.attention_query_block = query_block
     section.hidden_size = width
     section.intermediate_size = 3 * width
     section.head_dim = width // section.num_heads
@@ -60,21 +63,26 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=8192, help="tokens per step")
     parser.add_argument("--rows", type=int, default=0, help="rows per step (overrides --tokens)")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--query-blocks",
+                        default=str(config_lib.tiny_model().attention_query_block),
+                        help="model.attention_query_block values, comma-separated (0 = dense)")
     args = parser.parse_args()
     device = jax.devices()[0]
     peak = peak_flops_per_device(device, "float32")
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {device.device_kind}, "
           f"jax {jax.__version__}")
-    print("| hidden | parameters | row length | rows | tokens/s | GFLOP/s | MFU |")
-    print("|---|---|---|---|---|---|---|")
+    print("| hidden | parameters | row length | rows | query block | tokens/s | GFLOP/s | MFU |")
+    print("|---|---|---|---|---|---|---|---|")
     for width in map(int, args.widths.split(",")):
         for length in map(int, args.lengths.split(",")):
-            rows = args.rows or max(1, args.tokens // length)
-            params, tokens_per_s, flops = measure(width, rows, length, args.repeats)
-            util = mfu(tokens_per_s, flops, 1, peak)
-            shown = "n/a" if util is None else f"{util:.1%}"
-            print(f"| {width} | {params:,} | {length} | {rows} | {tokens_per_s:,.0f} | "
-                  f"{tokens_per_s * flops / 1e9:.1f} | {shown} |", flush=True)
+            for block in map(int, args.query_blocks.split(",")):
+                rows = args.rows or max(1, args.tokens // length)
+                params, tokens_per_s, flops = measure(width, rows, length, args.repeats, block)
+                util = mfu(tokens_per_s, flops, 1, peak)
+                shown = "n/a" if util is None else f"{util:.1%}"
+                print(f"| {width} | {params:,} | {length} | {rows} | {block or 'dense'} | "
+                      f"{tokens_per_s:,.0f} | {tokens_per_s * flops / 1e9:.1f} | {shown} |",
+                      flush=True)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ def tiny_model() -> ml_collections.ConfigDict:
         dtype="float32",
         param_dtype="float32",
         attention_impl="xla",
+        attention_query_block=128,  # causal attention by query blocks on the XLA path; 0 = dense
         remat=False,
     ))
 

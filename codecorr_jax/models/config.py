@@ -53,6 +53,9 @@ class ModelConfig:
     param_dtype: str = "float32"  # stored parameters
     value_head: bool = False  # scalar head on the final hidden state (PPO critic)
     attention_impl: str = "xla"  # jax.nn.dot_product_attention implementation: "xla" | "cudnn"
+    # XLA path: causal self-attention in query blocks of this many tokens, each over the keys
+    # up to its end (decoder.self_attention); 0 = one dense block.
+    attention_query_block: int = 128
     remat: bool = False  # rematerialise each layer in the backward pass (saves activation memory)
     bos_token_id: int | None = None
     eos_token_id: int | None = None
@@ -70,6 +73,9 @@ class ModelConfig:
             raise ValueError(f"model.head_dim={self.head_dim} must be even for rotary embeddings")
         if self.attention_impl not in ("xla", "cudnn"):
             raise ValueError(f"model.attention_impl={self.attention_impl!r}; allowed: xla, cudnn")
+        if self.attention_query_block < 0:
+            raise ValueError(f"model.attention_query_block={self.attention_query_block} must be "
+                             ">= 0 (0 = dense attention)")
 
     @property
     def num_params(self) -> int:
@@ -216,7 +222,7 @@ def to_hf_dict(cfg: ModelConfig) -> dict[str, Any]:
 
 
 # Fields of config.model that apply to any preset (the rest describe the built-in architecture).
-RUNTIME_FIELDS = ("dtype", "param_dtype", "attention_impl", "remat")
+RUNTIME_FIELDS = ("dtype", "param_dtype", "attention_impl", "attention_query_block", "remat")
 
 
 def runtime_fields(section: Any) -> dict[str, Any]:
