@@ -18,6 +18,9 @@ import os
 import re
 from typing import Any, Iterable
 
+from codecorr_jax.synth.build import jsonl_path, read_jsonl
+from codecorr_jax.synth.splits import FAMILIES
+
 CALL = re.compile(r"^\s+(?:step\d+ = |return )(\w+)\(", re.M)
 SUITES = ("composite_in_domain", "composite_target")
 
@@ -50,15 +53,9 @@ def main() -> None:
                                              "datasets")
     with open(os.path.join(args.run_dir, "eval", "latest.json"), encoding="utf-8") as f:
         saved = json.load(f)
-    chains: dict[str, list[str]] = {}
-    jsonl = os.path.join(datasets, "jsonl")
-    for family in sorted(os.listdir(jsonl)):
-        path = os.path.join(jsonl, family, "test.jsonl")
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as f:
-                for line in f:
-                    record = json.loads(line)
-                    chains[record["task_id"]] = record["atoms"]
+    chains = {record["task_id"]: record["atoms"] for family in FAMILIES
+              for record in read_jsonl(jsonl_path(os.path.join(datasets, "jsonl"), family,
+                                                  "test"))}
     print(f"step {saved['step']} of {args.run_dir}")
     for suite in SUITES:
         if suite not in saved["results"]:

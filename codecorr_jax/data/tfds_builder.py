@@ -96,7 +96,9 @@ def _scratch_tempdir() -> Iterator[None]:
 
     A tfds builder constructed before its dataset exists looks for precomputed metadata in a
     fresh `mkdtemp("tfds")` directory that it never removes (offline it stays empty), so every
-    build used to leave one empty directory per family in the system temp directory.
+    build used to leave one empty directory per family in the system temp directory. The
+    process-wide `tempfile.tempdir` is redirected only around that construction in `prepare`;
+    builders of existing datasets (every read) make no such directory.
     """
     with tempfile.TemporaryDirectory(prefix="codecorr_tfds_") as scratch:
         previous, tempfile.tempdir = tempfile.tempdir, scratch
@@ -110,8 +112,7 @@ def builder(family: str, data_dir: str, jsonl_dir: str | None = None) -> Codecor
     """The builder of `family` ("atom", "composite_A", ...) storing under `data_dir`."""
     if family not in ALL_FAMILIES:
         raise ValueError(f"unknown family {family!r}; families are {ALL_FAMILIES}")
-    with _scratch_tempdir():
-        return CodecorrTasks(config=family.lower(), data_dir=data_dir, jsonl_dir=jsonl_dir)
+    return CodecorrTasks(config=family.lower(), data_dir=data_dir, jsonl_dir=jsonl_dir)
 
 
 def prepare(jsonl_dir: str, data_dir: str, families: tuple[str, ...] = ALL_FAMILIES) -> None:
@@ -130,4 +131,6 @@ def prepare(jsonl_dir: str, data_dir: str, families: tuple[str, ...] = ALL_FAMIL
     with open(stamp, "w", encoding="utf-8") as f:
         f.write(digest + "\n")
     for family in families:
-        builder(family, data_dir, jsonl_dir).download_and_prepare()
+        with _scratch_tempdir():  # only a builder whose dataset does not exist yet leaks one
+            family_builder = builder(family, data_dir, jsonl_dir)
+        family_builder.download_and_prepare()
