@@ -8,6 +8,7 @@ an accelerator, MFU.
     python benchmarks/train_throughput.py                     # the table in BENCHMARKS.md
     python benchmarks/train_throughput.py --widths 256 --lengths 512,1024 --rows 8
     python benchmarks/train_throughput.py --widths 128 --lengths 768 --rows 8 --query-blocks 0,128
+    python benchmarks/train_throughput.py --widths 128 --lengths 768 --rows 8,4,2,1
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def main() -> None:
     parser.add_argument("--widths", default="256,192,128", help="hidden sizes")
     parser.add_argument("--lengths", default="256,512,768,1024", help="tokens per row")
     parser.add_argument("--tokens", type=int, default=8192, help="tokens per step")
-    parser.add_argument("--rows", type=int, default=0, help="rows per step (overrides --tokens)")
+    parser.add_argument("--rows", default="0",
+                        help="rows per step, comma-separated (overrides --tokens; 0 = use it)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--query-blocks",
                         default=str(config_lib.tiny_model().attention_query_block),
@@ -76,13 +78,15 @@ def main() -> None:
     for width in map(int, args.widths.split(",")):
         for length in map(int, args.lengths.split(",")):
             for block in map(int, args.query_blocks.split(",")):
-                rows = args.rows or max(1, args.tokens // length)
-                params, tokens_per_s, flops = measure(width, rows, length, args.repeats, block)
-                util = mfu(tokens_per_s, flops, 1, peak)
-                shown = "n/a" if util is None else f"{util:.1%}"
-                print(f"| {width} | {params:,} | {length} | {rows} | {block or 'dense'} | "
-                      f"{tokens_per_s:,.0f} | {tokens_per_s * flops / 1e9:.1f} | {shown} |",
-                      flush=True)
+                for rows in map(int, args.rows.split(",")):
+                    rows = rows or max(1, args.tokens // length)
+                    params, tokens_per_s, flops = measure(width, rows, length, args.repeats,
+                                                          block)
+                    util = mfu(tokens_per_s, flops, 1, peak)
+                    shown = "n/a" if util is None else f"{util:.1%}"
+                    print(f"| {width} | {params:,} | {length} | {rows} | {block or 'dense'} | "
+                          f"{tokens_per_s:,.0f} | {tokens_per_s * flops / 1e9:.1f} | {shown} |",
+                          flush=True)
 
 
 if __name__ == "__main__":

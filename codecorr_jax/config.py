@@ -346,7 +346,28 @@ def validate_for_devices(config: ml_collections.ConfigDict, num_devices: int,
         sharding.check_divisible(model_dims, dict(zip(sharding.MESH_AXES, shape)))
     except ValueError as e:
         raise ConfigError(f"config.{e}") from None
+    _check_micro_batches_split(config, shape)
     return shape
+
+
+def _check_micro_batches_split(config: ml_collections.ConfigDict,
+                               shape: tuple[int, int, int]) -> None:
+    """A language-model micro-batch's rows are split over the data and fsdp axes, so its row
+    count must be a multiple of their devices (the CPU default trains one row per step)."""
+    sections = {"pretrain": ("pretrain",), "sft": ("pretrain", "sft"), "rl": ("pretrain",),
+                "sft_then_rl": ("pretrain", "sft")}.get(config.regime, ())
+    if config.model.preset != "tiny":  # only the tiny model has a pretrain stage
+        sections = tuple(s for s in sections if s != "pretrain")
+    shards = shape[0] * shape[1]
+    for name in sections:
+        section = config[name]
+        rows = section.batch_size // max(section.grad_accum_steps, 1)
+        if rows % shards:
+            raise ConfigError(
+                f"config.{name}.batch_size={section.batch_size} with grad_accum_steps="
+                f"{section.grad_accum_steps} gives micro-batches of {rows} rows, which do not "
+                f"split over mesh.data x mesh.fsdp = {shards} devices; use a multiple of "
+                f"{shards} rows per micro-batch")
 
 
 def sharded_dims(model_cfg: Any) -> dict[str, tuple[str, int]]:

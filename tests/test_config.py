@@ -71,6 +71,25 @@ def test_mesh_must_fit_devices_and_model(mesh, devices, message):
         config_lib.validate_for_devices(config, devices, dims)
 
 
+def test_micro_batch_rows_must_split_over_the_data_devices():
+    """One row per step (the CPU default) cannot be split over 2 data-parallel devices."""
+    config = _config(regime="sft", sft__batch_size=1, mesh__data=2)
+    dims = config_lib.sharded_dims(model_config(config.model))
+    with pytest.raises(ConfigError, match=r"config\.sft\.batch_size=1 with grad_accum_steps=1 "
+                                          r"gives micro-batches of 1 rows.* = 2 devices"):
+        config_lib.validate_for_devices(config, 2, dims)
+    config.sft.batch_size = 8
+    config.sft.grad_accum_steps = 2  # 4 rows per micro-batch: splits over 2 devices
+    assert config_lib.validate_for_devices(config, 2, dims) == (2, 1, 1)
+    config.pretrain.batch_size = 3  # the tiny model's base stage is checked too
+    with pytest.raises(ConfigError, match=r"config\.pretrain\.batch_size=3"):
+        config_lib.validate_for_devices(config, 2, dims)
+    config.regime = "rl"  # PPO from the base: the sft section is not used
+    config.pretrain.batch_size = 16
+    config.sft.batch_size = 1
+    assert config_lib.validate_for_devices(config, 2, dims) == (2, 1, 1)
+
+
 def test_mesh_minus_one_takes_remaining_devices():
     config = _config(mesh__data=-1, mesh__fsdp=2, mesh__tensor=2)
     dims = config_lib.sharded_dims(model_config(config.model))
@@ -125,7 +144,7 @@ def test_rl_configs_resolve_their_prompt_mixture_from_the_sft_one():
     assert config.regime == "sft_then_rl" and config.executor.reward == "graded"
     config_lib.validate(config)
     assert rl_mixture(config) == dict(config.data.mixture) == {
-        "atom": -1, "composite_A": 300, "composite_B": 0, "composite_C": 0}
+        "atom": -1, "composite_A": -1, "composite_B": 0, "composite_C": 0}
     config.rl.mixture.composite_A = 50
     assert rl_mixture(config)["composite_A"] == 50 and rl_mixture(config)["atom"] == -1
 
