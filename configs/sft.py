@@ -3,8 +3,8 @@
     python launch/main.py --config=configs/sft.py --workdir=runs/study
 
 On a 2-core CPU from nothing (datasets, tokenizer, base model, its scores, SFT, evaluation) in
-about 13 minutes with the tiny model (BENCHMARKS.md): atom pass@1 1.00, held-out composites
-0.18 in-domain and 0.14 target-domain (the base model: 0). The study's ablations are a change of
+12.5 minutes with the tiny model (BENCHMARKS.md): atom pass@1 0.99, held-out composites 0.20
+in-domain and 0.16 target-domain (the base model: 0). The study's ablations are a change of
 the mixture, e.g. atoms only: `--config.data.mixture.composite_A=0`; atoms + 50 composites:
 `--config.data.mixture.composite_A=50`; every composite family:
 `--config.data.mixture.composite_B=-1 --config.data.mixture.composite_C=-1`.
