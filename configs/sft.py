@@ -30,7 +30,7 @@ def get_config(model_preset: str = "tiny"):
     config.eval.every_steps = config.sft.num_steps // 2
     config.eval.periodic_max_tasks = 32
     # 95% of reference completions are under ~350 tokens; an untrained model runs to the limit.
-    config.eval.max_new_tokens = 384
+    config.eval.max_new_tokens = 512
     return config
 
 

@@ -78,15 +78,19 @@ def _oracle(records: dict[str, dict], style: str = "docstring") -> TableComplete
 
 
 def test_suite_membership(built, records):
-    target_ids = set(build.manifest(built)["target_test_ids"])
+    manifest = build.manifest(built)
+    target_ids, deep_ids = set(manifest["target_test_ids"]), set(manifest["deep_test_ids"])
     test_ids = {i for i, r in records.items() if r["split"] == "test"}
     in_domain = load_suite("composite_in_domain", built)
     target = load_suite("composite_target", built)
+    deep = load_suite("composite_deep", built)
     ids_in, ids_target = {t.task_id for t in in_domain}, {t.task_id for t in target}
-    assert ids_in and ids_target and not ids_in & ids_target
-    assert ids_in | ids_target == test_ids
-    assert ids_target == target_ids
-    assert len(ids_in) + len(ids_target) == 5 + 4 + 4  # the small build's test splits
+    ids_deep = {t.task_id for t in deep}
+    assert ids_in and ids_target and ids_deep
+    assert not ids_in & ids_target and not (ids_in | ids_target) & ids_deep
+    assert ids_in | ids_target | ids_deep == test_ids
+    assert ids_target == target_ids and ids_deep == deep_ids
+    assert len(test_ids) == 12 + 9 + 9  # the small build's test splits
     only_a = load_suite("composite_in_domain", built, families=("composite_A",))
     assert {t.task_id for t in only_a} == {i for i in ids_in if i.startswith("composite_A/")}
     atom = load_suite("atom", built)

@@ -95,7 +95,9 @@ def test_ppo_learns_the_target_token(tmp_path, mesh, estimator):
 
 def test_kl_penalty_holds_the_policy_near_the_reference(tmp_path, mesh):
     """With a large KL coefficient the reward barely moves and the KL stays small."""
-    free = _run(tmp_path, "free", mesh, _section(num_iterations=8, estimator="grpo"))
+    # (a negligible coefficient, so the KL is measured: without a penalty PPO loads no reference)
+    free = _run(tmp_path, "free", mesh, _section(num_iterations=8, estimator="grpo",
+                                                 kl_coef=1e-4, kl_estimator="k3"))
     held = _run(tmp_path, "held", mesh, _section(num_iterations=8, estimator="grpo",
                                                  kl_coef=1.0, kl_estimator="k3"))
     assert held.history[-1]["rl/kl"] < free.history[-1]["rl/kl"]
@@ -205,16 +207,13 @@ def _rollout(model, mesh, seed=0):
     sample = Sampler(model, mesh).generate([[3, 4, 5], [9, 1], [2, 6, 8, 1]], SamplingConfig(
         max_new_tokens=4, temperature=1.0, eos_token_id=2, pad_token_id=0, num_samples=2),
         seed=seed)
-    batch = ppo_step.sequence_inputs(sample)
+    seq = ppo_step.sequence_inputs(sample)
     rng = np.random.default_rng(seed)
-    shape = batch["response_mask"].shape
+    shape = seq.response_mask.shape
     graphdef, params, rest = nnx.split(model, nnx.Param, ...)
-    old = np.asarray(ppo_step.response_logprobs(graphdef, nnx.to_pure_dict(params), rest, batch))
-    batch |= {"old_logprobs": old - 0.05 * rng.standard_normal(shape).astype(np.float32),
-              "old_values": rng.standard_normal(shape).astype(np.float32),
-              "advantages": rng.standard_normal(shape).astype(np.float32),
-              "returns": rng.standard_normal(shape).astype(np.float32)}
-    return batch
+    old = np.asarray(ppo_step.response_logprobs(graphdef, nnx.to_pure_dict(params), rest, seq))
+    normal = lambda: rng.standard_normal(shape).astype(np.float32)  # noqa: E731
+    return ppo_step.Rollout(seq, old - 0.05 * normal(), normal(), normal(), normal())
 
 
 def test_one_update_equals_the_loss_gradient_step_by_hand(mesh):
@@ -226,30 +225,31 @@ def test_one_update_equals_the_loss_gradient_step_by_hand(mesh):
 
     policy = create_sharded(_cfg(), mesh, seed=1)
     critic = create_sharded(_cfg(value_head=True), mesh, seed=2)
-    batch = _rollout(policy, mesh)
+    rollout = _rollout(policy, mesh)
+    batch = rollout.seq
     hp = ppo_step.PPOHyperparams(clip_ratio=0.1, value_clip=0.3, entropy_coef=0.01,
                                  ppo_epochs=1, minibatch_size=6)
     tx, critic_tx = optax.sgd(0.1), optax.sgd(0.2)
     pg, pp, prest = nnx.split(policy, nnx.Param, ...)
     cg, cp, crest = nnx.split(critic, nnx.Param, ...)
     pp, cp = nnx.to_pure_dict(pp), nnx.to_pure_dict(cp)
-    mask = batch["response_mask"]
+    mask = batch.response_mask
 
     def policy_loss(params):
-        logits = nnx.merge(pg, params, prest)(batch["input_ids"], batch["positions"],
-                                              batch["segment_ids"]).logits[:, -5:-1]
+        logits = nnx.merge(pg, params, prest)(batch.input_ids, batch.positions,
+                                              batch.segment_ids).logits[:, -5:-1]
         logp = jax.nn.log_softmax(logits)
-        tokens = batch["input_ids"][:, -4:]
+        tokens = batch.input_ids[:, -4:]
         chosen = jnp.take_along_axis(logp, tokens[..., None], -1)[..., 0]
-        terms = ppo_core.policy_loss_terms(chosen, batch["old_logprobs"], batch["advantages"],
+        terms = ppo_core.policy_loss_terms(chosen, rollout.old_logprobs, rollout.advantages,
                                            mask, 0.1)
         entropy = jnp.sum(ppo_core.entropy_from_logits(logits) * mask)
         return (terms["policy_loss_sum"] - 0.01 * entropy) / mask.sum()
 
     def value_loss(params):
-        values = nnx.merge(cg, params, crest)(batch["input_ids"], batch["positions"],
-                                              batch["segment_ids"]).values[:, -5:-1]
-        terms = ppo_core.value_loss_terms(values, batch["old_values"], batch["returns"], mask,
+        values = nnx.merge(cg, params, crest)(batch.input_ids, batch.positions,
+                                              batch.segment_ids).values[:, -5:-1]
+        terms = ppo_core.value_loss_terms(values, rollout.old_values, rollout.returns, mask,
                                           0.3)
         return terms["value_loss_sum"] / mask.sum()
 
@@ -257,8 +257,9 @@ def test_one_update_equals_the_loss_gradient_step_by_hand(mesh):
     want_c = jax.tree.map(lambda p, g: p - 0.2 * g, cp, jax.grad(value_loss)(cp))
     update = ppo_step.make_ppo_update(pg, prest, cg, crest, tx, critic_tx, hp)
     copy = lambda tree: jax.tree.map(jnp.copy, tree)  # noqa: E731 (inputs are donated)
-    new_p, _, new_c, _, sums = update(copy(pp), tx.init(pp), copy(cp), critic_tx.init(cp),
-                                      batch, jax.random.key(0))
+    new, sums = update(ppo_step.PPOState(copy(pp), tx.init(pp), copy(cp), critic_tx.init(cp)),
+                       rollout, jax.random.key(0))
+    new_p, new_c = new.policy, new.critic
     for got, want in zip(jax.tree.leaves(new_p), jax.tree.leaves(want_p)):
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=2e-6)
     for got, want in zip(jax.tree.leaves(new_c), jax.tree.leaves(want_c)):
@@ -271,8 +272,8 @@ def test_a_non_finite_minibatch_changes_nothing_and_is_counted(mesh):
 
     policy = create_sharded(_cfg(), mesh, seed=1)
     critic = create_sharded(_cfg(value_head=True), mesh, seed=2)
-    batch = _rollout(policy, mesh)
-    batch["advantages"][0, 0] = np.nan
+    rollout = _rollout(policy, mesh)
+    rollout.advantages[0, 0] = np.nan
     hp = ppo_step.PPOHyperparams(ppo_epochs=2, minibatch_size=6)
     tx = optax.adam(1e-2)
     pg, pp, prest = nnx.split(policy, nnx.Param, ...)
@@ -280,8 +281,9 @@ def test_a_non_finite_minibatch_changes_nothing_and_is_counted(mesh):
     pp, cp = nnx.to_pure_dict(pp), nnx.to_pure_dict(cp)
     before = jax.tree.map(np.asarray, (pp, cp))
     update = ppo_step.make_ppo_update(pg, prest, cg, crest, tx, tx, hp)
-    new_p, _, new_c, _, sums = update(pp, tx.init(pp), cp, tx.init(cp), batch,
-                                      jax.random.key(0))
+    new, sums = update(ppo_step.PPOState(pp, tx.init(pp), cp, tx.init(cp)), rollout,
+                       jax.random.key(0))
+    new_p, new_c = new.policy, new.critic
     assert float(sums["skipped"]) == 2 == float(sums["minibatches"])  # both epochs dropped
     assert np.isfinite(float(sums["policy_loss_sum"]))
     for got, want in zip(jax.tree.leaves((new_p, new_c)), jax.tree.leaves(before)):
@@ -302,3 +304,85 @@ def test_rollout_logprobs_are_those_of_the_tempered_policy_that_sampled(mesh):
     plain = np.asarray(ppo_step.response_logprobs(graphdef, nnx.to_pure_dict(params), rest,
                                                   batch))
     assert np.abs(plain[mask] - tempered[mask]).max() > 1e-2  # temperature matters
+
+
+class _TableSampler:
+    """A stand-in sampler: prompt (p,) answers every sample with the token p, one token long."""
+
+    def generate(self, prompts, config, key):
+        from codecorr_jax.sampling.sampler import SampleOutput
+
+        rows = [p for p in prompts for _ in range(config.num_samples)]
+        n = len(rows)
+        tokens = np.zeros((n, config.max_new_tokens), np.int32)
+        tokens[:, 0] = [p[0] for p in rows]
+        mask = np.zeros((n, config.max_new_tokens), bool)
+        mask[:, 0] = True
+        return SampleOutput(np.asarray(rows, np.int32), np.ones((n, 1), bool), tokens,
+                            np.zeros(tokens.shape, np.float32), np.zeros(tokens.shape, np.float32),
+                            np.ones(n, np.int32), mask)
+
+
+class _ParityRewarder:
+    """Odd prompts: rewards 0, 1, 0, 1, ... within the group (informative); even: all 1."""
+
+    def submit(self, payloads, responses):
+        scores = np.array([float(i % 2) if r[0] % 2 else 1.0 for i, r in enumerate(responses)],
+                          np.float32)
+        return _Done(RewardBatch(scores, scores == 1.0))
+
+
+@pytest.mark.parametrize("filter_groups,max_rounds", [(False, 3), (True, 3), (True, 1)])
+def test_dynamic_sampling_keeps_informative_groups(filter_groups, max_rounds):
+    """Prompts 1..8, half informative (odd). Without filtering one round is kept whole; with
+    it, all-equal groups are dropped and more prompts sampled until the batch is full, or
+    filler groups (trained on by nothing) complete it when the rounds run out."""
+    from codecorr_jax.train.ppo_trainer import collect_rollout
+
+    items = [PromptItem((i,), i) for i in range(1, 9)]
+    iterator = PromptIterator(items, seed=0)
+    sampling = SamplingConfig(max_new_tokens=2, num_samples=4, temperature=1.0)
+    got = collect_rollout(_TableSampler(), iterator, _ParityRewarder(), sampling,
+                          jax.random.key(0), prompts=4, filter_groups=filter_groups,
+                          max_rounds=max_rounds)
+    prompts = got.sample.prompt_tokens[::4, 0]
+    assert got.sample.tokens.shape[0] == len(got.rewards.scores) == len(got.train_rows) == 16
+    np.testing.assert_array_equal(got.sample.tokens[:, 0], np.repeat(prompts, 4))
+    if not filter_groups:
+        assert got.rounds == 1 and got.train_rows.all()
+    elif max_rounds == 3:  # 2 informative groups a round: the second round fills the batch
+        assert got.rounds == 2 and got.train_rows.all() and all(p % 2 for p in prompts)
+        assert len(got.sampled_scores) == 32
+    else:  # one round: 2 informative groups, then 2 fillers that train nothing
+        assert got.rounds == 1
+        np.testing.assert_array_equal(got.train_rows, np.repeat([1, 1, 0, 0], 4).astype(bool))
+        assert all(p % 2 for p in prompts[:2]) and not any(p % 2 for p in prompts[2:])
+    # each kept row's reward is the one its response earned
+    for row, score in enumerate(got.rewards.scores):
+        assert score == (float(row % 2) if got.sample.tokens[row, 0] % 2 else 1.0)
+
+
+def test_trimmed_rollout_scores_like_the_full_one(mesh):
+    """Cutting prompt padding on the left and unused response columns on the right changes no
+    log-probability of a real token."""
+    model = create_sharded(_cfg(), mesh, seed=5)
+    sample = Sampler(model, mesh).generate([[3, 4, 5], [9, 1]], SamplingConfig(
+        max_new_tokens=12, temperature=1.0, eos_token_id=2, pad_token_id=0, num_samples=2,
+        prompt_buckets=(16,)), seed=3)
+    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    params = nnx.to_pure_dict(params)
+    full = np.asarray(ppo_step.response_logprobs(graphdef, params, rest,
+                                                 ppo_step.sequence_inputs(sample)))
+    longest = int(sample.lengths.max())
+    cut = ppo_step.sequence_inputs(sample, prompt_len=4, response_len=longest)
+    assert cut.input_ids.shape == (4, 4 + longest)
+    trimmed = np.asarray(ppo_step.response_logprobs(graphdef, params, rest, cut))
+    mask = sample.response_mask[:, :longest]
+    np.testing.assert_allclose(trimmed[mask], full[:, :longest][mask], atol=2e-5)
+    with pytest.raises(ValueError, match="cuts real prompt tokens"):
+        ppo_step.sequence_inputs(sample, prompt_len=2)
+    if longest > 1:
+        with pytest.raises(ValueError, match="cuts real response tokens"):
+            ppo_step.sequence_inputs(sample, response_len=longest - 1)
+    assert ppo_step.round_up(33, 32) == 64 and ppo_step.round_up(0, 32) == 32
+    assert ppo_step.round_up(70, 64, limit=100) == 100

@@ -35,9 +35,10 @@ def built(tmp_path_factory):
 
 def test_sizes_and_schema(built):
     result, records = built
-    assert result.sizes == {"atom/train": 100, "composite_A/train": 19, "composite_A/test": 5,
-                            "composite_B/train": 14, "composite_B/test": 4,
-                            "composite_C/train": 14, "composite_C/test": 4}
+    # a third of each family is its test split, plus half as many deeper tests on top
+    assert result.sizes == {"atom/train": 100, "composite_A/train": 16, "composite_A/test": 12,
+                            "composite_B/train": 12, "composite_B/test": 9,
+                            "composite_C/train": 12, "composite_C/test": 9}
     ids = [r["task_id"] for r in records]
     assert len(set(ids)) == len(ids)
     for r in records:
@@ -46,7 +47,7 @@ def test_sizes_and_schema(built):
         assert r["task_id"].startswith(r["family"] + "/")
         assert len(r["tests"]) >= 10
         if r["family"] != "atom":
-            assert 2 <= len(r["atoms"]) <= 4
+            assert 2 <= len(r["atoms"]) <= (3 if r["split"] == "train" else 4)
             assert f"def {r['entry_point']}(" in r["prompt"]
 
 
@@ -93,6 +94,30 @@ def test_zero_contamination_checked_independently(built):
     # families share no function
     prints = [r["fingerprint"] for r in records]
     assert len(set(prints)) == len(prints)
+
+
+def test_deeper_tests_are_longer_than_every_train_chain(built):
+    result, records = built
+    meta = build.manifest(result.out_dir)
+    deep = set(meta["deep_test_ids"])
+    assert len(deep) == 4 + 3 + 3 and not deep & set(meta["target_test_ids"])
+    by_id = {r["task_id"]: r for r in records}
+    longest_train = max(len(r["atoms"]) for r in records
+                        if r["split"] == "train" and r["family"] != "atom")
+    assert longest_train == 3
+    for task_id in deep:
+        assert by_id[task_id]["split"] == "test" and len(by_id[task_id]["atoms"]) == 4
+    others = [r for r in records if r["split"] == "test" and r["task_id"] not in deep]
+    assert others and all(len(r["atoms"]) <= 3 for r in others)
+    # the report counts a deeper test that is not deeper, and a train chain too long
+    shallow = next(r for r in records if r["split"] == "test" and r["task_id"] not in deep)
+    long_train = {**by_id[sorted(deep)[0]], "task_id": "composite_A/999998", "split": "train"}
+    report = splits.contamination_report(records + [long_train], meta["heldout_pairs"],
+                                         meta["target_test_ids"], 10,
+                                         [*deep, shallow["task_id"]], 3)
+    assert report["depth"] == {"deep_tests_not_longer_than_train": len(deep) + 1,
+                               "train_tasks_longer_than_max_chain": 1}
+    assert any(v.startswith("depth.") for v in splits.violations(report))
 
 
 def test_report_catches_planted_contamination(built):

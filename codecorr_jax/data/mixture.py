@@ -28,6 +28,13 @@ def derive_seed(seed: int, *keys: Any) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little") >> 1
 
 
+def order_seed(data_seed: int, run_seed: int) -> int:
+    """The seed of a run's data order: `config.seed` reshuffles the data as it reinitialises
+    the model and resamples, while `config.data.seed` alone fixes which tasks are chosen
+    (so the seeds of one study cell train on the same tasks)."""
+    return derive_seed(data_seed, "order", run_seed)
+
+
 def _items(mapping: Mapping[str, Any] | Any) -> list[tuple[str, Any]]:
     """Key/value pairs of a dict or an ml_collections ConfigDict."""
     return list(mapping.items())

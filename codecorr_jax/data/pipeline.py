@@ -74,11 +74,13 @@ def tokenize_documents(texts: Sequence[str], tokenizer: Any, max_length: int) ->
 
 
 def sft_dataset(tfds_dir: str, data_section: Any, tokenizer: Any, *, batch_size: int,
-                seed: int, num_epochs: int | None = None) -> tuple[grain.IterDataset, PackStats]:
+                seed: int, num_epochs: int | None = None,
+                shuffle_seed: int | None = None) -> tuple[grain.IterDataset, PackStats]:
     """The SFT batches of `config.data` (mixture, repeats, atom_step_repeats, prompt_style,
     max_length = seq_len).
 
-    `seed` fixes both the mixture's choice of tasks and the per-epoch shuffles.
+    `seed` fixes the mixture's choice of tasks, `shuffle_seed` (default: `seed`) the packing
+    and per-epoch shuffles, so runs of different seeds can train on the same tasks.
     """
     records = load_mixture(tfds_dir, data_section.mixture, data_section.repeats, seed)
     records += atom_steps(records, data_section.atom_step_repeats, data_section.prompt_style)
@@ -90,4 +92,5 @@ def sft_dataset(tfds_dir: str, data_section: Any, tokenizer: Any, *, batch_size:
                                                      data_section.prompt_style)
         examples.append(cache[record["task_id"]])
     return packed_batches(examples, seq_len=data_section.max_length, batch_size=batch_size,
-                          seed=seed, num_epochs=num_epochs)
+                          seed=seed if shuffle_seed is None else shuffle_seed,
+                          num_epochs=num_epochs)

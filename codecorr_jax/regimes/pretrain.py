@@ -20,6 +20,7 @@ import jax
 from codecorr_jax.data import corpus
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.pipeline import packed_batches, tokenize_documents
+from codecorr_jax.data.mixture import order_seed
 from codecorr_jax.fileio import read_json, write_json_atomic
 from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
@@ -83,7 +84,8 @@ def pretrain(config: Any, workdir: str, mesh: jax.sharding.Mesh, tokenizer: Any,
     texts = corpus.python_source_texts(int(section.corpus_mb * 1e6), seed=config.data.seed)
     examples = tokenize_documents(texts, tokenizer, section.seq_len)
     batches, stats = packed_batches(examples, seq_len=section.seq_len,
-                                    batch_size=section.batch_size, seed=config.data.seed)
+                                    batch_size=section.batch_size,
+                                    seed=order_seed(config.data.seed, config.seed))
     if jax.process_index() == 0:
         print(f"pretrain   {len(texts)} stdlib files, {stats.tokens:,} tokens in "
               f"{stats.rows_per_epoch} rows of {section.seq_len} per epoch; "

@@ -39,7 +39,7 @@ from codecorr_jax.regimes.evaluation import Evaluator
 from codecorr_jax.regimes.pretrain import base_dir, jsonl_dir, load_or_pretrain_base
 from codecorr_jax.train.metrics import read_metrics
 from codecorr_jax.train.ppo_core import NEEDS_CRITIC
-from codecorr_jax.train.ppo_trainer import PromptItem, RewardBatch, train_ppo
+from codecorr_jax.train.ppo_trainer import PromptItem, RewardBatch, train_ppo, uses_reference
 
 
 class PendingTaskRewards:
@@ -144,7 +144,7 @@ def ppo(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Executor,
               f"x {section.samples_per_prompt} samples; estimator {section.estimator}, "
               f"reward {config.executor.reward}")
     policy = _load(init_dir, config, mesh)
-    reference = _load(init_dir, config, mesh)
+    reference = _load(init_dir, config, mesh) if uses_reference(section) else None
     critic = None
     if section.estimator in NEEDS_CRITIC:
         critic_dir = init_dir if section.critic_init == "policy" \

@@ -17,6 +17,7 @@ from typing import Any
 import jax
 
 from codecorr_jax import config as config_lib
+from codecorr_jax.data.mixture import order_seed
 from codecorr_jax.data.pipeline import sft_dataset
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.report import stage_table
@@ -83,7 +84,8 @@ def fine_tune(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Exec
     model = base if section.init == "base" else build_model(config.model, mesh, seed=config.seed)
     tfds_dir = os.path.join(dataset_dir(config, workdir), "tfds")
     batches, stats = sft_dataset(tfds_dir, config.data, tokenizer,
-                                 batch_size=section.batch_size, seed=config.data.seed)
+                                 batch_size=section.batch_size, seed=config.data.seed,
+                                 shuffle_seed=order_seed(config.data.seed, config.seed))
     steps = num_steps(section, stats.rows_per_epoch)
     if jax.process_index() == 0:
         mix = ", ".join(f"{k}={v}" for k, v in config.data.mixture.items() if v)

@@ -126,13 +126,22 @@ def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = Fa
     graph = build_graph(atoms.all_atoms())
     heldout = splits.heldout_pairs(graph, synth["heldout_pair_fraction"], seed)
     sizes = {f: synth[f"size_{f[-1].lower()}"] for f in splits.FAMILIES}
-    slots = splits.plan(sizes, synth["test_fraction"], synth["target_test_fraction"])
-    assigner = splits.Assigner(slots, heldout, synth["ngram_n"], seed)
+    deep = float(synth.get("deep_test_fraction", 0.0))
+    slots = splits.plan(sizes, synth["test_fraction"], synth["target_test_fraction"], deep)
+    assigner = splits.Assigner(slots, heldout, synth["ngram_n"], seed,
+                               synth["max_chain_length"] if deep else None)
+    longest = synth["max_chain_length"]
+    if deep:
+        if synth["deep_max_chain_length"] <= synth["max_chain_length"]:
+            raise BuildError(f"synth.deep_max_chain_length={synth['deep_max_chain_length']} must "
+                             f"exceed synth.max_chain_length={synth['max_chain_length']} (the "
+                             "deeper suite holds chains longer than any trained)")
+        longest = synth["deep_max_chain_length"]
     settings = validate.ValidationSettings(
         synth["tests_per_task"], synth["min_tests"], synth["min_distinct_outputs"],
         synth["max_output_chars"], seed, synth["line_budget"])
     sampler = iter(Sampler(random.Random(f"synth/{seed}/sample"), synth["min_chain_length"],
-                           synth["max_chain_length"], synth["wide_shapes"],
+                           longest, synth["wide_shapes"],
                            allow_bool_result=synth["min_distinct_outputs"] <= 2, graph=graph))
     atom_prints = validate.atom_fingerprints(executor)
     seen_prints = set(atom_prints.values())
@@ -155,7 +164,8 @@ def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = Fa
                     seen_keys.add(composite.key)
                     batch.append(composite)
             if not batch:
-                open_slots = [f"{s.family}/{s.split}{' (target)' if s.target else ''}: "
+                open_slots = [f"{s.family}/{s.split}{' (target)' if s.target else ''}"
+                              f"{' (deep)' if s.deep else ''}: "
                               f"{s.room} left" for s in slots if s.room]
                 raise BuildError(
                     f"gave up after {drawn} candidates with slots unfilled ({'; '.join(open_slots)});"
@@ -199,6 +209,7 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
         {**atom_render.task_record(a, "train", prompt_style), "fingerprint": atom_prints[a.name]}
         for a in atoms.all_atoms()]
     target_ids: list[str] = []
+    deep_ids: list[str] = []
     for family in splits.FAMILIES:
         index = 0
         for split in splits.SPLITS:
@@ -212,10 +223,14 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
                                                       wording))
                     if slot.target:
                         target_ids.append(task_id)
+                    if slot.deep:
+                        deep_ids.append(task_id)
     for (family, split), records in files.items():
         _write_jsonl(jsonl_path(out_dir, family, split), records)
     every = [r for records in files.values() for r in records]
-    report = splits.contamination_report(every, sorted(heldout), target_ids, synth["ngram_n"])
+    report = splits.contamination_report(every, sorted(heldout), target_ids, synth["ngram_n"],
+                                         deep_ids,
+                                         synth["max_chain_length"] if deep_ids else None)
     sizes = {f"{family}/{split}": len(r) for (family, split), r in files.items()}
     accepted = sum(len(s.members) for s in slots)
     result = BuildResult(out_dir, digest, sizes, report, dict(sorted(counts.items())), accepted,
@@ -223,7 +238,8 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
     meta = {"config_hash": digest, "version": BUILD_VERSION, "prompt_style": prompt_style,
             "synth": synth, "sizes": sizes, "accepted": accepted, "candidates": drawn,
             "rejections": result.rejections, "report": report,
-            "heldout_pairs": [list(p) for p in sorted(heldout)], "target_test_ids": target_ids}
+            "heldout_pairs": [list(p) for p in sorted(heldout)], "target_test_ids": target_ids,
+            "deep_test_ids": deep_ids}
     with open(os.path.join(out_dir, MANIFEST), "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -11,7 +11,10 @@ What is promised (checked by `contamination_report` at build time, and by the te
   `ngram_n`-gram of word tokens (`\\w+`) of a test body occurs in any train body;
 - held-out pairs: a fraction of the composition graph's atom pairs (producer -> consumer) never
   occurs adjacently in any train composite; the *target-domain* part of each test split consists
-  of composites holding at least one held-out pair (their ids are listed in the manifest).
+  of composites holding at least one held-out pair (their ids are listed in the manifest);
+- deeper chains: with `synth.deep_test_fraction` > 0, each family's test split also holds composites
+  of more atoms than any train composite (`synth.deep_min_chain_length` and up), a second
+  target domain; no train composite is longer than `synth.max_chain_length`.
 """
 
 from __future__ import annotations
@@ -47,12 +50,14 @@ def ngrams(text: str, n: int) -> set[str]:
 
 @dataclasses.dataclass
 class Slot:
-    """One part of one family's split: train, in-domain test, or target-domain test."""
+    """One part of one family's split: train, in-domain test, target-domain test (a held-out
+    pair), or deeper test (a chain longer than any trained)."""
 
     family: str
     split: str
     target: bool
     capacity: int
+    deep: bool = False
     members: list[Validated] = dataclasses.field(default_factory=list)
 
     @property
@@ -60,8 +65,14 @@ class Slot:
         return self.capacity - len(self.members)
 
 
-def plan(sizes: dict[str, int], test_fraction: float, target_test_fraction: float) -> list[Slot]:
-    """Slots per family: train, in-domain test and target-domain test capacities."""
+def plan(sizes: dict[str, int], test_fraction: float, target_test_fraction: float,
+         deep_test_fraction: float = 0.0) -> list[Slot]:
+    """Slots per family: train, in-domain test, target-domain test and deeper test capacities.
+
+    The deeper tests, `deep_test_fraction` x the test split's size per family, come on top of
+    `sizes` (which the other three share)."""
+    if deep_test_fraction < 0:
+        raise ValueError(f"synth.deep_test_fraction={deep_test_fraction} must be >= 0")
     slots = []
     for family in FAMILIES:
         size = sizes[family]
@@ -72,6 +83,9 @@ def plan(sizes: dict[str, int], test_fraction: float, target_test_fraction: floa
         slots += [Slot(family, "train", False, size - n_test),
                   Slot(family, "test", False, n_test - n_target),
                   Slot(family, "test", True, n_target)]
+        n_deep = round(n_test * deep_test_fraction)
+        if n_deep:
+            slots.append(Slot(family, "test", False, n_deep, deep=True))
     return slots
 
 
@@ -80,8 +94,10 @@ class Assigner:
 
     Decisions depend only on the order composites arrive in and on `seed`."""
 
-    def __init__(self, slots: list[Slot], heldout: frozenset, ngram_n: int, seed: int) -> None:
+    def __init__(self, slots: list[Slot], heldout: frozenset, ngram_n: int, seed: int,
+                 max_train_length: int | None = None) -> None:
         self.slots, self.heldout, self.n = slots, heldout, ngram_n
+        self.max_train_length = max_train_length  # longer composites go to the deeper slots
         self.rng = random.Random(f"synth/{seed}/assign")
         self.owner: dict[tuple[str, ...], Slot] = {}
         self.train_ngrams: set[str] = set()
@@ -102,8 +118,13 @@ class Assigner:
         if composite.atoms in self.owner:
             slot = self.owner[composite.atoms]
             return [slot] if slot.room else []
+        if self.is_deep(composite):
+            return [s for s in self.slots if s.room and s.deep]
         target = self.touches_heldout(composite)
-        return [s for s in self.slots if s.room and s.target == target]
+        return [s for s in self.slots if s.room and not s.deep and s.target == target]
+
+    def is_deep(self, composite: Composite) -> bool:
+        return self.max_train_length is not None and len(composite.nodes) > self.max_train_length
 
     def admits(self, composite: Composite) -> bool:
         """Whether some slot could still take `composite` (checked before validating it)."""
@@ -165,8 +186,13 @@ def _keys(record: dict[str, Any], ngram_n: int) -> dict[str, set]:
 
 
 def contamination_report(records: Iterable[dict[str, Any]], heldout: Iterable[Sequence[str]],
-                         target_ids: Iterable[str], ngram_n: int) -> dict[str, Any]:
+                         target_ids: Iterable[str], ngram_n: int,
+                         deep_ids: Iterable[str] = (),
+                         max_train_length: int | None = None) -> dict[str, Any]:
     """Overlaps between test and train (all families), between families, and held-out pairs.
+
+    With `deep_ids`, the deeper test composites must be longer than every train composite (and
+    no train composite longer than `max_train_length`).
 
     Every count in "test_vs_train", "between_families" and "heldout" is promised to be zero;
     "informational" holds numbers that are not (the atoms' code is shared by construction)."""
@@ -195,10 +221,22 @@ def contamination_report(records: Iterable[dict[str, Any]], heldout: Iterable[Se
     test_grams = [ngrams(r["solution"], ngram_n) for r in test]
     shared = sum(len(g & solution_grams_train) for g in test_grams)
     total = sum(len(g) for g in test_grams)
+    deep = set(deep_ids)
+    train_lengths = [len(r["atoms"]) for r in train if r["family"] != "atom"]
+    longest_train = max(train_lengths, default=0)
+    depth: dict[str, int] = {}
+    if deep or max_train_length is not None:
+        depth = {
+            "deep_tests_not_longer_than_train": sum(
+                1 for t in deep if len(by_id[t]["atoms"]) <= longest_train),
+            "train_tasks_longer_than_max_chain": sum(
+                1 for n in train_lengths if max_train_length is not None and n > max_train_length),
+        }
     return {
         "ngram_n": ngram_n,
         "train_tasks": len(train),
         "test_tasks": len(test),
+        "depth": depth,
         "test_vs_train": test_vs_train,
         "between_families": {k: between.get(k, 0) for k in owners},
         "heldout": {
@@ -210,6 +248,8 @@ def contamination_report(records: Iterable[dict[str, Any]], heldout: Iterable[Se
         },
         "informational": {
             "target_domain_tests": len(targets),
+            "deep_tests": len(deep),
+            "longest_train_chain": longest_train,
             "target_tests_with_pair_unseen_in_train": sum(
                 1 for t in targets if record_pairs(by_id[t]) - train_pairs),
             "test_solution_ngrams_seen_in_train_fraction": round(shared / total, 4)
@@ -223,4 +263,5 @@ def violations(report: dict[str, Any]) -> list[str]:
     bad = [f"test_vs_train.{k}={v}" for k, v in report["test_vs_train"].items() if v]
     bad += [f"between_families.{k}={v}" for k, v in report["between_families"].items() if v]
     bad += [f"heldout.{k}={v}" for k, v in report["heldout"].items() if k != "pairs" and v]
+    bad += [f"depth.{k}={v}" for k, v in report.get("depth", {}).items() if v]
     return bad

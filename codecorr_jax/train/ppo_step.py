@@ -10,13 +10,16 @@ state before token t. Three pure functions of arrays run on the mesh:
 - `make_advantage_fn`: scores -> token rewards (KL penalty included) -> advantages, returns;
 - `make_ppo_update`: several epochs of shuffled minibatch updates of the policy and critic as
   one `lax.scan` (PureJaxRL's shape), with a guard that drops a non-finite minibatch step.
+
+The values between them are typed pytrees: `Sequences` (what the model reads), `Rollout` (what
+the update trains on) and `PPOState` (what it carries).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -27,11 +30,34 @@ from flax import nnx
 from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import ppo_core
 
-Rollout = Mapping[str, jax.Array]
-# Keys of the rollout arrays the update reads, all (B, ...) with rows in the same order.
-SEQUENCE_KEYS = ("input_ids", "positions", "segment_ids")
-UPDATE_KEYS = SEQUENCE_KEYS + ("response_mask", "old_logprobs", "old_values", "advantages",
-                               "returns")
+
+
+class Sequences(NamedTuple):
+    """Rollout rows as the model reads them: a left-padded prompt then the response, (B, P + R)."""
+
+    input_ids: jax.Array  # int32
+    positions: jax.Array  # int32 rotary positions, counting real tokens only
+    segment_ids: jax.Array  # int32: 1 on real tokens, 0 on padding
+    response_mask: jax.Array  # (B, R) bool: the sampled response tokens
+
+
+class Rollout(NamedTuple):
+    """What the update trains on: the sequences and per-token statistics of the sampling policy."""
+
+    seq: Sequences
+    old_logprobs: jax.Array  # (B, R) under the policy that sampled, at its temperature
+    old_values: jax.Array  # (B, R) the critic's values; zeros without a critic
+    advantages: jax.Array  # (B, R)
+    returns: jax.Array  # (B, R) the critic's targets; zeros without a critic
+
+
+class PPOState(NamedTuple):
+    """Parameters and optimizer states the update carries; critic fields are None without one."""
+
+    policy: Any
+    policy_opt: Any
+    critic: Any = None
+    critic_opt: Any = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,18 +74,36 @@ class PPOHyperparams:
     temperature: float = 1.0  # the sampling temperature: log-probs are those of the policy sampled
 
 
-def sequence_inputs(sample: SampleOutput) -> dict[str, np.ndarray]:
+def round_up(length: int, multiple: int, limit: int | None = None) -> int:
+    """`length` rounded up to a multiple of `multiple` (at least one), capped at `limit`."""
+    out = max(-(-length // multiple), 1) * multiple
+    return out if limit is None else min(out, limit)
+
+
+def sequence_inputs(sample: SampleOutput, prompt_len: int | None = None,
+                    response_len: int | None = None) -> Sequences:
     """Prompt + response as one sequence per row: token ids, rotary positions, segment ids.
 
     Left padding and the tokens after a row finished are padding (segment 0); positions count
-    real tokens only, so they match the positions the sampler used.
+    real tokens only, so they match the positions the sampler used. `prompt_len` keeps the last
+    prompt columns and `response_len` the first response columns (every real token must fit),
+    so a rollout of short responses trains on short sequences.
     """
-    valid = np.concatenate([sample.prompt_mask, sample.response_mask], axis=1)
-    input_ids = np.concatenate([sample.prompt_tokens, sample.tokens], axis=1).astype(np.int32)
+    prompt_tokens, prompt_mask = sample.prompt_tokens, sample.prompt_mask
+    tokens, response_mask = sample.tokens, sample.response_mask
+    if prompt_len is not None:
+        if prompt_mask[:, :prompt_tokens.shape[1] - prompt_len].any():
+            raise ValueError(f"prompt_len={prompt_len} cuts real prompt tokens")
+        prompt_tokens, prompt_mask = prompt_tokens[:, -prompt_len:], prompt_mask[:, -prompt_len:]
+    if response_len is not None:
+        if response_mask[:, response_len:].any():
+            raise ValueError(f"response_len={response_len} cuts real response tokens")
+        tokens, response_mask = tokens[:, :response_len], response_mask[:, :response_len]
+    valid = np.concatenate([prompt_mask, response_mask], axis=1)
+    input_ids = np.concatenate([prompt_tokens, tokens], axis=1).astype(np.int32)
     positions = np.maximum(np.cumsum(valid, axis=1) - 1, 0).astype(np.int32)
-    return {"input_ids": input_ids, "positions": positions,
-            "segment_ids": valid.astype(np.int32),
-            "response_mask": np.asarray(sample.response_mask, bool)}
+    return Sequences(input_ids, positions, valid.astype(np.int32),
+                     np.asarray(response_mask, bool))
 
 
 def _response_slice(x: jax.Array, response_len: int) -> jax.Array:
@@ -68,16 +112,15 @@ def _response_slice(x: jax.Array, response_len: int) -> jax.Array:
     return jax.lax.slice_in_dim(x, start, start + response_len, axis=1)
 
 
-def _response_logits(model: Any, batch: Rollout, temperature: float) -> jax.Array:
+def _response_logits(model: Any, seq: Sequences, temperature: float) -> jax.Array:
     """Logits of the policy that sampled the responses: the model's, divided by temperature."""
-    response_len = batch["response_mask"].shape[1]
-    out = model(batch["input_ids"], batch["positions"], batch["segment_ids"])
-    return _response_slice(out.logits, response_len) / temperature
+    out = model(seq.input_ids, seq.positions, seq.segment_ids)
+    return _response_slice(out.logits, seq.response_mask.shape[1]) / temperature
 
 
-def _response_values(model: Any, batch: Rollout) -> jax.Array:
-    out = model(batch["input_ids"], batch["positions"], batch["segment_ids"])
-    return _response_slice(out.values, batch["response_mask"].shape[1])
+def _response_values(model: Any, seq: Sequences) -> jax.Array:
+    out = model(seq.input_ids, seq.positions, seq.segment_ids)
+    return _response_slice(out.values, seq.response_mask.shape[1])
 
 
 def _token_logprobs(logits: jax.Array, tokens: jax.Array) -> jax.Array:
@@ -85,12 +128,12 @@ def _token_logprobs(logits: jax.Array, tokens: jax.Array) -> jax.Array:
     return jnp.take_along_axis(logprobs, tokens[..., None], axis=-1)[..., 0]
 
 
-def _response_tokens(batch: Rollout) -> jax.Array:
-    return batch["input_ids"][:, -batch["response_mask"].shape[1]:]
+def _response_tokens(seq: Sequences) -> jax.Array:
+    return seq.input_ids[:, -seq.response_mask.shape[1]:]
 
 
 @functools.partial(jax.jit, static_argnames=("graphdef", "temperature"))
-def response_logprobs(graphdef: nnx.GraphDef, params: Any, rest: nnx.State, batch: Rollout,
+def response_logprobs(graphdef: nnx.GraphDef, params: Any, rest: nnx.State, batch: Sequences,
                       temperature: float = 1.0) -> jax.Array:
     """(B, R) log-probabilities of the response tokens under the model at `temperature`
     (the sampling temperature, so the PPO ratio is that of the policy that sampled).
@@ -104,7 +147,7 @@ def response_logprobs(graphdef: nnx.GraphDef, params: Any, rest: nnx.State, batc
 
 @functools.partial(jax.jit, static_argnames=("graphdef",))
 def response_values(graphdef: nnx.GraphDef, params: Any, rest: nnx.State,
-                    batch: Rollout) -> jax.Array:
+                    batch: Sequences) -> jax.Array:
     """(B, R) critic values of the states before each response token."""
     return _response_values(nnx.merge(graphdef, params, rest), batch)
 
@@ -137,24 +180,25 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
                     critic_graphdef: nnx.GraphDef | None, critic_rest: nnx.State | None,
                     policy_tx: optax.GradientTransformation,
                     critic_tx: optax.GradientTransformation | None,
-                    hp: PPOHyperparams) -> Callable[..., Any]:
-    """The jitted update `(policy, policy_opt, critic, critic_opt, rollout, key) -> (...)`.
+                    hp: PPOHyperparams) -> Callable[[PPOState, Rollout, jax.Array],
+                                                    tuple[PPOState, dict[str, jax.Array]]]:
+    """The jitted update `(state, rollout, key) -> (state, metric sums)`.
 
     `hp.ppo_epochs` passes over the rollout, each a fresh permutation of its rows cut into
     minibatches of `hp.minibatch_size` rows; one optimizer step of each model per minibatch.
     Losses are token means within a minibatch. A minibatch whose losses or gradients are not
-    finite changes nothing and is counted. Returns the new (policy, policy_opt, critic,
-    critic_opt) and metric sums over every minibatch (see `ppo_core.finalize_metrics`), plus
-    "skipped" and "minibatches". Without a critic (`hp.use_critic=False`) the critic arguments
-    are passed through untouched (None is fine). Parameters and optimizer states are donated.
+    finite changes nothing and is counted. The sums are over every minibatch (see
+    `ppo_core.finalize_metrics`), plus "skipped" and "minibatches". Without a critic
+    (`hp.use_critic=False`) the state's critic fields pass through untouched. The state is
+    donated.
     """
 
     def policy_objective(params: Any, mb: Rollout) -> tuple[jax.Array, dict[str, jax.Array]]:
         model = nnx.merge(policy_graphdef, params, policy_rest)
-        logits = _response_logits(model, mb, hp.temperature)
-        mask = mb["response_mask"]
-        logprobs = _token_logprobs(logits, _response_tokens(mb))
-        terms = ppo_core.policy_loss_terms(logprobs, mb["old_logprobs"], mb["advantages"], mask,
+        logits = _response_logits(model, mb.seq, hp.temperature)
+        mask = mb.seq.response_mask
+        logprobs = _token_logprobs(logits, _response_tokens(mb.seq))
+        terms = ppo_core.policy_loss_terms(logprobs, mb.old_logprobs, mb.advantages, mask,
                                            hp.clip_ratio, hp.max_log_ratio)
         entropy_sum = jnp.sum(ppo_core.entropy_from_logits(logits) * mask)
         tokens = jnp.maximum(terms["tokens"], 1.0)
@@ -162,55 +206,55 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         return loss, {**terms, "entropy_sum": entropy_sum}
 
     def critic_objective(params: Any, mb: Rollout) -> tuple[jax.Array, dict[str, jax.Array]]:
-        values = _response_values(nnx.merge(critic_graphdef, params, critic_rest), mb)
-        terms = ppo_core.value_loss_terms(values, mb["old_values"], mb["returns"],
-                                          mb["response_mask"], hp.value_clip)
-        tokens = jnp.maximum(jnp.sum(mb["response_mask"].astype(jnp.float32)), 1.0)
+        values = _response_values(nnx.merge(critic_graphdef, params, critic_rest), mb.seq)
+        mask = mb.seq.response_mask
+        terms = ppo_core.value_loss_terms(values, mb.old_values, mb.returns, mask,
+                                          hp.value_clip)
+        tokens = jnp.maximum(jnp.sum(mask.astype(jnp.float32)), 1.0)
         return terms["value_loss_sum"] / tokens, terms
 
     policy_grad = jax.value_and_grad(policy_objective, has_aux=True)
     critic_grad = jax.value_and_grad(critic_objective, has_aux=True)
 
-    def minibatch_step(carry: tuple, mb: Rollout) -> tuple[tuple, dict[str, jax.Array]]:
-        policy, policy_opt, critic, critic_opt = carry
-        (loss, sums), grads = policy_grad(policy, mb)
+    def minibatch_step(state: PPOState, mb: Rollout) -> tuple[PPOState, dict[str, jax.Array]]:
+        (loss, sums), grads = policy_grad(state.policy, mb)
         grad_norm = optax.tree.norm(grads)
-        updates, new_policy_opt = policy_tx.update(grads, policy_opt, policy)
-        new_policy = optax.apply_updates(policy, updates)
+        updates, policy_opt = policy_tx.update(grads, state.policy_opt, state.policy)
+        new = state._replace(policy=optax.apply_updates(state.policy, updates),
+                             policy_opt=policy_opt)
         finite = jnp.isfinite(loss) & jnp.isfinite(grad_norm)
         sums = {**sums, "policy_grad_norm_sum": grad_norm}
-        new_critic, new_critic_opt = critic, critic_opt
         if hp.use_critic:
-            (value_loss, value_sums), value_grads = critic_grad(critic, mb)
+            (value_loss, value_sums), value_grads = critic_grad(state.critic, mb)
             value_grad_norm = optax.tree.norm(value_grads)
-            value_updates, new_critic_opt = critic_tx.update(value_grads, critic_opt, critic)
-            new_critic = optax.apply_updates(critic, value_updates)
+            value_updates, critic_opt = critic_tx.update(value_grads, state.critic_opt,
+                                                         state.critic)
+            new = new._replace(critic=optax.apply_updates(state.critic, value_updates),
+                               critic_opt=critic_opt)
             finite &= jnp.isfinite(value_loss) & jnp.isfinite(value_grad_norm)
             sums = {**sums, **value_sums, "value_grad_norm_sum": value_grad_norm}
-        new = _keep_if(finite, (new_policy, new_policy_opt, new_critic, new_critic_opt), carry)
+        new = _keep_if(finite, new, state)
         # A dropped step contributes its counts, not its (possibly NaN) sums.
         sums = {k: jnp.where(finite, v, 0.0) for k, v in sums.items()}
         sums["skipped"] = 1.0 - finite.astype(jnp.float32)
         sums["minibatches"] = jnp.ones((), jnp.float32)
         return new, sums
 
-    def update(policy: Any, policy_opt: Any, critic: Any, critic_opt: Any, rollout: Rollout,
-               key: jax.Array) -> tuple[Any, Any, Any, Any, dict[str, jax.Array]]:
-        rows = rollout["response_mask"].shape[0]
+    def update(state: PPOState, rollout: Rollout,
+               key: jax.Array) -> tuple[PPOState, dict[str, jax.Array]]:
+        rows = rollout.seq.response_mask.shape[0]
         if rows % hp.minibatch_size:
             raise ValueError(f"a rollout of {rows} rows does not split into minibatches of "
                              f"rl.minibatch_size={hp.minibatch_size}")
         count = rows // hp.minibatch_size
-        data = {k: rollout[k] for k in UPDATE_KEYS}
 
-        def epoch(carry: tuple, epoch_key: jax.Array) -> tuple[tuple, dict[str, jax.Array]]:
+        def epoch(state: PPOState, epoch_key: jax.Array) -> tuple[PPOState, dict]:
             order = jax.random.permutation(epoch_key, rows)
             shuffled = jax.tree.map(
-                lambda x: x[order].reshape(count, hp.minibatch_size, *x.shape[1:]), data)
-            return jax.lax.scan(minibatch_step, carry, shuffled)
+                lambda x: x[order].reshape(count, hp.minibatch_size, *x.shape[1:]), rollout)
+            return jax.lax.scan(minibatch_step, state, shuffled)
 
-        carry = (policy, policy_opt, critic, critic_opt)
-        carry, sums = jax.lax.scan(epoch, carry, jax.random.split(key, hp.ppo_epochs))
-        return (*carry, jax.tree.map(jnp.sum, sums))
+        state, sums = jax.lax.scan(epoch, state, jax.random.split(key, hp.ppo_epochs))
+        return state, jax.tree.map(jnp.sum, sums)
 
-    return jax.jit(update, donate_argnums=(0, 1, 2, 3))
+    return jax.jit(update, donate_argnums=(0,))

@@ -1,13 +1,17 @@
-"""The PPO loop: sample, score in the sandbox while the models score the rollout, update, log.
+"""The PPO loop: collect a rollout on the host, score it, update, log.
 
 Host-side only; the numerics are the jitted functions of `ppo_step.py` and `ppo_core.py`. One
-iteration:
-1. sample `samples_per_prompt` responses for `prompts_per_iteration` prompts (jitted sampler);
-2. hand the responses to the `Rewarder` (for tasks: programs submitted to the executor, which
-   runs them on the host's CPUs) and, while they run, compute the policy's and the reference's
-   log-probabilities and the critic's values of the rollout on the accelerator;
-3. wait for the scores, compute token rewards (KL penalty), advantages and returns;
-4. `ppo_epochs` of minibatch updates in one jitted call; adapt the KL coefficient; log.
+iteration is three steps around typed values:
+1. `collect_rollout` (host): sample `samples_per_prompt` responses for `prompts_per_iteration`
+   prompts (jitted sampler) and score them with the `Rewarder` (for tasks: programs run by the
+   executor on the host's CPUs). With `rl.filter_groups` (DAPO's dynamic sampling) a group whose
+   rewards are all equal carries no group-relative signal: it is dropped and more prompts are
+   sampled, up to `rl.max_sampling_rounds` rounds, until `prompts_per_iteration` groups differ.
+2. `score_rollout` (jitted): the sampling policy's log-probabilities (the sampler's own, or a
+   recomputing forward pass), the reference's and the critic's when they are used, token
+   rewards (KL penalty), advantages and returns, as a `ppo_step.Rollout`. Prompts and responses
+   are cut to the rollout's longest (rounded up), so short responses train on short rows.
+3. the update (jitted): `ppo_epochs` of minibatch steps on a `ppo_step.PPOState`.
 
 A run directory holds `checkpoints/`, `metrics.jsonl` and `tensorboard/`; starting again with
 the same command resumes exactly (policy, critic, both optimizers, KL coefficient, the prompt
@@ -32,12 +36,14 @@ from codecorr_jax.data.mixture import derive_seed
 from codecorr_jax.models import sharding
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.sampling import Sampler, SamplingConfig
+from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import optim, ppo_core, ppo_step
 from codecorr_jax.train.checkpoint import Checkpointer
 from codecorr_jax.train.metrics import MetricsLogger
 
 
-PROMPT_ROUNDING = 64  # prompts are left-padded to the longest one, rounded up to this
+PROMPT_ROUNDING = 64  # prompt columns: the rollout's longest prompt, rounded up to this
+RESPONSE_ROUNDING = 32  # response columns: the rollout's longest response, rounded up to this
 
 
 class PromptItem(NamedTuple):
@@ -115,6 +121,91 @@ class PPOResult:
     history: list[dict[str, float]]  # the logged metrics of each iteration this process ran
 
 
+@dataclasses.dataclass
+class Collected:
+    """One iteration's rows (groups of `samples_per_prompt`), their rewards and how they came."""
+
+    sample: SampleOutput  # the kept rows, groups consecutive
+    rewards: RewardBatch  # of the kept rows
+    train_rows: np.ndarray  # (rows,) bool: False on filler groups (all rewards equal) kept
+    #                         only to fill the batch when the sampling rounds ran out
+    sampled_scores: np.ndarray  # every sampled row's reward, dropped groups included
+    sampled_passed: np.ndarray
+    rounds: int
+    seconds_generation: float
+    seconds_execution: float
+
+
+def _concat_samples(parts: Sequence[SampleOutput]) -> SampleOutput:
+    return SampleOutput(*(np.concatenate(fields, axis=0) for fields in zip(*parts)))
+
+
+def _take_rows(sample: SampleOutput, rows: np.ndarray) -> SampleOutput:
+    return SampleOutput(*(x[rows] for x in sample))
+
+
+def collect_rollout(sampler: Sampler, iterator: PromptIterator, rewarder: Rewarder,
+                    sampling: SamplingConfig, key: jax.Array, *, prompts: int,
+                    filter_groups: bool, max_rounds: int) -> Collected:
+    """Sample and score groups until `prompts` of them are kept (see the module doc).
+
+    Without `filter_groups` one round is kept whole. With it, groups whose rewards are all
+    equal are dropped; when `max_rounds` rounds leave fewer than `prompts` groups, dropped
+    groups fill the batch with `train_rows` False (they train nothing: the loop masks them).
+    """
+    group = sampling.num_samples
+    kept: list[tuple[SampleOutput, RewardBatch, np.ndarray]] = []
+    fillers: list[tuple[SampleOutput, RewardBatch]] = []
+    scores_seen, passed_seen = [], []
+    kept_groups, filler_rows, rounds, gen_s, exec_s = 0, 0, 0, 0.0, 0.0
+    while rounds < max_rounds and kept_groups < prompts:
+        items = iterator.take(prompts)
+        started = time.perf_counter()
+        sample = sampler.generate([it.ids for it in items], sampling,
+                                  jax.random.fold_in(key, rounds))
+        generated = time.perf_counter()
+        responses = [sample.tokens[r, :sample.lengths[r]].tolist()
+                     for r in range(len(sample.lengths))]
+        rewards = rewarder.submit([it.payload for it in items for _ in range(group)],
+                                  responses).result()
+        gen_s += generated - started
+        exec_s += time.perf_counter() - generated
+        rounds += 1
+        scores_seen.append(rewards.scores)
+        passed_seen.append(rewards.passed)
+        grouped = rewards.scores.reshape(-1, group)
+        informative = ~np.all(grouped == grouped[:, :1], axis=1) if filter_groups \
+            else np.ones(len(grouped), bool)
+        rows = np.repeat(informative, group)
+        take = min(int(informative.sum()), prompts - kept_groups)
+        keep_rows = np.flatnonzero(rows)[:take * group]
+        if take:
+            kept.append((_take_rows(sample, keep_rows),
+                         RewardBatch(rewards.scores[keep_rows], rewards.passed[keep_rows]),
+                         np.ones(len(keep_rows), bool)))
+            kept_groups += take
+        drop_rows = np.flatnonzero(~rows)
+        if len(drop_rows) and filler_rows < prompts * group:  # enough to fill any shortfall
+            fillers.append((_take_rows(sample, drop_rows),
+                            RewardBatch(rewards.scores[drop_rows], rewards.passed[drop_rows])))
+            filler_rows += len(drop_rows)
+    missing_rows = (prompts - kept_groups) * group
+    if missing_rows:
+        sample_f = _concat_samples([f[0] for f in fillers])
+        idx = np.arange(missing_rows)
+        kept.append((_take_rows(sample_f, idx),
+                     RewardBatch(np.concatenate([f[1].scores for f in fillers])[idx],
+                                 np.concatenate([f[1].passed for f in fillers])[idx]),
+                     np.zeros(missing_rows, bool)))
+    return Collected(
+        sample=_concat_samples([k[0] for k in kept]),
+        rewards=RewardBatch(np.concatenate([k[1].scores for k in kept]),
+                            np.concatenate([k[1].passed for k in kept])),
+        train_rows=np.concatenate([k[2] for k in kept]),
+        sampled_scores=np.concatenate(scores_seen), sampled_passed=np.concatenate(passed_seen),
+        rounds=rounds, seconds_generation=gen_s, seconds_execution=exec_s)
+
+
 def _optimizer(learning_rate: float, max_grad_norm: float,
                weight_decay: float) -> optax.GradientTransformation:
     """A constant learning rate, global-norm clipping and AdamW (the usual PPO optimizer)."""
@@ -136,7 +227,12 @@ def _hyperparams(section: Any, use_critic: bool) -> ppo_step.PPOHyperparams:
         temperature=float(section.temperature))
 
 
-def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
+def uses_reference(section: Any) -> bool:
+    """Whether PPO needs the frozen reference model: only for a KL penalty."""
+    return float(section.kl_coef) > 0 or bool(section.adaptive_kl)
+
+
+def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
               prompts: Sequence[PromptItem], rewarder: Rewarder, section: Any, *,
               run_dir: str, mesh: jax.sharding.Mesh, eos_token_id: int | None,
               pad_token_id: int, checkpoint: Any, logging: Any, seed: int,
@@ -145,12 +241,17 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
     """Run `section.num_iterations` PPO iterations (`section` is `config.rl`).
 
     `critic` must have a value head when `section.estimator` needs one (GAE) and is ignored
-    otherwise. `reference` is frozen. `eval_hook(policy, iteration)` returns scalars to log.
+    otherwise; `reference` (frozen) is needed only with a KL penalty (`uses_reference`).
+    `eval_hook(policy, iteration)` returns scalars to log.
     """
     estimator = str(section.estimator)
     use_critic = estimator in ppo_core.NEEDS_CRITIC
     if use_critic and (critic is None or critic.value_head is None):
         raise ValueError(f"rl.estimator={estimator!r} needs a critic with a value head")
+    use_reference = uses_reference(section)
+    if use_reference and reference is None:
+        raise ValueError(f"rl.kl_coef={section.kl_coef} (or rl.adaptive_kl) needs the "
+                         "reference model")
     group = int(section.samples_per_prompt)
     rows = int(section.prompts_per_iteration) * group
     batch_multiple = sharding.shards_along("batch", mesh.shape)
@@ -161,17 +262,18 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
             f"the mesh's data-parallel size {batch_multiple}")
 
     policy_graphdef, policy_params, policy_rest = _split(policy)
-    ref_graphdef, ref_params, ref_rest = _split(reference)
     policy_tx = _optimizer(section.learning_rate, section.max_grad_norm, section.weight_decay)
-    policy_opt = optim.init_on_mesh(policy_tx, policy_params, mesh)
+    state = ppo_step.PPOState(policy_params, optim.init_on_mesh(policy_tx, policy_params, mesh))
+    ref_graphdef = ref_params = ref_rest = None
+    if use_reference:
+        ref_graphdef, ref_params, ref_rest = _split(reference)
     critic_graphdef = critic_rest = critic_tx = None
-    critic_params: Any = None
-    critic_opt: Any = None
     if use_critic:
         critic_graphdef, critic_params, critic_rest = _split(critic)
         critic_tx = _optimizer(section.critic_learning_rate, section.max_grad_norm,
                                section.weight_decay)
-        critic_opt = optim.init_on_mesh(critic_tx, critic_params, mesh)
+        state = state._replace(critic=critic_params,
+                               critic_opt=optim.init_on_mesh(critic_tx, critic_params, mesh))
 
     iterator = PromptIterator(prompts, derive_seed(seed, "rl"))
     kl_coef = float(section.kl_coef)
@@ -181,18 +283,13 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
                                 save_every=int(section.checkpoint_every),
                                 async_save=checkpoint.async_save)
 
-    def state_tree() -> dict[str, Any]:
-        tree = {"policy": policy_params, "policy_opt": policy_opt}
-        if use_critic:
-            tree |= {"critic": critic_params, "critic_opt": critic_opt}
-        return tree
+    def state_tree(state: ppo_step.PPOState) -> dict[str, Any]:
+        return {k: v for k, v in state._asdict().items() if v is not None}
 
     latest = checkpointer.latest_step()
     if latest is not None:
-        state, meta = checkpointer.restore(state_tree(), step=latest)
-        policy_params, policy_opt = state["policy"], state["policy_opt"]
-        if use_critic:
-            critic_params, critic_opt = state["critic"], state["critic_opt"]
+        restored, meta = checkpointer.restore(state_tree(state), step=latest)
+        state = ppo_step.PPOState(**restored)
         iterator.set_state(meta["prompts"])
         start, skipped, kl_coef = int(meta["iteration"]), int(meta["skipped"]), meta["kl_coef"]
         resumed_from = latest
@@ -203,17 +300,21 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
     advantage_fn = ppo_step.make_advantage_fn(
         estimator, str(section.kl_estimator), group_size=group, gamma=float(section.gamma),
         lam=float(section.gae_lambda))
-    # One prompt length for the whole run (the longest prompt, rounded up), so the sampler,
-    # the rollout's forward passes and the update each compile once.
-    prompt_len = -(-max(len(p.ids) for p in prompts) // PROMPT_ROUNDING) * PROMPT_ROUNDING
-    sampling = SamplingConfig(max_new_tokens=int(section.max_new_tokens),
+    max_new_tokens = int(section.max_new_tokens)
+    # The sampler pads every prompt to one length (it compiles once); the rollout is cut to
+    # its own longest prompt and response, rounded up, so the forward passes and the update
+    # compile once per (prompt, response) bucket.
+    sample_prompt_len = ppo_step.round_up(max(len(p.ids) for p in prompts), PROMPT_ROUNDING)
+    sampling = SamplingConfig(max_new_tokens=max_new_tokens,
                               temperature=float(section.temperature), num_samples=group,
                               eos_token_id=eos_token_id, pad_token_id=pad_token_id,
-                              prompt_buckets=(prompt_len,))
+                              prompt_buckets=(sample_prompt_len,))
     batch_sharding = sharding.batch_sharding(mesh, 2)
+    row_sharding = sharding.batch_sharding(mesh, 1)
     temperature = float(section.temperature)
     num_iterations = int(section.num_iterations)
     controller = "adaptive" if section.adaptive_kl else "fixed"
+    recompute_old = str(section.old_logprobs) == "recompute"
     logger = MetricsLogger(run_dir, total_steps=num_iterations, initial_step=start, desc="rl",
                            tensorboard=logging.tensorboard, jsonl=logging.jsonl,
                            progress_bar=logging.progress_bar)
@@ -223,48 +324,54 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
     sampler = Sampler(policy, mesh)  # keeps its KV caches from one iteration to the next
 
     def current_policy() -> Decoder:
-        return nnx.merge(policy_graphdef, policy_params, policy_rest)
+        return nnx.merge(policy_graphdef, state.policy, policy_rest)
 
     with logger:
         for iteration in range(start, num_iterations):
             key = jax.random.fold_in(jax.random.key(seed), iteration)
             sample_key, update_key = jax.random.split(key)
-            items = iterator.take(int(section.prompts_per_iteration))
-
             started = time.perf_counter()
             sampler.model = current_policy()
-            sample = sampler.generate([it.ids for it in items], sampling, sample_key)
-            generated = time.perf_counter()
-            responses = [sample.tokens[r, :sample.lengths[r]].tolist() for r in range(rows)]
-            payloads = [it.payload for it in items for _ in range(group)]
-            pending = rewarder.submit(payloads, responses)
-            submitted = time.perf_counter()
+            got = collect_rollout(sampler, iterator, rewarder, sampling, sample_key,
+                                  prompts=int(section.prompts_per_iteration),
+                                  filter_groups=bool(section.filter_groups),
+                                  max_rounds=int(section.max_sampling_rounds))
+            collected = time.perf_counter()
 
-            host = ppo_step.sequence_inputs(sample)
-            batch = {k: jax.device_put(v, batch_sharding) for k, v in host.items()}
+            sample = got.sample
+            prompt_len = ppo_step.round_up(int(sample.prompt_mask.sum(axis=1).max()),
+                                           PROMPT_ROUNDING, sample.prompt_mask.shape[1])
+            response_len = ppo_step.round_up(int(sample.lengths.max()), RESPONSE_ROUNDING,
+                                             max_new_tokens)
+            seq = ppo_step.sequence_inputs(sample, prompt_len, response_len)
+            # Filler rows (all-equal groups kept only for the batch's shape) train nothing.
+            seq = seq._replace(response_mask=seq.response_mask & got.train_rows[:, None])
+            seq = jax.tree.map(lambda x: jax.device_put(x, batch_sharding), seq)
             # Each call is waited for before the next: on a multi-device CPU, queued calls with
-            # collectives deadlock (BUILD_NOTES); the executor works meanwhile either way.
-            old_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
-                policy_graphdef, policy_params, policy_rest, batch, temperature))
-            ref_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
-                ref_graphdef, ref_params, ref_rest, batch, temperature))
+            # collectives deadlock (BUILD_NOTES).
+            if recompute_old:
+                old_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
+                    policy_graphdef, state.policy, policy_rest, seq, temperature))
+            else:  # the sampler's own: the same policy and temperature, no extra pass
+                old_logprobs = jax.device_put(
+                    sample.sampling_logprobs[:, :response_len].astype(np.float32),
+                    batch_sharding)
+            ref_logprobs = old_logprobs
+            if use_reference:
+                ref_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
+                    ref_graphdef, ref_params, ref_rest, seq, temperature))
             values = jnp.zeros_like(old_logprobs)
             if use_critic:
                 values = jax.block_until_ready(ppo_step.response_values(
-                    critic_graphdef, critic_params, critic_rest, batch))
-            scored_on_device = time.perf_counter()
-            rewards = pending.result()
-            waited = time.perf_counter()
-
-            scores = jax.device_put(rewards.scores.astype(np.float32),
-                                    sharding.batch_sharding(mesh, 1))
+                    critic_graphdef, state.critic, critic_rest, seq))
+            scores = jax.device_put(got.rewards.scores.astype(np.float32), row_sharding)
             adv = jax.block_until_ready(advantage_fn(
-                scores, old_logprobs, ref_logprobs, values, batch["response_mask"],
+                scores, old_logprobs, ref_logprobs, values, seq.response_mask,
                 jnp.float32(kl_coef)))
-            rollout = {**batch, "old_logprobs": old_logprobs, "old_values": values,
-                       "advantages": adv["advantages"], "returns": adv["returns"]}
-            policy_params, policy_opt, critic_params, critic_opt, sums = update(
-                policy_params, policy_opt, critic_params, critic_opt, rollout, update_key)
+            rollout = ppo_step.Rollout(seq, old_logprobs, values, adv["advantages"],
+                                       adv["returns"])
+            scored = time.perf_counter()
+            state, sums = update(state, rollout, update_key)
             sums = jax.device_get(sums)
             kl_per_row = np.asarray(jax.device_get(adv["kl"])).sum(axis=1)
             updated = time.perf_counter()
@@ -276,38 +383,45 @@ def train_ppo(policy: Decoder, reference: Decoder, critic: Decoder | None,
                                               target_kl=float(section.target_kl),
                                               horizon=int(section.kl_horizon))
             done = iteration + 1
-            execution_s = max(pending.finished_at - submitted, 0.0)
+            sampled = len(got.sampled_scores)
             metrics = {
-                "rl/reward": float(rewards.scores.mean()),
-                "rl/pass_rate": float(rewards.passed.mean()),
+                "rl/reward": float(got.sampled_scores.mean()),
+                "rl/pass_rate": float(got.sampled_passed.mean()),
+                "rl/trained_reward": float(got.rewards.scores[got.train_rows].mean())
+                if got.train_rows.any() else 0.0,
                 "rl/kl": observed_kl,
                 "rl/kl_coef": old_coef,
                 "rl/response_length": float(sample.lengths.mean()),
+                "rl/samples": float(sampled),
+                "rl/sampling_rounds": float(got.rounds),
+                # The share of sampled groups whose rewards differ (DAPO's filter keeps them).
+                "rl/informative_groups": float(np.mean(~np.all(
+                    got.sampled_scores.reshape(-1, group)
+                    == got.sampled_scores.reshape(-1, group)[:, :1], axis=1))),
+                "rl/trained_groups": float(got.train_rows.sum() / group),
                 "rl/skipped_minibatches": skipped,
-                "rl/seconds_generation": generated - started,
-                "rl/seconds_execution": execution_s,
-                "rl/seconds_waiting_for_execution": waited - scored_on_device,
-                "rl/seconds_update": updated - waited,
+                "rl/seconds_generation": got.seconds_generation,
+                "rl/seconds_execution": got.seconds_execution,
+                "rl/seconds_scoring": scored - collected,
+                "rl/seconds_update": updated - scored,
                 "rl/seconds_iteration": updated - started,
-                # The share of execution hidden behind the rollout's forward passes.
-                "rl/execution_overlap": (1.0 - (waited - scored_on_device) / execution_s
-                                         if execution_s > 0 else 1.0),
+                "rl/samples_per_second": sampled / max(updated - started, 1e-9),
                 "rl/policy_grad_norm": float(sums["policy_grad_norm_sum"]
                                              / max(sums["minibatches"], 1.0)),
             }
             metrics |= {f"rl/{k}": float(v) for k, v in ppo_core.finalize_metrics(sums).items()}
             history.append(metrics)
-            logger.progress(done, reward=metrics["rl/reward"], kl=observed_kl)
+            logger.progress(done, reward=metrics["rl/reward"], groups=metrics["rl/trained_groups"])
             logger.log(done, metrics)
             if eval_hook is not None and eval_every and done % eval_every == 0 \
                     and done != num_iterations:
                 logger.log(done, eval_hook(current_policy(), done))
             meta = {"iteration": done, "skipped": skipped, "kl_coef": kl_coef,
                     "prompts": iterator.get_state()}
-            checkpointer.save(done, state_tree(), meta, force=done == num_iterations)
+            checkpointer.save(done, state_tree(state), meta, force=done == num_iterations)
         checkpointer.wait()
         checkpointer.close()
-    final_critic = (nnx.merge(critic_graphdef, critic_params, critic_rest) if use_critic
+    final_critic = (nnx.merge(critic_graphdef, state.critic, critic_rest) if use_critic
                     else None)
     return PPOResult(current_policy(), final_critic, max(num_iterations, start), skipped,
                      resumed_from, kl_coef, history)

@@ -1,0 +1,135 @@
+"""Tables over seeds: read the final evaluations of several run directories (one per seed) and
+give, per suite, each stage's pass@1 as mean, std and 95% CI, and the paired differences
+between stages (per task, bootstrap; and per seed, t).
+
+    python -m codecorr_jax.eval.seed_runs runs/seed0 runs/seed1 runs/seed2 [--out table.md]
+
+A workdir's stages are found where the regimes write them: the base model's cached scores
+(`base/eval_*/`), `sft/`, `sft_then_rl/` and `rl/`, each `eval/latest.json` (the final
+evaluation). Only stages present in every workdir are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from codecorr_jax.eval import stats
+from codecorr_jax.fileio import read_json, write_text_atomic
+
+# stage name -> where its final evaluation lies in a workdir (a glob)
+STAGES: dict[str, str] = {
+    "base": "base/eval_*/eval/latest.json",
+    "SFT": "sft/eval/latest.json",
+    "SFT then RL": "sft_then_rl/eval/latest.json",
+    "RL": "rl/eval/latest.json",
+}
+# the comparisons that carry the study's claims: (later stage, earlier stage)
+PAIRS: tuple[tuple[str, str], ...] = (("SFT", "base"), ("SFT then RL", "SFT"), ("RL", "base"))
+
+Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks) pass matrix
+
+
+def _stage_results(workdir: str, pattern: str) -> dict | None:
+    paths = sorted(glob.glob(os.path.join(workdir, pattern)))
+    if len(paths) > 1:
+        raise ValueError(f"{workdir}: several evaluations match {pattern}: {paths}; keep one")
+    payload = read_json(paths[0]) if paths else None
+    return None if payload is None else payload["results"]
+
+
+def _task_passes(suite: Mapping) -> dict[str, float]:
+    return {t["task_id"]: float(bool(t["passed_greedy"])) for t in suite.get("tasks", [])}
+
+
+def load_scores(workdirs: Sequence[str]) -> Scores:
+    """Per stage and suite, the (seeds, tasks) matrix of greedy passes, tasks in one order.
+
+    Raises if the seeds scored different tasks for a suite (they must share the datasets).
+    """
+    out: Scores = {}
+    for stage, pattern in STAGES.items():
+        per_seed = [_stage_results(w, pattern) for w in workdirs]
+        if any(r is None for r in per_seed):
+            continue
+        out[stage] = {}
+        for suite in per_seed[0]:
+            passes = [_task_passes(r[suite]) for r in per_seed if suite in r]
+            if len(passes) != len(per_seed) or not passes[0]:
+                continue
+            ids = sorted(passes[0])
+            for workdir, p in zip(workdirs, passes):
+                if sorted(p) != ids:
+                    raise ValueError(f"{workdir}: stage {stage!r} suite {suite!r} scored other "
+                                     "tasks than the first workdir; seeds must share datasets")
+            out[stage][suite] = np.array([[p[i] for i in ids] for p in passes])
+    return out
+
+
+def stage_table(scores: Scores) -> str:
+    """Markdown: per suite and stage, pass@1 mean, std over seeds and the t 95% CI."""
+    lines = ["| suite | tasks | stage | pass@1 mean | std (seeds) | 95% CI (seeds) | per seed |",
+             "|---|---|---|---|---|---|---|"]
+    suites = list(dict.fromkeys(s for per in scores.values() for s in per))
+    for suite in suites:
+        for stage, per in scores.items():
+            if suite not in per:
+                continue
+            matrix = per[suite]
+            interval = stats.t_interval(matrix.mean(axis=1))
+            seeds = ", ".join(f"{v:.3f}" for v in matrix.mean(axis=1))
+            lines.append(f"| {suite} | {matrix.shape[1]} | {stage} | {interval.mean:.3f} | "
+                         f"{interval.std:.3f} | [{interval.low:.3f}, {interval.high:.3f}] | "
+                         f"{seeds} |")
+    return "\n".join(lines)
+
+
+def difference_table(scores: Scores,
+                     pairs: Sequence[tuple[str, str]] = PAIRS) -> str:
+    """Markdown: per suite and stage pair, the paired difference of pass@1 with both CIs."""
+    lines = ["| suite | comparison | difference | 95% CI (tasks x seeds, bootstrap) | "
+             "95% CI (seeds, t) | per seed |", "|---|---|---|---|---|---|"]
+    for later, earlier in pairs:
+        if later not in scores or earlier not in scores:
+            continue
+        for suite, after in scores[later].items():
+            if suite not in scores[earlier]:
+                continue
+            before = scores[earlier][suite]
+            boot = stats.paired_task_bootstrap(after, before)
+            per_seed = (after - before).mean(axis=1)
+            seeds = stats.t_interval(per_seed)
+            lines.append(
+                f"| {suite} | {later} - {earlier} | {boot.mean:+.3f} | "
+                f"[{boot.low:+.3f}, {boot.high:+.3f}]{' *' if boot.excludes_zero() else ''} | "
+                f"[{seeds.low:+.3f}, {seeds.high:+.3f}] | "
+                + ", ".join(f"{v:+.3f}" for v in per_seed) + " |")
+    return "\n".join(lines)
+
+
+def report(workdirs: Sequence[str]) -> str:
+    scores = load_scores(workdirs)
+    if not scores:
+        raise ValueError(f"no stage has a final evaluation in every one of {list(workdirs)}")
+    return (f"Seeds: {len(workdirs)} ({', '.join(workdirs)})\n\n" + stage_table(scores)
+            + "\n\nPaired differences (* = the bootstrap interval excludes 0):\n\n"
+            + difference_table(scores) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("workdirs", nargs="+", help="one workdir per seed")
+    parser.add_argument("--out", default="", help="also write the tables to this file")
+    args = parser.parse_args(argv)
+    text = report(args.workdirs)
+    print(text)
+    if args.out:
+        write_text_atomic(args.out, text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Statistics over seeds: t intervals and the paired task bootstrap, against hand-computed and
+independent references; the seed table read from run directories."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from codecorr_jax.eval import seed_runs, stats
+
+
+def test_t_interval_by_hand():
+    # mean 0.3, sample std 0.1; t(0.975, 2 dof) = 4.302653 -> half width 0.248414
+    got = stats.t_interval([0.2, 0.3, 0.4])
+    assert got.mean == pytest.approx(0.3) and got.std == pytest.approx(0.1)
+    assert got.low == pytest.approx(0.3 - 0.248414, abs=1e-6)
+    assert got.high == pytest.approx(0.3 + 0.248414, abs=1e-6)
+    assert got.excludes_zero()
+    single = stats.t_interval([0.5])
+    assert single.n == 1 and not single.excludes_zero()
+    with pytest.raises(ValueError):
+        stats.t_interval([])
+
+
+def test_paired_bootstrap_against_a_numpy_loop_and_the_normal_approximation():
+    rng = np.random.default_rng(3)
+    before = (rng.random((3, 200)) < 0.3).astype(float)
+    after = np.maximum(before, rng.random((3, 200)) < 0.15)  # RL adds passes, loses none
+    got = stats.paired_task_bootstrap(after, before, resamples=4000, seed=7)
+    per_task = (after - before).mean(axis=0)
+    loop_rng = np.random.default_rng(7)
+    draws = loop_rng.integers(0, 200, size=(4000, 200))
+    means = [np.mean([per_task[j] for j in row]) for row in draws]
+    assert got.mean == pytest.approx((after - before).mean())
+    assert got.low == pytest.approx(np.quantile(means, 0.025))
+    assert got.high == pytest.approx(np.quantile(means, 0.975))
+    half = 1.96 * per_task.std(ddof=1) / np.sqrt(200)
+    assert got.low == pytest.approx(got.mean - half, abs=0.01)
+    assert got.high == pytest.approx(got.mean + half, abs=0.01)
+    assert got.excludes_zero() and got.n == 600
+    same = stats.paired_task_bootstrap(before, before)
+    assert (same.mean, same.low, same.high) == (0.0, 0.0, 0.0)
+    with pytest.raises(ValueError, match="equal"):
+        stats.paired_task_bootstrap(after[:, :5], before)
+
+
+def _write(workdir, relpath, passes):
+    path = os.path.join(workdir, relpath)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tasks = [{"task_id": f"composite_A/{i:06d}", "passed_greedy": bool(p)}
+             for i, p in enumerate(passes)]
+    with open(path, "w") as f:
+        json.dump({"step": 1, "results": {"composite_target": {
+            "pass@1": float(np.mean(passes)), "n_tasks": len(passes), "tasks": tasks}}}, f)
+
+
+def test_seed_table_reads_runs_and_pairs_tasks(tmp_path):
+    sft = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
+    rl = [[1, 1, 0, 0], [1, 1, 0, 0], [1, 0, 0, 0]]
+    dirs = []
+    for seed in range(3):
+        workdir = str(tmp_path / f"seed{seed}")
+        _write(workdir, "base/eval_abc/eval/latest.json", [0, 0, 0, 0])
+        _write(workdir, "sft/eval/latest.json", sft[seed])
+        _write(workdir, "sft_then_rl/eval/latest.json", rl[seed])
+        dirs.append(workdir)
+    scores = seed_runs.load_scores(dirs)
+    assert list(scores) == ["base", "SFT", "SFT then RL"]
+    np.testing.assert_array_equal(scores["SFT then RL"]["composite_target"], rl)
+    text = seed_runs.report(dirs)
+    # SFT pass@1 per seed 0.25, 0.25, 0: mean 0.167; RL - SFT per seed 0.25, 0.25, 0.25
+    assert "| composite_target | 4 | SFT | 0.167 |" in text
+    assert "| composite_target | SFT then RL - SFT | +0.250 |" in text
+    assert "+0.250, +0.250, +0.250 |" in text
+    _write(dirs[2], "sft/eval/latest.json", [0, 0, 0])  # another task set: refused
+    with pytest.raises(ValueError, match="share datasets"):
+        seed_runs.load_scores(dirs)
