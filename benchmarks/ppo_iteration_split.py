@@ -1,4 +1,4 @@
-"""Where a PPO iteration's time goes: generation, execution, the update, and the overlap.
+"""Where a PPO iteration's time goes: generation, execution, scoring, the update; samples/s.
 
 Reads the per-iteration timings a PPO run logs (`<run>/metrics.jsonl`, written by
 codecorr_jax/train/ppo_trainer.py) and prints a markdown table of medians over iterations
@@ -7,11 +7,13 @@ codecorr_jax/train/ppo_trainer.py) and prints a markdown table of medians over i
     python launch/main.py --config=configs/sft_then_rl.py --workdir=runs/study
     python benchmarks/ppo_iteration_split.py runs/study/sft_then_rl
 
-- generation: the jitted sampler, prompts x samples_per_prompt rows;
-- execution: from submitting the programs to the executor until the last one is scored; it
-  runs on the host's CPUs while the accelerator computes the rollout's log-probabilities and
-  values; `hidden` is the share of it that overlapped that work (1 - waiting / execution);
-- update: advantages plus ppo_epochs x minibatches of policy and critic steps, one jitted call.
+- generation: the jitted sampler, prompts x samples_per_prompt rows a sampling round (more
+  rounds when dynamic sampling replaces groups without signal);
+- execution: the executor running the sampled programs on the host's CPUs;
+- scoring: the forward passes a rollout still needs (recomputed log-probabilities, reference,
+  critic; none with the tiny preset's settings) and the advantages;
+- update: ppo_epochs x minibatches of policy (and critic) steps, one jitted call;
+- samples/s: every sampled response (dropped groups included) per second of iteration.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import statistics
 
 from codecorr_jax.train.metrics import read_metrics
 
-KEYS = ("seconds_generation", "seconds_execution", "seconds_waiting_for_execution",
-        "seconds_update", "seconds_iteration", "execution_overlap")
+KEYS = ("seconds_generation", "seconds_execution", "seconds_scoring", "seconds_update",
+        "seconds_iteration", "samples", "samples_per_second", "sampling_rounds")
 
 
 def read_iterations(run_dir: str) -> list[dict[str, float]]:
@@ -34,14 +36,15 @@ def read_iterations(run_dir: str) -> list[dict[str, float]]:
 
 
 def table(iterations: list[dict[str, float]]) -> str:
-    rows = ["| iterations | generation s | execution s | waited s | update s | iteration s "
-            "| execution hidden |", "|---|---|---|---|---|---|---|"]
+    rows = ["| iterations | generation s | execution s | scoring s | update s | iteration s "
+            "| samples | sampling rounds | samples/s |", "|---|---|---|---|---|---|---|---|---|"]
 
     def row(label: str, records: list[dict[str, float]]) -> str:
         med = {k: statistics.median(r[f"rl/{k}"] for r in records) for k in KEYS}
         return (f"| {label} | {med['seconds_generation']:.1f} | {med['seconds_execution']:.1f} "
-                f"| {med['seconds_waiting_for_execution']:.2f} | {med['seconds_update']:.1f} "
-                f"| {med['seconds_iteration']:.1f} | {med['execution_overlap']:.0%} |")
+                f"| {med['seconds_scoring']:.2f} | {med['seconds_update']:.1f} "
+                f"| {med['seconds_iteration']:.1f} | {med['samples']:.0f} "
+                f"| {med['sampling_rounds']:.0f} | {med['samples_per_second']:.2f} |")
 
     rows.append(row("first (compiles)", iterations[:1]))
     if len(iterations) > 1:

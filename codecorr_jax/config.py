@@ -88,6 +88,9 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         raise ConfigError(f"model preset {model_preset!r} is unknown; allowed: {MODEL_PRESETS}")
     config = ml_collections.ConfigDict()
     config.regime = regime
+    # The run's seed: model initialisation, the training data's order (pretraining, SFT, PPO
+    # prompts) and every sampling draw. The datasets and the tokenizer do not move with it
+    # (`synth.seed`, `data.seed`), so the seeds of a comparison share their tasks.
     config.seed = 0
     config.model = tiny_model() if model_preset == "tiny" else hf_model(model_preset)
 
@@ -243,7 +246,8 @@ _POSITIVE = (
     "eval.max_new_tokens", "eval.batch_size",
     "logging.every_steps", "checkpoint.every_steps", "rl.learning_rate", "rl.num_iterations",
     "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
-    "rl.max_new_tokens", "rl.max_sampling_rounds", "rl.critic_learning_rate", "rl.checkpoint_every", "rl.kl_horizon",
+    "rl.max_new_tokens", "rl.max_sampling_rounds", "rl.critic_learning_rate",
+    "rl.checkpoint_every", "rl.kl_horizon",
     "rl.target_kl", "rl.max_grad_norm", "checkpoint.max_to_keep", "inspect.batch_size", "inspect.seq_len",
     "inspect.steps", "synth.min_chain_length", "synth.max_chain_length", "synth.tests_per_task",
     "synth.min_tests", "synth.min_distinct_outputs", "synth.max_output_chars", "synth.ngram_n",

@@ -141,7 +141,7 @@ def test_rl_configs_resolve_their_prompt_mixture_from_the_sft_one():
 
     configs_dir = os.path.join(os.path.dirname(os.path.dirname(__file__)), "configs")
     config = config_lib.sibling_config(os.path.join(configs_dir, "sft.py"), "sft_then_rl")
-    assert config.regime == "sft_then_rl" and config.executor.reward == "graded"
+    assert config.regime == "sft_then_rl" and config.executor.reward == "binary"
     config_lib.validate(config)
     assert rl_mixture(config) == dict(config.data.mixture) == {
         "atom": -1, "composite_A": -1, "composite_B": 0, "composite_C": 0}

@@ -109,7 +109,8 @@ def test_unknown_names_are_refused(built):
         load_suite("composite_target", built, families=("composite_A", "composite_D"))
     with pytest.raises(ValueError, match="'docstring' style"):
         load_suite("atom", built, prompt_style="instruction")
-    assert SUITES == ("atom", "composite_in_domain", "composite_target", "humaneval")
+    assert SUITES == ("atom", "composite_in_domain", "composite_target", "composite_deep",
+                      "humaneval")
 
 
 def test_max_tasks_subset_is_deterministic_and_spread(built):

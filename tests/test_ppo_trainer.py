@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import jax
 import jax.numpy as jnp
 import ml_collections
@@ -32,7 +30,6 @@ def _cfg(value_head: bool = False) -> ModelConfig:
 class _Done:
     def __init__(self, batch: RewardBatch):
         self._batch = batch
-        self.finished_at = time.perf_counter()
 
     def result(self) -> RewardBatch:
         return self._batch
@@ -196,7 +193,6 @@ def test_task_rewarder_scores_programs_in_the_executor():
             [task] * 4, responses).result()
     np.testing.assert_allclose(batch.scores, [1.0, -0.3, -1.0, -0.6])
     assert batch.passed.tolist() == [True, False, False, False]
-    assert graded.finished_at >= 0
     # "a - b" passes one test of two (4 - 0 = 4, but 1 - 2 != 3)
     np.testing.assert_allclose(fraction.scores, [1.0, 0.5, 0.0, 0.0])
     with pytest.raises(ValueError, match="unknown reward"):
@@ -386,3 +382,17 @@ def test_trimmed_rollout_scores_like_the_full_one(mesh):
             ppo_step.sequence_inputs(sample, response_len=longest - 1)
     assert ppo_step.round_up(33, 32) == 64 and ppo_step.round_up(0, 32) == 32
     assert ppo_step.round_up(70, 64, limit=100) == 100
+
+
+def test_same_seed_same_run_other_seed_other_run(tmp_path, mesh):
+    """Same machine, seed and config: identical PPO; `seed` changes the sampling and order."""
+    section = _section(num_iterations=3, estimator="grpo", filter_groups=True,
+                       max_sampling_rounds=2, old_logprobs="sampler")
+    a = _run(tmp_path, "a", mesh, section, seed=0)
+    b = _run(tmp_path, "b", mesh, section, seed=0)
+    c = _run(tmp_path, "c", mesh, section, seed=1)
+    assert [h["rl/reward"] for h in a.history] == [h["rl/reward"] for h in b.history]
+    for x, y in zip(jax.tree.leaves(nnx.state(a.policy, nnx.Param)),
+                    jax.tree.leaves(nnx.state(b.policy, nnx.Param))):
+        np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+    assert [h["rl/reward"] for h in a.history] != [h["rl/reward"] for h in c.history]

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
-import threading
-import time
 from typing import Any, Sequence
 
 import jax
@@ -43,23 +41,11 @@ from codecorr_jax.train.ppo_trainer import PromptItem, RewardBatch, train_ppo, u
 
 
 class PendingTaskRewards:
-    """Executor futures of one rollout; remembers when the last program finished."""
+    """Executor futures of one rollout; `result()` waits for them and applies the reward."""
 
     def __init__(self, futures: Sequence[concurrent.futures.Future], reward: str):
         self._futures = list(futures)
         self._reward_fn = get_reward_fn(reward)
-        self._lock = threading.Lock()
-        self._finished_at = time.perf_counter()
-        for future in self._futures:
-            future.add_done_callback(self._record_finish)
-
-    def _record_finish(self, _: concurrent.futures.Future) -> None:
-        with self._lock:
-            self._finished_at = max(self._finished_at, time.perf_counter())
-
-    @property
-    def finished_at(self) -> float:
-        return self._finished_at
 
     def result(self) -> RewardBatch:
         results = [f.result() for f in self._futures]

@@ -108,8 +108,13 @@ def fine_tune(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Exec
                       checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
                       num_steps=steps, desc="sft", eval_hook=periodic_eval,
                       eval_every=int(config.eval.every_steps))
-    after = evaluator.run(result.model, result.steps, run_dir, seed=config.seed)
-    save_hf_checkpoint(result.model, os.path.join(run_dir, "final"), tokenizer=tokenizer)
+    final_dir = os.path.join(run_dir, "final")
+    done = read_json(os.path.join(run_dir, "eval", f"step_{result.steps:08d}.json"))
+    if done is not None and os.path.isdir(final_dir) and result.resumed_from == result.steps:
+        after = done["results"]  # a finished run: its final scores and checkpoint stand
+    else:
+        after = evaluator.run(result.model, result.steps, run_dir, seed=config.seed)
+        save_hf_checkpoint(result.model, final_dir, tokenizer=tokenizer)
     return {"base": before, "sft": after, "model": result.model, "run_dir": run_dir,
             "train": dataclasses.replace(result, model=None), "tokenizer": tokenizer,
             "evaluator": evaluator, "fingerprint": run_dir_lib.fingerprint(fields)}

@@ -10,7 +10,6 @@ simply started again with the same command.
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from typing import Any, Callable, Iterator
 
@@ -21,9 +20,8 @@ from flax import nnx
 from codecorr_jax.models import sharding
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.train import lm_step, optim
-from codecorr_jax.train.checkpoint import Checkpointer
-from codecorr_jax.train.metrics import MetricsLogger, mfu, peak_flops_per_device, \
-    train_flops_per_token
+from codecorr_jax.train.loop import TrainingLoop
+from codecorr_jax.train.metrics import mfu, peak_flops_per_device, train_flops_per_token
 
 # Called with (model, step, rng key); returns scalars to log (e.g. eval/<suite>/pass@1).
 EvalHook = Callable[[Decoder, int, jax.Array], dict[str, float]]
@@ -60,37 +58,25 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     opt_state = optim.init_on_mesh(tx, params, mesh)
     iterator: Iterator[dict[str, np.ndarray]] = iter(batches)
     rng = jax.random.key_data(jax.random.key(seed))
-    skipped, start, resumed_from = 0, 0, None
-    checkpointer = Checkpointer(os.path.join(run_dir, "checkpoints"),
-                                max_to_keep=checkpoint.max_to_keep,
-                                save_every=checkpoint.every_steps, async_save=checkpoint.async_save)
-    latest = checkpointer.latest_step()
-    if latest is not None:
-        state, meta = checkpointer.restore(
-            {"params": params, "opt_state": opt_state, "rng": rng}, step=latest)
+    skipped, start = 0, 0
+    loop = TrainingLoop(run_dir, total=num_steps, desc=desc, save_every=checkpoint.every_steps,
+                        checkpoint=checkpoint, logging=logging)
+    restored = loop.restore({"params": params, "opt_state": opt_state, "rng": rng})
+    if restored is not None:
+        state, meta = restored
         params, opt_state, rng = state["params"], state["opt_state"], state["rng"]
         iterator.set_state(meta["data"])
-        start, skipped, resumed_from = int(meta["step"]), int(meta["skipped_steps"]), latest
+        start, skipped = int(meta["step"]), int(meta["skipped_steps"])
 
     step_fn = lm_step.make_train_step(graphdef, rest, tx)
     in_sharding = _micro_batch_sharding(mesh)
     accum = int(section.grad_accum_steps)
     flops_per_token = None
     peak = peak_flops_per_device(jax.devices()[0], model.config.dtype)
-    logger = MetricsLogger(run_dir, total_steps=num_steps, initial_step=start, desc=desc,
-                           tensorboard=logging.tensorboard, jsonl=logging.jsonl,
-                           progress_bar=logging.progress_bar)
-    if resumed_from is not None:
-        logger.write(f"{desc}: resumed from the checkpoint of step {resumed_from}")
     metrics: dict[str, float] = {}
     window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
 
-    def save(step: int, force: bool = False) -> None:
-        meta = {"step": step, "skipped_steps": skipped, "data": iterator.get_state()}
-        checkpointer.save(step, {"params": params, "opt_state": opt_state, "rng": rng}, meta,
-                          force=force)
-
-    with logger:
+    with loop.running(start) as logger:
         for step in range(start, num_steps):
             started = time.perf_counter()
             batch = next(iterator)
@@ -126,13 +112,11 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
                     metrics[f"{desc}/mfu"] = utilisation
                 logger.log(done, metrics)
                 window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
-            if eval_hook is not None and eval_every and done % eval_every == 0 \
-                    and done != num_steps:
+            if eval_hook is not None and loop.eval_due(done, eval_every):
                 rng, key = jax.random.split(jax.random.wrap_key_data(rng))
                 rng = jax.random.key_data(rng)
                 logger.log(done, eval_hook(nnx.merge(graphdef, params, rest), done, key))
-            save(done, force=done == num_steps)
-        checkpointer.wait()
-        checkpointer.close()
+            loop.save(done, {"params": params, "opt_state": opt_state, "rng": rng},
+                      {"step": done, "skipped_steps": skipped, "data": iterator.get_state()})
     final = nnx.merge(graphdef, params, rest)
-    return TrainResult(final, max(num_steps, start), skipped, resumed_from, metrics)
+    return TrainResult(final, max(num_steps, start), skipped, loop.resumed_from, metrics)

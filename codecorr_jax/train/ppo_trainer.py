@@ -21,7 +21,6 @@ order, and the RNG, which is a function of (seed, iteration)).
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 import types
 from typing import Any, Callable, NamedTuple, Protocol, Sequence
@@ -38,8 +37,7 @@ from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import optim, ppo_core, ppo_step
-from codecorr_jax.train.checkpoint import Checkpointer
-from codecorr_jax.train.metrics import MetricsLogger
+from codecorr_jax.train.loop import TrainingLoop
 
 
 PROMPT_ROUNDING = 64  # prompt columns: the rollout's longest prompt, rounded up to this
@@ -61,11 +59,6 @@ class RewardBatch(NamedTuple):
 class PendingRewards(Protocol):
     def result(self) -> RewardBatch:
         """Block until every response is scored."""
-        ...
-
-    @property
-    def finished_at(self) -> float:
-        """`time.perf_counter()` when the last response was scored (after `result()`)."""
         ...
 
 
@@ -277,22 +270,21 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
 
     iterator = PromptIterator(prompts, derive_seed(seed, "rl"))
     kl_coef = float(section.kl_coef)
-    start, skipped, resumed_from = 0, 0, None
-    checkpointer = Checkpointer(os.path.join(run_dir, "checkpoints"),
-                                max_to_keep=checkpoint.max_to_keep,
-                                save_every=int(section.checkpoint_every),
-                                async_save=checkpoint.async_save)
+    num_iterations = int(section.num_iterations)
+    start, skipped = 0, 0
+    loop = TrainingLoop(run_dir, total=num_iterations, desc="rl",
+                        save_every=int(section.checkpoint_every), checkpoint=checkpoint,
+                        logging=logging)
 
     def state_tree(state: ppo_step.PPOState) -> dict[str, Any]:
         return {k: v for k, v in state._asdict().items() if v is not None}
 
-    latest = checkpointer.latest_step()
-    if latest is not None:
-        restored, meta = checkpointer.restore(state_tree(state), step=latest)
-        state = ppo_step.PPOState(**restored)
+    restored = loop.restore(state_tree(state))
+    if restored is not None:
+        tree, meta = restored
+        state = ppo_step.PPOState(**tree)
         iterator.set_state(meta["prompts"])
         start, skipped, kl_coef = int(meta["iteration"]), int(meta["skipped"]), meta["kl_coef"]
-        resumed_from = latest
 
     update = ppo_step.make_ppo_update(policy_graphdef, policy_rest, critic_graphdef,
                                       critic_rest, policy_tx, critic_tx,
@@ -312,21 +304,15 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
     batch_sharding = sharding.batch_sharding(mesh, 2)
     row_sharding = sharding.batch_sharding(mesh, 1)
     temperature = float(section.temperature)
-    num_iterations = int(section.num_iterations)
     controller = "adaptive" if section.adaptive_kl else "fixed"
     recompute_old = str(section.old_logprobs) == "recompute"
-    logger = MetricsLogger(run_dir, total_steps=num_iterations, initial_step=start, desc="rl",
-                           tensorboard=logging.tensorboard, jsonl=logging.jsonl,
-                           progress_bar=logging.progress_bar)
-    if resumed_from is not None:
-        logger.write(f"rl: resumed from the checkpoint of iteration {resumed_from}")
     history: list[dict[str, float]] = []
     sampler = Sampler(policy, mesh)  # keeps its KV caches from one iteration to the next
 
     def current_policy() -> Decoder:
         return nnx.merge(policy_graphdef, state.policy, policy_rest)
 
-    with logger:
+    with loop.running(start) as logger:
         for iteration in range(start, num_iterations):
             key = jax.random.fold_in(jax.random.key(seed), iteration)
             sample_key, update_key = jax.random.split(key)
@@ -413,15 +399,12 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             history.append(metrics)
             logger.progress(done, reward=metrics["rl/reward"], groups=metrics["rl/trained_groups"])
             logger.log(done, metrics)
-            if eval_hook is not None and eval_every and done % eval_every == 0 \
-                    and done != num_iterations:
+            if eval_hook is not None and loop.eval_due(done, eval_every):
                 logger.log(done, eval_hook(current_policy(), done))
-            meta = {"iteration": done, "skipped": skipped, "kl_coef": kl_coef,
-                    "prompts": iterator.get_state()}
-            checkpointer.save(done, state_tree(state), meta, force=done == num_iterations)
-        checkpointer.wait()
-        checkpointer.close()
+            loop.save(done, state_tree(state), {"iteration": done, "skipped": skipped,
+                                                "kl_coef": kl_coef,
+                                                "prompts": iterator.get_state()})
     final_critic = (nnx.merge(critic_graphdef, state.critic, critic_rest) if use_critic
                     else None)
     return PPOResult(current_policy(), final_critic, max(num_iterations, start), skipped,
-                     resumed_from, kl_coef, history)
+                     loop.resumed_from, kl_coef, history)
