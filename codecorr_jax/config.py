@@ -20,14 +20,13 @@ import ml_collections
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import DTYPES, ModelConfig, model_config
+from codecorr_jax.train import ppo_core
 
 # Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
 REGIMES = ("inspect", "datasets", "pretrain", "sft", "rl", "sft_then_rl")
 MODEL_PRESETS = ("tiny", "llama", "qwen2")
 DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")
-ADVANTAGE_ESTIMATORS = ("gae", "grpo", "rloo")
-KL_ESTIMATORS = ("k1", "k3")
 EVAL_SUITES = ("atom", "composite_in_domain", "composite_target", "composite_deep", "humaneval")
 
 
@@ -141,6 +140,9 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         learning_rate=1e-5, critic_learning_rate=1e-5, max_grad_norm=1.0, weight_decay=0.0,
         num_iterations=40, prompts_per_iteration=32, samples_per_prompt=4,
         ppo_epochs=2, minibatch_size=32,
+        # How a minibatch's policy loss weighs its tokens (ppo_core.LOSS_AGGREGATIONS):
+        # token_mean (every token alike) | seq_mean_token_mean (every response alike).
+        loss_agg="token_mean",
         clip_ratio=0.2, value_clip=0.2, gamma=1.0, gae_lambda=0.95, entropy_coef=0.0,
         kl_coef=0.05, kl_estimator="k1",
         adaptive_kl=False, target_kl=0.1, kl_horizon=10000,  # Ziegler et al.'s controller
@@ -225,8 +227,9 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "distributed.mode": DISTRIBUTED_MODES,
     "data.prompt_style": PROMPT_STYLES,
     "sft.init": ("base", "scratch"),
-    "rl.estimator": ADVANTAGE_ESTIMATORS,
-    "rl.kl_estimator": KL_ESTIMATORS,
+    "rl.estimator": tuple(ppo_core.ESTIMATORS),
+    "rl.kl_estimator": tuple(ppo_core.KL_ESTIMATORS),
+    "rl.loss_agg": tuple(ppo_core.LOSS_AGGREGATIONS),
     "rl.critic_init": ("policy", "base"),
     "rl.filter_groups": (False, True),
     "rl.old_logprobs": ("recompute", "sampler"),
@@ -347,7 +350,7 @@ def _validate_rl(rl: ml_collections.ConfigDict) -> None:
         raise ConfigError(f"config.rl.minibatch_size={rl.minibatch_size} must divide "
                           f"config.rl.prompts_per_iteration x config.rl.samples_per_prompt = "
                           f"{rows} rows")
-    if rl.estimator in ("grpo", "rloo") and rl.samples_per_prompt < 2:
+    if rl.estimator not in ppo_core.NEEDS_CRITIC and rl.samples_per_prompt < 2:
         raise ConfigError(f"config.rl.estimator={rl.estimator!r} compares samples of one "
                           f"prompt: config.rl.samples_per_prompt={rl.samples_per_prompt} "
                           "must be >= 2")

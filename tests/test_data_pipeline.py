@@ -360,13 +360,18 @@ def test_atom_steps_show_each_mixture_atom_description_before_its_name(built):
 
 # --- end to end ------------------------------------------------------------------------------
 
-def test_sft_dataset_trains_on_exactly_the_mixture_completions(built, tok):
-    jsonl_dir, tfds_dir = built
-    data = ml_collections.ConfigDict(dict(
+def _data_section(composite_a_repeats: int, atom_step_repeats: int) -> ml_collections.ConfigDict:
+    """`config.data` for the small build: every atom and 4 Composite_A tasks."""
+    return ml_collections.ConfigDict(dict(
         prompt_style="docstring", max_length=1024,
         mixture=dict(atom=-1, composite_A=4, composite_B=0, composite_C=0),
-        repeats=dict(atom=1, composite_A=2, composite_B=1, composite_C=1),
-        atom_step_repeats=1))
+        repeats=dict(atom=1, composite_A=composite_a_repeats, composite_B=1, composite_C=1),
+        atom_step_repeats=atom_step_repeats))
+
+
+def test_sft_dataset_trains_on_exactly_the_mixture_completions(built, tok):
+    jsonl_dir, tfds_dir = built
+    data = _data_section(composite_a_repeats=2, atom_step_repeats=1)
     ds, stats = sft_dataset(tfds_dir, data, tok, batch_size=8, seed=0, num_epochs=1)
     chosen = load_mixture(tfds_dir, data.mixture, data.repeats, 0)
     chosen += atom_steps(chosen, 1)
@@ -388,11 +393,7 @@ def test_shuffle_seed_reorders_the_same_tasks(built, tok):
     from codecorr_jax.data.mixture import order_seed
 
     _, tfds_dir = built
-    data = ml_collections.ConfigDict(dict(
-        prompt_style="docstring", max_length=1024,
-        mixture=dict(atom=-1, composite_A=4, composite_B=0, composite_C=0),
-        repeats=dict(atom=1, composite_A=1, composite_B=1, composite_C=1),
-        atom_step_repeats=0))
+    data = _data_section(composite_a_repeats=1, atom_step_repeats=0)
 
     def epoch(shuffle_seed):
         ds, _ = sft_dataset(tfds_dir, data, tok, batch_size=8, seed=0, num_epochs=1,

@@ -390,3 +390,30 @@ def test_adaptive_kl_converges_to_target():
     assert gaps[0] == pytest.approx(3.0)
     assert all(b <= a + 1e-12 for a, b in zip(gaps, gaps[1:]))
     assert gaps[-1] < 1e-3 * target and coef == pytest.approx(0.01, rel=1e-3)
+
+
+def test_loss_aggregation_weights_hand_computed():
+    mask = np.array([[1, 1, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0]], bool)
+    token = np.asarray(pc.aggregation_weights("token_mean", mask))
+    np.testing.assert_allclose(token, mask / 4.0)
+    seq = np.asarray(pc.aggregation_weights("seq_mean_token_mean", mask))
+    # two responses with tokens, each weighs 1/2: row 0's three tokens 1/6 each, row 1's 1/2
+    np.testing.assert_allclose(seq, [[1 / 6, 1 / 6, 1 / 6, 0], [0.5, 0, 0, 0], [0, 0, 0, 0]])
+    empty = np.zeros((2, 3), bool)
+    for name in pc.LOSS_AGGREGATIONS:
+        assert np.all(np.asarray(pc.aggregation_weights(name, empty)) == 0)
+    with pytest.raises(ValueError, match="unknown loss aggregation 'mean'"):
+        pc.aggregation_weights("mean", mask)
+
+
+def test_loss_aggregation_against_numpy_loops_on_ragged_masks():
+    rng = np.random.default_rng(4)
+    loss = rng.standard_normal((6, 9)).astype(np.float32)
+    mask = rng.random((6, 9)) < 0.6
+    mask[2] = False  # a response with no valid token
+    valid = [row[m] for row, m in zip(loss, mask) if m.any()]
+    want = {"token_mean": np.concatenate(valid).mean(),
+            "seq_mean_token_mean": np.mean([v.mean() for v in valid])}
+    for name, expected in want.items():
+        got = float(jnp.sum(pc.aggregation_weights(name, mask) * loss))
+        assert got == pytest.approx(float(expected), rel=1e-5), name

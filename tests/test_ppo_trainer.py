@@ -212,9 +212,11 @@ def _rollout(model, mesh, seed=0):
     return ppo_step.Rollout(seq, old - 0.05 * normal(), normal(), normal(), normal())
 
 
-def test_one_update_equals_the_loss_gradient_step_by_hand(mesh):
-    """One epoch, one minibatch of every row: the update is one AdamW step on the token-mean
-    clipped loss minus the entropy bonus, computed here from ppo_core and the model directly."""
+@pytest.mark.parametrize("loss_agg", ["token_mean", "seq_mean_token_mean"])
+def test_one_update_equals_the_loss_gradient_step_by_hand(mesh, loss_agg):
+    """One epoch, one minibatch of every row: the update is one SGD step on the clipped loss
+    minus the entropy bonus, aggregated over tokens (every token alike) or over responses
+    (every response alike, numpy weights here), computed from ppo_core and the model."""
     import optax
 
     from codecorr_jax.train import ppo_core
@@ -224,7 +226,7 @@ def test_one_update_equals_the_loss_gradient_step_by_hand(mesh):
     rollout = _rollout(policy, mesh)
     batch = rollout.seq
     hp = ppo_step.PPOHyperparams(clip_ratio=0.1, value_clip=0.3, entropy_coef=0.01,
-                                 ppo_epochs=1, minibatch_size=6)
+                                 ppo_epochs=1, minibatch_size=6, loss_agg=loss_agg)
     tx, critic_tx = optax.sgd(0.1), optax.sgd(0.2)
     pg, pp, prest = nnx.split(policy, nnx.Param, ...)
     cg, cp, crest = nnx.split(critic, nnx.Param, ...)
@@ -237,10 +239,15 @@ def test_one_update_equals_the_loss_gradient_step_by_hand(mesh):
         logp = jax.nn.log_softmax(logits)
         tokens = batch.input_ids[:, -4:]
         chosen = jnp.take_along_axis(logp, tokens[..., None], -1)[..., 0]
-        terms = ppo_core.policy_loss_terms(chosen, rollout.old_logprobs, rollout.advantages,
-                                           mask, 0.1)
-        entropy = jnp.sum(ppo_core.entropy_from_logits(logits) * mask)
-        return (terms["policy_loss_sum"] - 0.01 * entropy) / mask.sum()
+        per_token, _, _ = ppo_core.clipped_surrogate(chosen, rollout.old_logprobs,
+                                                     rollout.advantages, 0.1)
+        per_token = per_token - 0.01 * ppo_core.entropy_from_logits(logits)
+        m = np.asarray(mask, np.float32)
+        if loss_agg == "token_mean":
+            weights = m / m.sum()
+        else:
+            weights = m / np.maximum(m.sum(1, keepdims=True), 1) / (m.sum(1) > 0).sum()
+        return jnp.sum(weights * per_token)
 
     def value_loss(params):
         values = nnx.merge(cg, params, crest)(batch.input_ids, batch.positions,

@@ -240,16 +240,14 @@ def entropy_from_logits(logits: jax.Array) -> jax.Array:
 
 
 @jax.jit
-def policy_loss_terms(logprobs: jax.Array, old_logprobs: jax.Array, advantages: jax.Array,
-                      mask: jax.Array, clip_ratio: float,
-                      max_log_ratio: float = 10.0) -> dict[str, jax.Array]:
-    """PPO's clipped surrogate, summed over valid tokens.
+def clipped_surrogate(logprobs: jax.Array, old_logprobs: jax.Array, advantages: jax.Array,
+                      clip_ratio: float, max_log_ratio: float = 10.0
+                      ) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """PPO's clipped surrogate per token: (loss, clip active, k3 of old vs new), unmasked.
 
     The log-ratio is clamped to +-max_log_ratio before exp so a stale or diverged token cannot
-    overflow the ratio. Sums: policy_loss_sum, clipped_tokens (the clipped branch strictly
-    larger, i.e. the clip is active), approx_kl_sum (k3 of old vs new), tokens.
+    overflow the ratio. "Clip active": the clipped branch is strictly larger.
     """
-    mask = _bool(mask)
     adv = _f32(advantages)
     log_ratio = jnp.clip(_f32(logprobs) - _f32(old_logprobs), -_f32(max_log_ratio),
                          _f32(max_log_ratio))
@@ -257,16 +255,60 @@ def policy_loss_terms(logprobs: jax.Array, old_logprobs: jax.Array, advantages: 
     eps = _f32(clip_ratio)
     unclipped = -adv * ratio
     clipped = -adv * jnp.clip(ratio, 1.0 - eps, 1.0 + eps)
-    loss = jnp.maximum(unclipped, clipped)
-    approx_kl = (ratio - 1.0) - log_ratio
+    return (jnp.maximum(unclipped, clipped), (clipped > unclipped).astype(jnp.float32),
+            (ratio - 1.0) - log_ratio)
+
+
+@jax.jit
+def policy_loss_terms(logprobs: jax.Array, old_logprobs: jax.Array, advantages: jax.Array,
+                      mask: jax.Array, clip_ratio: float,
+                      max_log_ratio: float = 10.0) -> dict[str, jax.Array]:
+    """PPO's clipped surrogate (`clipped_surrogate`), summed over valid tokens.
+
+    Sums: policy_loss_sum, clipped_tokens, approx_kl_sum, tokens.
+    """
+    mask = _bool(mask)
+    loss, clip_active, approx_kl = clipped_surrogate(logprobs, old_logprobs, advantages,
+                                                     clip_ratio, max_log_ratio)
 
     def total(x: jax.Array) -> jax.Array:
         return jnp.sum(jnp.where(mask, x, 0.0))
 
     return {"policy_loss_sum": total(loss),
-            "clipped_tokens": total((clipped > unclipped).astype(jnp.float32)),
+            "clipped_tokens": total(clip_active),
             "approx_kl_sum": total(approx_kl),
             "tokens": jnp.sum(mask, dtype=jnp.float32)}
+
+
+# ----------------------------------------------------------------------------- loss aggregation
+
+
+def _token_mean_weights(mask: jax.Array) -> jax.Array:
+    """Every valid token of the minibatch weighs the same (a long response weighs more)."""
+    m = _bool(mask).astype(jnp.float32)
+    return m / jnp.maximum(jnp.sum(m), 1.0)
+
+
+def _seq_mean_token_mean_weights(mask: jax.Array) -> jax.Array:
+    """Every response with a valid token weighs the same; its tokens share that weight
+    (GRPO's original aggregation: a long response's tokens each weigh less)."""
+    m = _bool(mask).astype(jnp.float32)
+    per_row = jnp.sum(m, axis=-1, keepdims=True)
+    rows = jnp.sum(per_row > 0, dtype=jnp.float32)
+    return m / jnp.maximum(per_row, 1.0) / jnp.maximum(rows, 1.0)
+
+
+LOSS_AGGREGATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
+    "token_mean": _token_mean_weights,
+    "seq_mean_token_mean": _seq_mean_token_mean_weights,
+}
+
+
+@functools.partial(jax.jit, static_argnames=("name",))
+def aggregation_weights(name: str, mask: jax.Array) -> jax.Array:
+    """(B, T) weights of the per-token losses under aggregation `name`: zero on masked
+    positions, summing to 1 over the valid ones (0 when there is none)."""
+    return _lookup(LOSS_AGGREGATIONS, name, "loss aggregation")(mask)
 
 
 @jax.jit

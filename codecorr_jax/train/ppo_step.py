@@ -70,6 +70,7 @@ class PPOHyperparams:
     ppo_epochs: int = 2
     minibatch_size: int = 32
     max_log_ratio: float = 10.0  # the log-ratio is clamped before exp: one bad token cannot overflow
+    loss_agg: str = "token_mean"  # how per-token losses make a minibatch's (ppo_core registry)
     use_critic: bool = True
     temperature: float = 1.0  # the sampling temperature: log-probs are those of the policy sampled
 
@@ -186,7 +187,7 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
 
     `hp.ppo_epochs` passes over the rollout, each a fresh permutation of its rows cut into
     minibatches of `hp.minibatch_size` rows; one optimizer step of each model per minibatch.
-    Losses are token means within a minibatch. A minibatch whose losses or gradients are not
+    The policy loss aggregates its tokens by `hp.loss_agg`; the value loss is a token mean. A minibatch whose losses or gradients are not
     finite changes nothing and is counted. The sums are over every minibatch (see
     `ppo_core.finalize_metrics`), plus "skipped" and "minibatches". Without a critic
     (`hp.use_critic=False`) the state's critic fields pass through untouched. The state is
@@ -198,12 +199,18 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         logits = _response_logits(model, mb.seq, hp.temperature)
         mask = mb.seq.response_mask
         logprobs = _token_logprobs(logits, _response_tokens(mb.seq))
-        terms = ppo_core.policy_loss_terms(logprobs, mb.old_logprobs, mb.advantages, mask,
-                                           hp.clip_ratio, hp.max_log_ratio)
-        entropy_sum = jnp.sum(ppo_core.entropy_from_logits(logits) * mask)
-        tokens = jnp.maximum(terms["tokens"], 1.0)
-        loss = (terms["policy_loss_sum"] - hp.entropy_coef * entropy_sum) / tokens
-        return loss, {**terms, "entropy_sum": entropy_sum}
+        per_token, clip_active, approx_kl = ppo_core.clipped_surrogate(
+            logprobs, mb.old_logprobs, mb.advantages, hp.clip_ratio, hp.max_log_ratio)
+        entropy = ppo_core.entropy_from_logits(logits)
+        weights = ppo_core.aggregation_weights(hp.loss_agg, mask)
+        loss = jnp.sum(weights * (per_token - hp.entropy_coef * entropy))
+
+        def total(x: jax.Array) -> jax.Array:
+            return jnp.sum(jnp.where(mask, x, 0.0))
+
+        return loss, {"policy_loss_sum": total(per_token), "clipped_tokens": total(clip_active),
+                      "approx_kl_sum": total(approx_kl), "entropy_sum": total(entropy),
+                      "tokens": jnp.sum(mask, dtype=jnp.float32)}
 
     def critic_objective(params: Any, mb: Rollout) -> tuple[jax.Array, dict[str, jax.Array]]:
         values = _response_values(nnx.merge(critic_graphdef, params, critic_rest), mb.seq)

@@ -216,8 +216,8 @@ def _hyperparams(section: Any, use_critic: bool) -> ppo_step.PPOHyperparams:
     return ppo_step.PPOHyperparams(
         clip_ratio=float(section.clip_ratio), value_clip=float(section.value_clip),
         entropy_coef=float(section.entropy_coef), ppo_epochs=int(section.ppo_epochs),
-        minibatch_size=int(section.minibatch_size), use_critic=use_critic,
-        temperature=float(section.temperature))
+        minibatch_size=int(section.minibatch_size), loss_agg=str(section.loss_agg),
+        use_critic=use_critic, temperature=float(section.temperature))
 
 
 def uses_reference(section: Any) -> bool:
