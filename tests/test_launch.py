@@ -78,7 +78,9 @@ def test_datasets_regime_builds_reuses_and_reports(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "contamination: none" in result.stdout
     manifest = json.loads((tmp_path / "datasets" / "jsonl" / "manifest.json").read_text())
-    assert manifest["sizes"]["composite_A/train"] + manifest["sizes"]["composite_A/test"] == 20
+    deep = sum(i.startswith("composite_A/") for i in manifest["deep_test_ids"])  # on top
+    assert deep and manifest["sizes"]["composite_A/train"] + manifest["sizes"][
+        "composite_A/test"] == 20 + deep
     from codecorr_jax.data.sources import task_dataset
 
     records = list(task_dataset("composite_B", "test", str(tmp_path / "datasets" / "tfds")))

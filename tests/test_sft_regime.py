@@ -146,8 +146,8 @@ def test_sft_then_rl_and_rl_end_to_end(shared, tmp_path):
     lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     iterations = [line for line in lines if "rl/reward" in line]
     assert [line["step"] for line in iterations] == [1, 2]
-    for line in iterations:  # the graded reward of the tiny config lies in [-1, 1]
-        assert -1.0 <= line["rl/reward"] <= 1.0 and 0.0 <= line["rl/pass_rate"] <= 1.0
+    for line in iterations:  # the binary reward of the tiny config lies in [0, 1]
+        assert 0.0 <= line["rl/reward"] <= 1.0 and 0.0 <= line["rl/pass_rate"] <= 1.0
         assert line["rl/seconds_generation"] > 0 and line["rl/seconds_update"] > 0
         assert 0.0 < line["rl/response_length"] <= 16
     # RL starts from the SFT export: the run directory records the SFT run it came from.
