@@ -97,7 +97,8 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
     latest = json.loads((run / "eval" / "latest.json").read_text())
     assert latest["step"] == 40
     suites = latest["results"]
-    assert set(suites) == {"atom", "composite_in_domain", "composite_target", "humaneval"}
+    assert set(suites) == {"atom", "composite_in_domain", "composite_target", "composite_deep",
+                           "humaneval"}
     assert all(suites[s]["n_tasks"] == 4 for s in suites)
     assert (run / "eval" / "step_00000020.json").exists()  # the periodic evaluation
     assert (run / "final" / "config.json").exists() and (tmp_path / "base" / "config.json").exists()
@@ -112,8 +113,11 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
 
     # A second run with the same config reuses the base (and its scores) and the finished SFT.
     base_mtime = os.path.getmtime(tmp_path / "base" / "model.safetensors")
+    scored_mtime = os.path.getmtime(run / "eval" / "step_00000040.json")
     again = _run("configs/sft.py", tmp_path, *shared, *small_eval)
     assert os.path.getmtime(tmp_path / "base" / "model.safetensors") == base_mtime
+    # the finished SFT's final scores stand: it is not evaluated again
+    assert os.path.getmtime(run / "eval" / "step_00000040.json") == scored_mtime
     assert "scoring the base model" in result.stdout and "scoring the base" not in again.stdout
 
     # The same workdir with another SFT configuration is refused, naming the field.
