@@ -2,9 +2,10 @@
 
     python launch/main.py --config=configs/sft_long.py --workdir=runs/long
 
-The same data and optimizer as the 15-minute default, 8960 steps of one row (~14 epochs)
-instead of 4480. Measured on 2 CPU cores (BENCHMARKS.md): atom pass@1 1.00, held-out composites
-0.47 in-domain and 0.43 target-domain (the 15-minute default: 0.20 / 0.16).
+The same data and optimizer as the default, 8960 steps of one row instead of 4480. Measured on
+2 CPU cores on the earlier datasets (chains of 2-4 atoms, 100 held-out tasks a suite;
+BENCHMARKS.md, issue 7): atom pass@1 1.00, held-out composites 0.47 in-domain and 0.43
+target-domain (the default then: 0.20 / 0.16).
 PPO from it reuses the finished SFT run when given the same steps:
 
     python launch/main.py --config=configs/sft_then_rl.py --workdir=runs/long \\
