@@ -129,12 +129,21 @@ class Collected:
     seconds_execution: float
 
 
-def _concat_samples(parts: Sequence[SampleOutput]) -> SampleOutput:
-    return SampleOutput(*(np.concatenate(fields, axis=0) for fields in zip(*parts)))
+def _concat_rows(parts: Sequence[Any]) -> Any:
+    """Row-wise concatenation of NamedTuples of arrays (SampleOutput, RewardBatch)."""
+    return type(parts[0])(*(np.concatenate(fields, axis=0) for fields in zip(*parts)))
 
 
-def _take_rows(sample: SampleOutput, rows: np.ndarray) -> SampleOutput:
-    return SampleOutput(*(x[rows] for x in sample))
+def _take_rows(batch: Any, rows: np.ndarray) -> Any:
+    """The given rows of a NamedTuple of arrays."""
+    return type(batch)(*(x[rows] for x in batch))
+
+
+def informative_groups(scores: np.ndarray, group: int) -> np.ndarray:
+    """(groups,) bool: the groups of `group` consecutive rows whose rewards are not all equal
+    (the only ones a group-relative advantage learns from)."""
+    grouped = np.asarray(scores).reshape(-1, group)
+    return ~np.all(grouped == grouped[:, :1], axis=1)
 
 
 def collect_rollout(sampler: Sampler, iterator: PromptIterator, rewarder: Rewarder,
@@ -166,34 +175,28 @@ def collect_rollout(sampler: Sampler, iterator: PromptIterator, rewarder: Reward
         rounds += 1
         scores_seen.append(rewards.scores)
         passed_seen.append(rewards.passed)
-        grouped = rewards.scores.reshape(-1, group)
-        informative = ~np.all(grouped == grouped[:, :1], axis=1) if filter_groups \
-            else np.ones(len(grouped), bool)
+        informative = informative_groups(rewards.scores, group) if filter_groups \
+            else np.ones(len(rewards.scores) // group, bool)
         rows = np.repeat(informative, group)
         take = min(int(informative.sum()), prompts - kept_groups)
         keep_rows = np.flatnonzero(rows)[:take * group]
         if take:
-            kept.append((_take_rows(sample, keep_rows),
-                         RewardBatch(rewards.scores[keep_rows], rewards.passed[keep_rows]),
+            kept.append((_take_rows(sample, keep_rows), _take_rows(rewards, keep_rows),
                          np.ones(len(keep_rows), bool)))
             kept_groups += take
         drop_rows = np.flatnonzero(~rows)
         if len(drop_rows) and filler_rows < prompts * group:  # enough to fill any shortfall
-            fillers.append((_take_rows(sample, drop_rows),
-                            RewardBatch(rewards.scores[drop_rows], rewards.passed[drop_rows])))
+            fillers.append((_take_rows(sample, drop_rows), _take_rows(rewards, drop_rows)))
             filler_rows += len(drop_rows)
     missing_rows = (prompts - kept_groups) * group
     if missing_rows:
-        sample_f = _concat_samples([f[0] for f in fillers])
         idx = np.arange(missing_rows)
-        kept.append((_take_rows(sample_f, idx),
-                     RewardBatch(np.concatenate([f[1].scores for f in fillers])[idx],
-                                 np.concatenate([f[1].passed for f in fillers])[idx]),
+        kept.append((_take_rows(_concat_rows([f[0] for f in fillers]), idx),
+                     _take_rows(_concat_rows([f[1] for f in fillers]), idx),
                      np.zeros(missing_rows, bool)))
     return Collected(
-        sample=_concat_samples([k[0] for k in kept]),
-        rewards=RewardBatch(np.concatenate([k[1].scores for k in kept]),
-                            np.concatenate([k[1].passed for k in kept])),
+        sample=_concat_rows([k[0] for k in kept]),
+        rewards=_concat_rows([k[1] for k in kept]),
         train_rows=np.concatenate([k[2] for k in kept]),
         sampled_scores=np.concatenate(scores_seen), sampled_passed=np.concatenate(passed_seen),
         rounds=rounds, seconds_generation=gen_s, seconds_execution=exec_s)
@@ -381,9 +384,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                 "rl/samples": float(sampled),
                 "rl/sampling_rounds": float(got.rounds),
                 # The share of sampled groups whose rewards differ (DAPO's filter keeps them).
-                "rl/informative_groups": float(np.mean(~np.all(
-                    got.sampled_scores.reshape(-1, group)
-                    == got.sampled_scores.reshape(-1, group)[:, :1], axis=1))),
+                "rl/informative_groups": float(np.mean(informative_groups(got.sampled_scores,
+                                                                          group))),
                 "rl/trained_groups": float(got.train_rows.sum() / group),
                 "rl/skipped_minibatches": skipped,
                 "rl/seconds_generation": got.seconds_generation,
