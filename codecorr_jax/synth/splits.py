@@ -12,9 +12,10 @@ What is promised (checked by `contamination_report` at build time, and by the te
 - held-out pairs: a fraction of the composition graph's atom pairs (producer -> consumer) never
   occurs adjacently in any train composite; the *target-domain* part of each test split consists
   of composites holding at least one held-out pair (their ids are listed in the manifest);
-- deeper chains: with `synth.deep_test_fraction` > 0, each family's test split also holds composites
-  of more atoms than any train composite (`synth.deep_min_chain_length` and up), a second
-  target domain; no train composite is longer than `synth.max_chain_length`.
+- deeper chains: with `synth.deep_test_fraction` > 0, each family's test split also holds
+  composites of `synth.max_chain_length` + 1 .. `synth.deep_max_chain_length` atoms, more than
+  any train composite, a second target domain; no train composite is longer than
+  `synth.max_chain_length`.
 """
 
 from __future__ import annotations
