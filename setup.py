@@ -10,6 +10,8 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.11",
     packages=find_packages(include=["codecorr_jax", "codecorr_jax.*"]),
+    # The shipped tiny base model (weights, tokenizer, manifest): every regime's default base.
+    package_data={"codecorr_jax": ["assets/tiny_base/*"]},
     install_requires=[
         # jax is a range on purpose: accelerator images carry their own (newer) jax.
         "jax>=0.7.2",

@@ -30,6 +30,9 @@ PROMPT_STYLES = ("docstring", "instruction")
 EVAL_SUITES = ("atom", "composite_in_domain", "composite_target", "composite_deep", "humaneval")
 
 
+BASE_SOURCES = ("shipped", "train")  # where the tiny base comes from (config.pretrain.source)
+
+
 class ConfigError(ValueError):
     """A configuration value that cannot run; the message names the field and what is allowed."""
 
@@ -120,13 +123,17 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # SFT examples where a description precedes an atom's name (0 = off).
         atom_step_repeats=0,
     ))
-    # Next-token pretraining of the tiny base model on Python source (the `pretrain` regime).
+    # The tiny base model. `source`: "shipped" reads the base the project ships (built once by
+    # the `pretrain` regime, the same for every run and seed); "train" pretrains one in the
+    # workdir with the fields below (next-token prediction, cached while they are unchanged).
     config.pretrain = ml_collections.ConfigDict(dict(
-        learning_rate=3e-3, warmup_steps=20, num_steps=100, batch_size=16,
+        source="shipped",
+        learning_rate=2e-3, warmup_steps=100, num_steps=2000, batch_size=16,
         grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0, end_lr_fraction=0.1,
         seq_len=256,  # tokens per packed row (short rows: attention is cheap, steps are fast)
         corpus_mb=2.0,  # megabytes of the standard library's Python source to train on
-        base_dir="",  # where the base model is cached; default <workdir>/base
+        generated_functions=60000,  # documented functions from data/function_corpus.py beside it
+        base_dir="",  # default: the shipped base's directory, or <workdir>/base for "train"
     ))
     config.sft = ml_collections.ConfigDict(dict(
         learning_rate=3e-3, warmup_steps=20, num_steps=320, batch_size=8,
@@ -227,6 +234,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "distributed.mode": DISTRIBUTED_MODES,
     "data.prompt_style": PROMPT_STYLES,
     "sft.init": ("base", "scratch"),
+    "pretrain.source": BASE_SOURCES,
     "rl.estimator": tuple(ppo_core.ESTIMATORS),
     "rl.kl_estimator": tuple(ppo_core.KL_ESTIMATORS),
     "rl.loss_agg": tuple(ppo_core.LOSS_AGGREGATIONS),
@@ -245,7 +253,8 @@ _POSITIVE = (
     "model.max_position_embeddings", "data.max_length", "data.tokenizer_source_mb",
     "sft.learning_rate", "sft.num_steps", "sft.batch_size", "sft.grad_accum_steps",
     "pretrain.learning_rate", "pretrain.num_steps", "pretrain.batch_size",
-    "pretrain.grad_accum_steps", "pretrain.corpus_mb", "pretrain.seq_len",
+    "pretrain.grad_accum_steps", "pretrain.corpus_mb", "pretrain.generated_functions",
+    "pretrain.seq_len",
     "eval.max_new_tokens", "eval.batch_size",
     "logging.every_steps", "checkpoint.every_steps", "rl.learning_rate", "rl.num_iterations",
     "rl.prompts_per_iteration", "rl.samples_per_prompt", "rl.ppo_epochs", "rl.minibatch_size",
@@ -389,7 +398,7 @@ def _check_micro_batches_split(config: ml_collections.ConfigDict,
     count must be a multiple of their devices (the CPU default trains one row per step)."""
     sections = {"pretrain": ("pretrain",), "sft": ("pretrain", "sft"), "rl": ("pretrain",),
                 "sft_then_rl": ("pretrain", "sft")}.get(config.regime, ())
-    if config.model.preset != "tiny":  # only the tiny model has a pretrain stage
+    if config.model.preset != "tiny" or config.pretrain.source == "shipped":  # no pretraining
         sections = tuple(s for s in sections if s != "pretrain")
     shards = shape[0] * shape[1]
     for name in sections:

@@ -1,14 +1,29 @@
-"""Regime `pretrain`: the tiny base model, next-token prediction on Python source (cached).
+"""Regime `pretrain`: train the tiny base model, then score it (pass@1/5/16, samples compiling).
 
-    python launch/main.py --config=configs/pretrain.py --workdir=runs/study
+    python launch/main.py --config=configs/pretrain.py --workdir=runs/base
+    python launch/ship_base.py runs/base     # make it the base every regime reads
 
 Builds the datasets and the tokenizer first (the tokenizer trains on the train tasks and some
-standard-library source); the base model itself only ever sees standard-library source. Other
-regimes call this themselves when `<workdir>/base` is missing or stale.
+standard-library source). The base itself only ever sees its own corpus: generated documented
+functions and standard-library source, with every document that touches a task left out and
+the whole corpus checked (`data/contamination.py`). The project ships the result
+(`codecorr_jax/assets/tiny_base`), so other regimes never pretrain unless told to with
+`--config.pretrain.source=train`. Same machine, same config: the same bytes.
 """
 
 from codecorr_jax.config import base_config
 
 
 def get_config(model_preset: str = "tiny"):
-    return base_config("pretrain", model_preset or "tiny")
+    config = base_config("pretrain", model_preset or "tiny")
+    config.pretrain.source = "train"
+    # The base's score card: greedy pass@1 and 16 samples a task at temperature 0.8, on 100
+    # evenly spread tasks of each suite the study reports (the composite family SFT trains on,
+    # as configs/sft.py).
+    config.eval.composite_families = ("composite_A",)
+    config.eval.max_tasks = 100
+    config.eval.num_samples = 16
+    config.eval.temperature = 0.8
+    config.eval.ks = (1, 5, 16)
+    config.eval.max_new_tokens = 512
+    return config

@@ -47,6 +47,8 @@ def test_default_config_is_valid_and_tiny_model_matches_fields():
     ({"rl__critic_init": "sft"}, r"config\.rl\.critic_init='sft'.*\['policy', 'base'\]"),
     ({"rl__mixture__composite_A": -3}, r"config\.rl\.mixture\.composite_A=-3 must be -2"),
     ({"rl__temperature": 0.0}, r"config\.rl\.temperature > 0"),
+    ({"pretrain__source": "download"},
+     r"config\.pretrain\.source='download'.*\['shipped', 'train'\]"),
     ({"data__atom_step_repeats": -1}, r"config\.data\.atom_step_repeats=-1 must be >= 0"),
     ({"model__preset": "llama"}, r"set --config\.model\.checkpoint_dir"),
     ({"model__preset": "qwen2", "model__checkpoint_dir": "/nonexistent"},
@@ -81,7 +83,9 @@ def test_micro_batch_rows_must_split_over_the_data_devices():
     config.sft.batch_size = 8
     config.sft.grad_accum_steps = 2  # 4 rows per micro-batch: splits over 2 devices
     assert config_lib.validate_for_devices(config, 2, dims) == (2, 1, 1)
-    config.pretrain.batch_size = 3  # the tiny model's base stage is checked too
+    config.pretrain.batch_size = 3  # the shipped base is not trained: its rows are not used
+    assert config_lib.validate_for_devices(config, 2, dims) == (2, 1, 1)
+    config.pretrain.source = "train"  # a base trained in the run is checked too
     with pytest.raises(ConfigError, match=r"config\.pretrain\.batch_size=3"):
         config_lib.validate_for_devices(config, 2, dims)
     config.regime = "rl"  # PPO from the base: the sft section is not used

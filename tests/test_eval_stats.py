@@ -63,7 +63,7 @@ def test_seed_table_reads_runs_and_pairs_tasks(tmp_path):
     dirs = []
     for seed in range(3):
         workdir = str(tmp_path / f"seed{seed}")
-        _write(workdir, "base/eval_abc/eval/latest.json", [0, 0, 0, 0])
+        _write(workdir, "base_eval/eval_abc/eval/latest.json", [0, 0, 0, 0])
         _write(workdir, "sft/eval/latest.json", sft[seed])
         _write(workdir, "sft_then_rl/eval/latest.json", rl[seed])
         dirs.append(workdir)

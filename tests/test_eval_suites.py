@@ -444,3 +444,23 @@ def test_step_name_diagnostic_counts_right_atoms_per_step():
                                             "    return count_words(step1)\n"}]
     got = module.step_name_accuracy(tasks, chains)
     assert got == {"steps": 5, "step_names_right": 4 / 5, "tasks_all_right": 1 / 2}
+
+
+def test_pass_at_k_table_and_compile_rate():
+    from codecorr_jax.eval.report import compile_rate, pass_at_k_table
+
+    results = {
+        "atom": {"n_tasks": 100, "pass@1": 0.05, "sampled_pass@1": 0.0625,
+                 "sampled_pass@16": 0.41, "num_samples": 16,
+                 "sampled_verdicts": {"pass": 100, "fail": 1000, "syntax_error": 500}},
+        "humaneval": {"n_tasks": 164, "pass@1": 0.0, "sampled_pass@1": 0.0,
+                      "sampled_pass@16": 0.0, "sampled_verdicts": {}},
+    }
+    assert compile_rate(results["atom"]) == pytest.approx(1 - 500 / 1600)
+    assert compile_rate(results["humaneval"]) is None
+    assert pass_at_k_table(results).splitlines() == [
+        "| suite | tasks | greedy pass@1 | pass@1 | pass@16 | samples compiling |",
+        "|---|---|---|---|---|---|",
+        "| atom | 100 | 0.050 | 0.062 | 0.410 | 0.688 |",
+        "| humaneval | 164 | 0.000 | 0.000 | 0.000 | n/a |",
+    ]

@@ -23,6 +23,7 @@ SMALL = [
     "--config.model.num_heads=4", "--config.model.num_kv_heads=2", "--config.model.head_dim=16",
     "--config.data.max_length=256", "--config.pretrain.seq_len=128",
     "--config.data.tokenizer_source_mb=0.2",
+    "--config.pretrain.source=train", "--config.pretrain.generated_functions=300",
     "--config.pretrain.corpus_mb=0.3", "--config.pretrain.batch_size=8",
     "--config.pretrain.warmup_steps=2", "--config.logging.every_steps=2",
     "--config.logging.progress_bar=False",
@@ -55,8 +56,15 @@ def _weights(directory):
     return load_file(os.path.join(directory, "model.safetensors"))
 
 
+# The pretrain regime scores its base with samples: a token amount of it.
+SMALL_SCORING = ["--config.eval.max_tasks=2", "--config.eval.num_samples=2",
+                 "--config.eval.ks=(1,2)", "--config.eval.max_new_tokens=8",
+                 "--config.eval.batch_size=8"]
+
+
 def test_pretrain_resumes_exactly_after_sigkill(shared, tmp_path):
-    steps = ["--config.pretrain.num_steps=24", "--config.checkpoint.every_steps=4"]
+    steps = ["--config.pretrain.num_steps=24", "--config.checkpoint.every_steps=4",
+             *SMALL_SCORING]
     _run("configs/pretrain.py", tmp_path / "straight", *shared, *steps)
     expected = _weights(tmp_path / "straight" / "base")
 
@@ -81,6 +89,45 @@ def test_pretrain_resumes_exactly_after_sigkill(shared, tmp_path):
     assert resumed.keys() == expected.keys()
     for name in expected:
         np.testing.assert_array_equal(resumed[name], expected[name], err_msg=name)
+
+    # The base's score card and its manifest (corpus counts, zero contamination hits).
+    card = (workdir / "base_eval" / "pass_at_k.md").read_text()
+    assert "| suite | tasks | greedy pass@1 | pass@1 | pass@2 | samples compiling |" in card
+    manifest = json.loads((workdir / "base" / "codecorr_base.json").read_text())
+    assert manifest["training"]["corpus"]["documents"]["generated"] == 300
+    assert set(manifest["training"]["corpus"]["contamination"]["hits"].values()) == {0}
+    scores = json.loads((workdir / "base" / "base_scores.json").read_text())
+    assert scores["results"]["atom"]["num_samples"] == 2
+
+
+def test_a_shipped_base_is_read_not_trained(shared, tmp_path):
+    """launch/ship_base.py copies a pretrained base; a run with source=shipped reads it (no
+    pretraining, its fingerprint), and a model config of another shape is refused by name."""
+    steps = ["--config.pretrain.num_steps=4", *SMALL_SCORING]
+    _run("configs/pretrain.py", tmp_path / "made", *shared, *steps)
+    dest = tmp_path / "shipped"
+    subprocess.run([sys.executable, os.path.join(ROOT, "launch", "ship_base.py"),
+                    str(tmp_path / "made"), str(dest)], cwd=ROOT, check=True,
+                   capture_output=True)
+    manifest = json.loads((dest / "codecorr_base.json").read_text())
+    assert manifest["made_on"]["jax"] and (dest / "base_scores.json").exists()
+    assert (dest / "tokenizer.json").exists()
+
+    use = ["--config.pretrain.source=shipped", f"--config.pretrain.base_dir={dest}",
+           "--config.sft.num_steps=2", "--config.sft.batch_size=8",
+           "--config.eval.suites=('atom',)", "--config.eval.max_tasks=2",
+           "--config.eval.max_new_tokens=8", "--config.eval.batch_size=8"]
+    _run("configs/sft.py", tmp_path / "user", *shared, *use)
+    assert not (tmp_path / "user" / "pretrain").exists()
+    assert json.loads((tmp_path / "user" / "sft" / "run.json").read_text())["base"] \
+        == manifest["fingerprint"]
+
+    refused = subprocess.run(_command("configs/sft.py", tmp_path / "other", *shared, *use,
+                                      "--config.model.num_layers=3"),
+                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert refused.returncode != 0
+    assert "num_layers (3, the base has 2)" in refused.stderr
+    assert "--config.pretrain.source=train" in refused.stderr
 
 
 def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):

@@ -1,10 +1,12 @@
 """Text corpora for the built-in tiny model: its pretraining corpus and its tokenizer's corpus.
 
-The base corpus is the Python standard library's own source, which every machine has offline.
-It deliberately never contains the project's tasks (atoms, composites): the base model must not
-have seen the evaluation functions before SFT or RL, as a real pretrained code model would not.
-Its exact content depends on the Python version (files are added and changed between releases),
-so a corpus is reproducible for one interpreter version, not across versions.
+The base corpus is generated documented functions (`data.function_corpus`: what teaches
+"description -> code") and the Python standard library's own source, which every machine has
+offline. It never contains the project's tasks (atoms, composites): the base model must not
+have seen the evaluation functions before SFT or RL, as a real pretrained code model would not;
+`data.contamination` checks it at build time. The stdlib part depends on the Python version
+(files are added and changed between releases), so a corpus is reproducible for one interpreter
+version, not across versions.
 
 The tokenizer's corpus adds the TRAIN-split task texts (prompt + completion) to some of that
 source, so that both the pretraining text and the SFT data compress well; test splits are left
@@ -18,7 +20,9 @@ import json
 import os
 import random
 import sysconfig
+from typing import Any
 
+from codecorr_jax.data import contamination, function_corpus
 from codecorr_jax.synth import build, render, splits
 
 # Larger files are generated tables or data (pydoc topics, decimal's pure-Python twin, unicode
@@ -136,3 +140,42 @@ def task_texts(jsonl_dir: str, style: str = "docstring") -> list[str]:
 def tokenizer_corpus(jsonl_dir: str, style: str, source_bytes: int, seed: int = 0) -> list[str]:
     """What the tiny tokenizer trains on: the train task texts plus `source_bytes` of stdlib."""
     return task_texts(jsonl_dir, style) + python_source_texts(source_bytes, seed)
+
+
+def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions: int,
+                       seed: int = 0) -> tuple[list[str | tuple[str, str]], dict[str, Any]]:
+    """The base model's corpus and its manifest: generated documented functions
+    (`data.function_corpus`) and `source_bytes` of stdlib source, decontaminated.
+
+    Documents that touch the tasks (`data.contamination`: an atom's name, a 10-gram of an atom
+    body, a composite solution or an evaluated prompt) are left out as they are drawn; the
+    final corpus is then checked as a whole, and a hit fails the build (ContaminationError).
+    The manifest counts documents, bytes, what was left out, and the check's (zero) counts.
+    """
+    index = contamination.build_index(jsonl_dir, contamination.humaneval_prompts())
+    left_out = {"generated": 0, "stdlib": 0}
+
+    def keep(source: str) -> Any:
+        def clean(text: str) -> bool:
+            if index.hits(text):
+                left_out[source] += 1
+                return False
+            return True
+        return clean
+
+    generated = list(function_corpus.documents(generated_functions, seed, keep("generated")))
+    stdlib = [t for t in python_source_texts(source_bytes, seed) if keep("stdlib")(t)]
+    documents = {f"generated/{i}": t for i, t in enumerate(generated)}
+    documents |= {f"stdlib/{i}": t for i, t in enumerate(stdlib)}
+    counts = contamination.check_corpus(documents, index)
+    manifest = {
+        "documents": {"generated": len(generated), "stdlib": len(stdlib)},
+        "bytes": {"generated": sum(len(t.encode()) for t in generated),
+                  "stdlib": sum(len(t.encode()) for t in stdlib)},
+        "left_out_as_contaminated": left_out,
+        "contamination": {"ngram_n": index.n, "forbidden_ngrams": len(index.ngrams),
+                          "atom_names": len(index.atom_names), "hits": counts},
+    }
+    # A generated function is (prompt, body), tokenized apart as a task's prompt and
+    # completion are (data.pipeline.tokenize_documents).
+    return [function_corpus.split_prompt(t) for t in generated] + stdlib, manifest

@@ -50,9 +50,15 @@ def tokenize_task(record: dict[str, Any], tokenizer: Any, style: str = "docstrin
     return Example(tokens, mask)
 
 
-def tokenize_documents(texts: Sequence[str], tokenizer: Any, max_length: int) -> list[Example]:
+def tokenize_documents(texts: Sequence[str | tuple[str, ...]], tokenizer: Any,
+                       max_length: int) -> list[Example]:
     """Pretraining examples: each text + EOS, every token trained, cut into chunks of at most
     `max_length` tokens.
+
+    A text given as a tuple of segments is tokenized segment by segment: a generated function
+    as (signature + docstring, body) gets the token boundary a task prompt has when a model
+    completes it (the prompt ends with its own "\n" token, where the whole text would merge
+    the newline with the body's indentation, a sequence the model would never have seen).
 
     Consecutive chunks of one document overlap by one token, so each token after the
     document's first is predicted exactly once, with the previous token as context; the shared
@@ -64,7 +70,9 @@ def tokenize_documents(texts: Sequence[str], tokenizer: Any, max_length: int) ->
     eos = _eos_id(tokenizer)
     examples = []
     for text in texts:
-        tokens = np.asarray(_encode(tokenizer, text) + [eos], dtype=np.int32)
+        segments = (text,) if isinstance(text, str) else text
+        tokens = np.asarray([t for part in segments for t in _encode(tokenizer, part)] + [eos],
+                            dtype=np.int32)
         for start in range(0, max(len(tokens) - 1, 1), max_length - 1):
             chunk = tokens[start:start + max_length]
             mask = np.ones(len(chunk), bool)

@@ -33,6 +33,30 @@ def stage_table(stages: Mapping[str, Results]) -> str:
     return "\n".join(lines)
 
 
+def compile_rate(metrics: Mapping[str, object]) -> float | None:
+    """The fraction of a suite's samples that compiled (every verdict but a syntax error)."""
+    verdicts = metrics.get("sampled_verdicts")
+    if not isinstance(verdicts, Mapping) or not sum(verdicts.values()):
+        return None
+    return 1.0 - verdicts.get("syntax_error", 0) / sum(verdicts.values())
+
+
+def pass_at_k_table(results: Results) -> str:
+    """Markdown: one row per suite with greedy pass@1, sampled pass@k (the unbiased estimator)
+    for every k measured, and the fraction of samples that compile."""
+    ks = sorted({int(key.split("@")[1]) for metrics in results.values() for key in metrics
+                 if key.startswith("sampled_pass@")})
+    header = ("| suite | tasks | greedy pass@1 | " + "".join(f"pass@{k} | " for k in ks)
+              + "samples compiling |")
+    lines = [header, "|---|---|---|" + "---|" * len(ks) + "---|"]
+    for suite, metrics in results.items():
+        cells = [_fmt(metrics.get("pass@1"))] + [_fmt(metrics.get(f"sampled_pass@{k}"))
+                                                 for k in ks]
+        lines.append(f"| {suite} | {metrics.get('n_tasks', 0)} | " + " | ".join(cells)
+                     + f" | {_fmt(compile_rate(metrics))} |")
+    return "\n".join(lines)
+
+
 def _pyplot():
     import matplotlib
 

@@ -5,7 +5,7 @@ between stages (per task, bootstrap; and per seed, t).
     python -m codecorr_jax.eval.seed_runs runs/seed0 runs/seed1 runs/seed2 [--out table.md]
 
 A workdir's stages are found where the regimes write them: the base model's cached scores
-(`base/eval_*/`), `sft/`, `sft_then_rl/` and `rl/`, each `eval/latest.json` (the final
+(`base_eval/eval_*/`), `sft/`, `sft_then_rl/` and `rl/`, each `eval/latest.json` (the final
 evaluation). Only stages present in every workdir are compared.
 """
 
@@ -23,7 +23,7 @@ from codecorr_jax.fileio import read_json, write_text_atomic
 
 # stage name -> where its final evaluation lies in a workdir (a glob)
 STAGES: dict[str, str] = {
-    "base": "base/eval_*/eval/latest.json",
+    "base": "base_eval/eval_*/eval/latest.json",
     "SFT": "sft/eval/latest.json",
     "SFT then RL": "sft_then_rl/eval/latest.json",
     "RL": "rl/eval/latest.json",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import jax
@@ -9,7 +10,9 @@ import jax
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.completion import SamplerCompleter
 from codecorr_jax.execution import Executor
+from codecorr_jax.fileio import read_json
 from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.regimes import run_dir as run_dir_lib
 
 
 class Evaluator:
@@ -50,3 +53,25 @@ class Evaluator:
         if jax.process_index() == 0:
             suites_lib.write_results(out_dir, step, results)
         return results
+
+
+def _eval_fields(config: Any) -> dict[str, Any]:
+    """The evaluation settings a cached score depends on."""
+    keep = ("suites", "composite_families", "max_tasks", "greedy", "num_samples", "temperature",
+            "ks", "max_new_tokens")
+    return {k: config.eval[k] for k in keep} | {"prompt_style": config.data.prompt_style,
+                                                "synth": config.synth.to_dict()}
+
+
+def base_results(config: Any, workdir: str, model: Decoder, evaluator: Evaluator,
+                 base_fingerprint: str) -> dict[str, dict]:
+    """The base model's scores, computed once per (base, evaluation settings) and cached in
+    `<workdir>/base_eval/` (the shipped base's own directory is read-only)."""
+    key = run_dir_lib.fingerprint({"base": base_fingerprint, "eval": _eval_fields(config)})
+    directory = os.path.join(workdir, "base_eval", f"eval_{key}")
+    cached = read_json(os.path.join(directory, "eval", "latest.json"))
+    if cached is not None:
+        return cached["results"]
+    if jax.process_index() == 0:
+        print("eval       scoring the base model (once; cached in the workdir)")
+    return evaluator.run(model, 0, directory, seed=config.seed)

@@ -33,7 +33,7 @@ from codecorr_jax.models.hf_checkpoint import load_hf_checkpoint, save_hf_checkp
 from codecorr_jax.regimes import run_dir as run_dir_lib
 from codecorr_jax.regimes import sft as sft_lib
 from codecorr_jax.regimes.datasets import dataset_dir
-from codecorr_jax.regimes.evaluation import Evaluator
+from codecorr_jax.regimes.evaluation import Evaluator, base_results
 from codecorr_jax.regimes.pretrain import base_dir, jsonl_dir, load_or_pretrain_base
 from codecorr_jax.train.metrics import read_metrics
 from codecorr_jax.train.ppo_core import NEEDS_CRITIC
@@ -180,7 +180,7 @@ def run_rl(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]
     with Executor(config_lib.executor_config(config)) as executor:
         base, tokenizer, base_fingerprint = load_or_pretrain_base(config, workdir, mesh)
         evaluator = Evaluator(config, jsonl_dir(config, workdir), tokenizer, mesh, executor)
-        before = sft_lib.base_results(config, workdir, base, evaluator, base_fingerprint)
+        before = base_results(config, workdir, base, evaluator, base_fingerprint)
         del base  # PPO loads its own policy, reference and critic from the checkpoint
         out = ppo(config, workdir, mesh, executor, evaluator, tokenizer,
                   init_dir=base_checkpoint_dir(config, workdir),

@@ -28,31 +28,9 @@ from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import save_hf_checkpoint
 from codecorr_jax.regimes import run_dir as run_dir_lib
 from codecorr_jax.regimes.datasets import dataset_dir
-from codecorr_jax.regimes.evaluation import Evaluator
-from codecorr_jax.regimes.pretrain import base_dir, jsonl_dir, load_or_pretrain_base
+from codecorr_jax.regimes.evaluation import Evaluator, base_results
+from codecorr_jax.regimes.pretrain import jsonl_dir, load_or_pretrain_base
 from codecorr_jax.train.lm_trainer import train_lm
-
-
-def _eval_fields(config: Any) -> dict[str, Any]:
-    """The evaluation settings a cached score depends on."""
-    keep = ("suites", "composite_families", "max_tasks", "greedy", "num_samples", "temperature",
-            "ks", "max_new_tokens")
-    return {k: config.eval[k] for k in keep} | {"prompt_style": config.data.prompt_style,
-                                                "synth": config.synth.to_dict()}
-
-
-def base_results(config: Any, workdir: str, model: Decoder, evaluator: Evaluator,
-                 base_fingerprint: str) -> dict[str, dict]:
-    """The base model's scores, computed once per (base, evaluation settings) and cached."""
-    key = run_dir_lib.fingerprint({"base": base_fingerprint, "eval": _eval_fields(config)})
-    directory = os.path.join(base_dir(config, workdir) if config.model.preset == "tiny"
-                             else os.path.join(workdir, "base_eval"), f"eval_{key}")
-    cached = read_json(os.path.join(directory, "eval", "latest.json"))
-    if cached is not None:
-        return cached["results"]
-    if jax.process_index() == 0:
-        print("eval       scoring the base model (once; cached beside it)")
-    return evaluator.run(model, 0, directory, seed=config.seed)
 
 
 def num_steps(section: Any, rows_per_epoch: int) -> int:

@@ -33,7 +33,7 @@ from codecorr_jax.synth.validate import Validated
 
 FAMILIES: tuple[str, ...] = ("composite_A", "composite_B", "composite_C")
 SPLITS: tuple[str, ...] = ("train", "test")
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")  # a word token, as the n-gram checks count them
 
 
 def heldout_pairs(graph: CompositionGraph, fraction: float, seed: int) -> frozenset:
@@ -45,7 +45,7 @@ def heldout_pairs(graph: CompositionGraph, fraction: float, seed: int) -> frozen
 
 def ngrams(text: str, n: int) -> set[str]:
     """The n-grams of `text`'s word tokens, each as a space-joined string."""
-    tokens = _WORD.findall(text)
+    tokens = WORD.findall(text)
     return {" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
 
 

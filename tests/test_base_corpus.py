@@ -1,0 +1,235 @@
+"""The base model's corpus: generated documented functions that compute what their docstring
+says, and the contamination check that keeps every task out of it (a planted one fails it)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import random
+
+import pytest
+
+from codecorr_jax import atoms as atom_registry
+from codecorr_jax.data import contamination, corpus, function_corpus
+from codecorr_jax.synth import build
+
+OPS = {op.key: op for op in function_corpus.OPS}
+
+
+def _functions(text):
+    namespace = {}
+    exec(compile(text, "<document>", "exec"), namespace)  # noqa: S102 - our own generated code
+    names = [n.name for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)]
+    return namespace, names
+
+
+# (op, parameter, input, the value computed by hand)
+HAND_VALUES = [
+    ("keep_even", "", [3, 4, 6, 7, -2], [4, 6, -2]),
+    ("keep_above", "4", [3, 4, 6, 7], [6, 7]),
+    ("total", "", [1, 2, 3, -10], -4),
+    ("product", "", [], 1),
+    ("product", "", [2, 3, 4], 24),
+    ("count_equal", "2", [2, 1, 2, 2], 3),
+    ("spread", "", [5, -3, 9], 12),
+    ("pair_sums", "", [1, 2, 4], [3, 6]),
+    ("last_digit", "", -47, 7),
+    ("digit_count", "", -1234, 4),
+    ("up_to", "", 4, [0, 1, 2, 3]),
+    ("multiples_list", "3", 4, [3, 6, 9, 12]),
+    ("mirrored", "", "abc", "cba"),
+    ("suffix", "2", "hello", "lo"),
+    ("char_count", "l", "hello", 2),
+    ("only_letters", "", "a1-b c", "abc"),
+    ("doubled_chars", "", "ab", "aabb"),
+    ("short_ones", "3", ["a", "abc", "xy", ""], ["a", "xy", ""]),
+    ("first_chars", "", ["ab", "", "cd"], ["a", "c"]),
+    ("concatenated", "", ["ab", "", "cd"], "abcd"),
+    ("grid_total", "", [[1, 2], [], [3]], 6),
+    ("row_maxima", "", [[1, 5], [], [3]], [5, 3]),
+    ("chunked", "2", [1, 2, 3, 4, 5], [[1, 2], [3, 4], [5]]),
+]
+
+
+@pytest.mark.parametrize("key,param,arg,expected", HAND_VALUES)
+def test_each_rendering_of_an_op_computes_the_hand_value(key, param, arg, expected):
+    op = OPS[key]
+    bodies = set()
+    for seed in range(12):  # both the expression and the loop form, where the op has a loop
+        text = function_corpus.single_function([op], random.Random(seed), values=[param])
+        namespace, names = _functions(text)
+        assert namespace[names[0]](arg) == expected, text
+        bodies.add(text.split('"""\n', 2)[-1])
+    assert len(bodies) >= (2 if op.loop else 1)
+
+
+def test_op_parameters_are_drawn_and_appear_in_phrase_and_code():
+    op = OPS["keep_above"]
+    for seed in range(20):
+        text = function_corpus.single_function([op], random.Random(seed))
+        k = int(text.split("exceed ")[1].split(".")[0])
+        namespace, names = _functions(text)
+        assert namespace[names[0]]([0, 5, 9, 10]) == [v for v in [0, 5, 9, 10] if v > k]
+
+
+def test_staged_document_equals_the_composition_of_its_stages():
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(200):
+        ops = function_corpus._chain(rng, 3)
+        if len(ops) < 3 or any(op.param for op in ops):
+            continue
+        staged_ns, staged_names = _functions(function_corpus.staged_function(ops, rng))
+        main, helpers = staged_names[0], staged_names[1:]
+        assert len(helpers) == 3
+        single = [_functions(function_corpus.single_function([op], rng)) for op in ops]
+        arg = {"int": 37, "str": "Ab c,d", "list[int]": [3, -1, 4, 10],
+               "list[str]": ["ab", "", "cde"], "list[list[int]]": [[1, 2], [3]]}[ops[0].takes]
+        value = arg
+        for namespace, names in single:
+            value = namespace[names[0]](value)
+        assert staged_ns[main](arg) == value
+        checked += 1
+    assert checked >= 10
+
+
+def test_documents_are_seeded_distinct_and_filtered():
+    first = list(function_corpus.documents(300, seed=3))
+    assert first == list(function_corpus.documents(300, seed=3))
+    assert first != list(function_corpus.documents(300, seed=4))
+    assert len(set(first)) == 300
+    kept = list(function_corpus.documents(100, seed=3, keep=lambda t: "sorted" not in t))
+    assert len(kept) == 100 and not any("sorted" in t for t in kept)
+    for text in first:
+        compile(text, "<document>", "exec")
+
+
+def test_no_op_is_named_like_an_atom():
+    atom_names = {a.name for a in atom_registry.all_atoms()}
+    assert not atom_names & set(OPS)
+
+
+@pytest.fixture()
+def tiny_build(tmp_path):
+    """A dataset directory by hand: Atom_base and one composite, train and test."""
+    atoms = atom_registry.all_atoms()[:3]
+    out = str(tmp_path / "jsonl")
+
+    def write(family, split, records):
+        path = build.jsonl_path(out, family, split)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            for r in records:
+                f.write(json.dumps(r) + "\n")
+
+    write("atom", "train", [{"task_id": f"atom/{a.name}", "prompt": a.signature + "\n    \"\"\""
+                             + a.description + "\"\"\"\n"} for a in atoms])
+    solution = ("def composed_x(xs):\n    step1 = alpha_helper_one(xs)\n    return "
+                "beta_helper_two(step1)\n\n\ndef alpha_helper_one(xs):\n    return [value + "
+                "1000 for value in xs if value is not None and value > 17]\n")
+    prompt = ("def composed_y(xs):\n    \"\"\"Return the result of a test prompt that speaks "
+              "of purple elephants dancing on the moon at midnight.\"\"\"\n")
+    write("composite_A", "train", [{"task_id": "composite_A/1", "solution": solution,
+                                    "prompt": "irrelevant"}])
+    write("composite_A", "test", [{"task_id": "composite_A/2", "solution": "def f():\n    pass\n",
+                                   "prompt": prompt}])
+    return out, atoms
+
+
+def test_index_finds_every_kind_of_task_text(tiny_build):
+    out, atoms = tiny_build
+    index = contamination.build_index(out, [("HumanEval/0", "def he(x):\n    \"\"\"Return the "
+                                                           "number of zebras in the list x "
+                                                           "counted twice over please.\"\"\"\n")])
+    clean = "def unrelated(n: int) -> int:\n    \"\"\"Return n plus one.\"\"\"\n    return n + 1\n"
+    assert index.hits(clean) == []
+    name_hit = index.hits(f"x = {atoms[0].name}(3)")
+    assert name_hit == [("atom_name", atoms[0].name, atoms[0].name)]
+    body = atoms[1].source.split("\n", 1)[1]
+    assert ("atom_body", atoms[1].name) in {(k, s) for k, s, _ in index.hits(body)}
+    solution_part = "    return [value + 1000 for value in xs if value is not None and value > 17]"
+    assert [(k, s) for k, s, _ in index.hits(solution_part)] == [
+        ("composite_solution", "composite_A/1")]
+    prompt_part = "a test prompt that speaks of purple elephants dancing on the moon"
+    assert [(k, s) for k, s, _ in index.hits(prompt_part)] == [("test_prompt", "composite_A/2")]
+    he_part = "Return the number of zebras in the list x counted twice over"
+    assert [(k, s) for k, s, _ in index.hits(he_part)] == [("test_prompt", "HumanEval/0")]
+    # nine shared word tokens are not a 10-gram
+    assert index.hits("speaks of purple elephants dancing on the moon at") == []
+
+
+def test_check_corpus_counts_and_names_offenders(tiny_build):
+    out, atoms = tiny_build
+    index = contamination.build_index(out)
+    clean = {"generated/0": "def a(n):\n    return n\n"}
+    assert contamination.check_corpus(clean, index) == dict.fromkeys(contamination.KINDS, 0)
+    planted = clean | {"stdlib/7": f"def g():\n    return {atoms[2].name}()\n"}
+    with pytest.raises(contamination.ContaminationError, match=rf"stdlib/7: atom_name of "
+                                                              rf"{atoms[2].name}"):
+        contamination.check_corpus(planted, index)
+
+
+def test_a_planted_contamination_fails_the_corpus_build(tiny_build, monkeypatch):
+    out, atoms = tiny_build
+    monkeypatch.setattr(contamination, "humaneval_prompts", lambda: [])
+    texts, manifest = corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=50,
+                                                seed=0)
+    assert manifest["documents"]["generated"] == 50
+    assert manifest["contamination"]["hits"] == dict.fromkeys(contamination.KINDS, 0)
+    assert len(texts) == 50 + manifest["documents"]["stdlib"]
+
+    planted = atoms[0].source  # an atom's whole definition, slipped past the generator's filter
+    monkeypatch.setattr(function_corpus, "documents",
+                        lambda count, seed, keep: iter([planted] * count))
+    with pytest.raises(contamination.ContaminationError, match=atoms[0].name):
+        corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=2, seed=0)
+
+
+def test_generated_functions_are_tokenized_with_a_task_prompts_boundary():
+    """Prompt and body apart, as evaluation sees them: the prompt's last token is its own."""
+    from codecorr_jax.data.pipeline import tokenize_documents
+
+    text = next(function_corpus.documents(1, seed=5))
+    prompt, body = function_corpus.split_prompt(text)
+    assert prompt + body == text and prompt.endswith('    """\n') and body.startswith("    ")
+
+    class Tok:  # characters as tokens, with merges across the boundary impossible to miss
+        eos_token_id = 0
+
+        def encode(self, t, add_special_tokens=False):
+            return [ord(ch) for ch in t.replace('"\n    ', "\x01")]
+
+    tok = Tok()
+    split = tokenize_documents([(prompt, body)], tok, 10_000)[0].tokens.tolist()
+    whole = tokenize_documents([text], tok, 10_000)[0].tokens.tolist()
+    assert split == tok.encode(prompt) + tok.encode(body) + [0]
+    assert split != whole  # the whole text merges the boundary, the split one does not
+
+
+def test_the_shipped_base_fits_the_default_config_and_its_promises():
+    """The base in the repository: under 10 MiB, the default tiny model's shape, its tokenizer
+    beside it, and a manifest saying how it was made with zero contamination hits."""
+    from codecorr_jax.config import base_config
+    from codecorr_jax.models.hf_checkpoint import load_tokenizer
+    from codecorr_jax.regimes.pretrain import (BASE_SCORES, SHIPPED_BASE_DIR,
+                                               shipped_base_manifest)
+
+    manifest = shipped_base_manifest()
+    size = sum(os.path.getsize(os.path.join(SHIPPED_BASE_DIR, f))
+               for f in os.listdir(SHIPPED_BASE_DIR))
+    assert size <= 10 * 2**20
+    defaults = base_config("sft").model.to_dict()
+    assert manifest["fields"]["model"] == {k: v for k, v in defaults.items()
+                                           if k != "checkpoint_dir"}
+    pretrain = base_config("pretrain").pretrain.to_dict()
+    assert manifest["fields"]["pretrain"] == {k: v for k, v in pretrain.items()
+                                              if k not in ("base_dir", "source")}
+    corpus_record = manifest["training"]["corpus"]
+    assert set(corpus_record["contamination"]["hits"].values()) == {0}
+    assert corpus_record["documents"]["generated"] == pretrain["generated_functions"]
+    assert manifest["made_on"]["jax"]
+    tokenizer = load_tokenizer(SHIPPED_BASE_DIR)
+    assert tokenizer.eos_token_id == 0
+    scores = json.load(open(os.path.join(SHIPPED_BASE_DIR, BASE_SCORES), encoding="utf-8"))
+    assert scores["results"]["atom"]["num_samples"] == 16
