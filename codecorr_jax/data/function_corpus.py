@@ -25,6 +25,9 @@ import random
 import textwrap
 from typing import Callable, Iterator, Sequence
 
+# Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
+VERSION = 1
+
 INT, STR, INTS, STRS, GRID, BOOL = "int", "str", "list[int]", "list[str]", "list[list[int]]", \
     "bool"
 
@@ -223,7 +226,8 @@ _STAGE_INTRO = ("Compute the answer in {n} stages, each working on what the prev
 _STAGE_LINE = ("Stage {i}, given {arg}: {desc}", "Stage {i} ({arg} is the output of stage "
                "{j}): {desc}")
 _HELPER_PREFIX = ("", "get_", "compute_", "make_")
-_RESULT_NAMES = {INT: ("value", "amount", "number"), STR: ("text", "word", "result"),
+# (Never "result": a loop that computes the last value writes to `result`.)
+_RESULT_NAMES = {INT: ("value", "amount", "number"), STR: ("text", "word", "line"),
                  INTS: ("values", "numbers", "items"), STRS: ("words", "parts", "strings"),
                  GRID: ("rows", "table"), BOOL: ("flag", "answer")}
 
@@ -241,10 +245,10 @@ def _fill(template: str, *, x: str, e: str = "v", k: str = "", c: str = "",
     return template.format(x=x, e=e, k=k, c=c, out=out)
 
 
-def _chain(rng: random.Random, length: int, start: str | None = None) -> list[Op]:
+def _chain(rng: random.Random, length: int) -> list[Op]:
     """`length` ops whose types match, drawn uniformly among the ops that fit."""
-    ops = []
-    takes = start
+    ops: list[Op] = []
+    takes = None
     for _ in range(length):
         fits = [op for op in OPS if takes is None or op.takes == takes]
         if len(ops) < length - 1:  # nothing takes a bool: only the last op may give one
@@ -341,10 +345,11 @@ def single_function(ops: Sequence[Op], rng: random.Random,
             + _docstring(_sentence(phrase)) + _indent(body))
 
 
-def staged_function(ops: Sequence[Op], rng: random.Random) -> str:
+def staged_function(ops: Sequence[Op], rng: random.Random,
+                    values: Sequence[str] | None = None) -> str:
     """The chain as a main function that calls one helper per stage, helpers defined below."""
     arg = rng.choice(_ARG_NAMES[ops[0].takes])
-    values = [_param_value(op, rng) for op in ops]
+    values = [_param_value(op, rng) for op in ops] if values is None else list(values)
     prefix = rng.choice(_HELPER_PREFIX)
     helpers = []
     seen: set[str] = set()

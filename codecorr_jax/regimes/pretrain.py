@@ -17,7 +17,7 @@ from typing import Any
 
 import jax
 
-from codecorr_jax.data import corpus
+from codecorr_jax.data import corpus, function_corpus
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.pipeline import packed_batches, tokenize_documents
 from codecorr_jax.data.mixture import order_seed
@@ -103,7 +103,8 @@ def _base_fields(config: Any, tokenizer_dir_: str) -> dict[str, Any]:
                 if k not in ("base_dir", "source")}
     model = {k: v for k, v in config.model.to_dict().items() if k != "checkpoint_dir"}
     return {"model": model, "pretrain": pretrain, "seed": config.seed,
-            "tokenizer": manifest.get("corpus_sha256")}
+            "tokenizer": manifest.get("corpus_sha256"),
+            "function_corpus": function_corpus.VERSION}
 
 
 def pretrain(config: Any, workdir: str, mesh: jax.sharding.Mesh, tokenizer: Any,
