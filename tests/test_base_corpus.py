@@ -64,13 +64,21 @@ def test_each_rendering_of_an_op_computes_the_hand_value(key, param, arg, expect
     assert len(bodies) >= (2 if op.loop else 1)
 
 
-def test_op_parameters_are_drawn_and_appear_in_phrase_and_code():
+def test_op_parameters_are_drawn_as_numbers_or_an_argument_k():
     op = OPS["keep_above"]
-    for seed in range(20):
+    forms = set()
+    for seed in range(30):
         text = function_corpus.single_function([op], random.Random(seed))
-        k = int(text.split("exceed ")[1].split(".")[0])
         namespace, names = _functions(text)
-        assert namespace[names[0]]([0, 5, 9, 10]) == [v for v in [0, 5, 9, 10] if v > k]
+        threshold = text.split("exceed ")[1].split(".")[0]
+        if threshold == "k":
+            assert ", k: int)" in text.splitlines()[0]
+            assert namespace[names[0]]([0, 5, 9, 10], 5) == [9, 10]
+        else:
+            k = int(threshold)
+            assert namespace[names[0]]([0, 5, 9, 10]) == [v for v in [0, 5, 9, 10] if v > k]
+        forms.add(threshold == "k")
+    assert forms == {True, False}
 
 
 def test_chains_compute_the_composition_of_their_ops():
@@ -192,7 +200,7 @@ def test_generated_functions_are_tokenized_with_a_task_prompts_boundary():
 
     text = next(function_corpus.documents(1, seed=5))
     prompt, body = function_corpus.split_prompt(text)
-    assert prompt + body == text and prompt.endswith('    """\n') and body.startswith("    ")
+    assert prompt + body == text and prompt.endswith('"""\n') and body.startswith("    ")
 
     class Tok:  # characters as tokens, with merges across the boundary impossible to miss
         eos_token_id = 0

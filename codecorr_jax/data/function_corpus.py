@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import textwrap
 from typing import Callable, Iterator, Sequence
 
+from codecorr_jax.atoms.render import render_docstring
+
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
-VERSION = 1
+VERSION = 2
 
 INT, STR, INTS, STRS, GRID, BOOL = "int", "str", "list[int]", "list[str]", "list[list[int]]", \
     "bool"
@@ -34,6 +35,9 @@ INT, STR, INTS, STRS, GRID, BOOL = "int", "str", "list[int]", "list[str]", "list
 # The argument name a function's input of each type gets, with alternatives.
 _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "values"),
               STRS: ("words", "items", "names"), GRID: ("grid", "rows", "matrix")}
+# The first name is the usual one (as in most Python code, and in the tasks): drawn 70% of the
+# time, so that names vary but a model can rely on the common ones.
+_USUAL_NAME = 0.7
 _ELEM = ("v", "e", "item")  # comprehension variables
 _CHARS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -232,6 +236,11 @@ _RESULT_NAMES = {INT: ("value", "amount", "number"), STR: ("text", "word", "line
                  GRID: ("rows", "table"), BOOL: ("flag", "answer")}
 
 
+def _arg_name(type_: str, rng: random.Random) -> str:
+    names = _ARG_NAMES[type_]
+    return names[0] if rng.random() < _USUAL_NAME else rng.choice(names[1:])
+
+
 def _param_value(op: Op, rng: random.Random) -> str:
     if op.param == "k":
         return str(rng.randint(1, 9))
@@ -259,14 +268,6 @@ def _chain(rng: random.Random, length: int) -> list[Op]:
         ops.append(op)
         takes = op.gives
     return ops
-
-
-def _docstring(text: str, indent: str = "    ") -> str:
-    """A docstring the way the project's tasks write them: wrapped, closing quotes alone."""
-    lines = textwrap.wrap(text, width=88 - len(indent), break_long_words=False,
-                          break_on_hyphens=False)
-    body = ("\n" + indent).join(lines)
-    return f'{indent}"""{body}\n{indent}"""\n'
 
 
 def _sentence(phrase: str) -> str:
@@ -322,33 +323,46 @@ def _signature(name: str, params: Sequence[tuple[str, str]], returns: str) -> st
     return f"def {name}({args}) -> {returns}:\n"
 
 
+def _prompt(name: str, params: Sequence[tuple[str, str]], returns: str, description: str,
+            ops: Sequence[Op]) -> str:
+    """Imports, signature and docstring exactly as a task prompt renders them (one line when
+    it fits, else wrapped with the closing quotes alone)."""
+    modules = sorted({m for op in ops for m in op.imports})
+    return render_docstring(_signature(name, params, returns).rstrip("\n"), description,
+                            modules)
+
+
 def _indent(lines: Sequence[str]) -> str:
     return "".join(f"    {line}\n" for line in lines)
-
-
-def _imports(ops: Sequence[Op]) -> str:
-    modules = sorted({m for op in ops for m in op.imports})
-    return "".join(f"import {m}\n" for m in modules) + ("\n" if modules else "")
 
 
 def single_function(ops: Sequence[Op], rng: random.Random,
                     values: Sequence[str] | None = None) -> str:
     """The chain as one documented function: nested noun phrases, one statement per op.
-    `values` are the ops' parameters (drawn when not given; "" for an op without one)."""
-    arg = rng.choice(_ARG_NAMES[ops[0].takes])
-    values = [_param_value(op, rng) for op in ops] if values is None else list(values)
+    `values` are the ops' parameters (drawn when not given; "" for an op without one). A
+    drawn int parameter is, half the time, an argument `k` of the function instead of a
+    number written in."""
+    arg = _arg_name(ops[0].takes, rng)
+    params = [(arg, ops[0].takes)]
+    if values is None:
+        values = [_param_value(op, rng) for op in ops]
+        takes_k = [i for i, op in enumerate(ops) if op.param == "k"]
+        if takes_k and rng.random() < 0.5:
+            values[takes_k[0]] = "k"
+            params.append(("k", INT))
+    values = list(values)
     phrase = arg
     for op, value in zip(ops, values):
         phrase = _fill(op.phrase, x=phrase, k=value, c=value)
     body = _statement_body(ops, arg, values, rng)
-    return (_imports(ops) + _signature(_name(ops, rng), [(arg, ops[0].takes)], ops[-1].gives)
-            + _docstring(_sentence(phrase)) + _indent(body))
+    return (_prompt(_name(ops, rng), params, ops[-1].gives, _sentence(phrase), ops)
+            + _indent(body))
 
 
 def staged_function(ops: Sequence[Op], rng: random.Random,
                     values: Sequence[str] | None = None) -> str:
     """The chain as a main function that calls one helper per stage, helpers defined below."""
-    arg = rng.choice(_ARG_NAMES[ops[0].takes])
+    arg = _arg_name(ops[0].takes, rng)
     values = [_param_value(op, rng) for op in ops] if values is None else list(values)
     prefix = rng.choice(_HELPER_PREFIX)
     helpers = []
@@ -362,7 +376,7 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
     stage_args = []
     parts = [rng.choice(_STAGE_INTRO).format(n=len(ops))]
     for i, (op, value) in enumerate(zip(ops, values)):
-        stage_arg = arg if i == 0 else rng.choice(_ARG_NAMES[op.takes])
+        stage_arg = arg if i == 0 else _arg_name(op.takes, rng)
         stage_args.append(stage_arg)
         desc = _sentence(_fill(op.phrase, x=stage_arg, k=value, c=value))
         template = _STAGE_LINE[0] if i == 0 else _STAGE_LINE[1]
@@ -376,8 +390,8 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
             out = f"stage{i + 1}" if rng.random() < 0.5 else _fresh(ops[i].gives, used, rng)
             body.append(f"{out} = {helper}({current})")
             current = out
-    text = (_imports(ops) + _signature(main_name, [(arg, ops[0].takes)], ops[-1].gives)
-            + _docstring(" ".join(parts)) + _indent(body))
+    text = (_prompt(main_name, [(arg, ops[0].takes)], ops[-1].gives, " ".join(parts), ops)
+            + _indent(body))
     for helper, op, stage_arg, value in zip(helpers, ops, stage_args, values):
         helper_body = _statement_body([op], stage_arg, [value], rng)
         text += "\n\n" + _signature(helper, [(stage_arg, op.takes)], op.gives) + _indent(
@@ -388,7 +402,7 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
 def split_prompt(text: str) -> tuple[str, str]:
     """(imports + signature + docstring, the rest): where a task's prompt ends and its
     completion begins, after the first docstring's closing quotes."""
-    end = text.index('    """\n') + len('    """\n')
+    end = text.index('"""', text.index('"""') + 3) + len('"""\n')
     return text[:end], text[end:]
 
 
