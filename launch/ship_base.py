@@ -49,8 +49,10 @@ def ship(workdir: str, dest: str = SHIPPED_BASE_DIR) -> str:
                          f"{MAX_SHIPPED_BYTES / 2**20:.0f} MiB")
     os.makedirs(os.path.dirname(os.path.abspath(dest)), exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".tiny_base-", dir=os.path.dirname(os.path.abspath(dest)))
+    os.chmod(staging, 0o755)  # mkdtemp's 0o700 would hide the base from other users
     for name in sorted(os.listdir(source)):
-        shutil.copy2(os.path.join(source, name), os.path.join(staging, name))
+        shutil.copyfile(os.path.join(source, name), os.path.join(staging, name))
+        os.chmod(os.path.join(staging, name), 0o644)
     manifest["made_on"] = {"cpu": _cpu_name(), "cores": os.cpu_count(),
                            "python": platform.python_version(), "jax": jax.__version__,
                            "jax_backend": jax.default_backend()}
