@@ -2,9 +2,12 @@
 
     python launch/main.py --config=configs/rl.py --workdir=runs/study
 
-Reuses the datasets, the tokenizer, the base and its scores of the same workdir. The prompts,
-data and evaluation settings are `configs/sft.py`'s, so the regimes are comparable; the report
-(`<workdir>/rl/report.md`) compares the base with the RL policy on every suite.
+Reuses the datasets and the base's scores of the same workdir; the base is the shipped one
+(`codecorr_jax/assets/tiny_base`). The prompts, data and evaluation settings are
+`configs/sft.py`'s, so the regimes are comparable; the report (`<workdir>/rl/report.md`)
+compares the base with the RL policy on every suite. Measured (BENCHMARKS.md, "A base model
+that can code"): the shipped base passes none of its samples, so every reward is 0 and the
+policy does not move; this regime needs a stronger base before it can show anything.
 """
 
 from codecorr_jax.config import sibling_config
