@@ -2,8 +2,9 @@
 
 WORKDIR is where `configs/pretrain.py` ran: its `base/` (weights, tokenizer, manifest and the
 base's pass@k) is copied into `codecorr_jax/assets/tiny_base` (or DEST, a second argument),
-replacing what was there in one step. The manifest gains how it was made (the machine, Python and JAX versions). Everything
-trained from the old base is stale afterwards: runs fingerprint their base and retrain.
+replacing what was there in one step. The manifest gains how it was made (the machine, Python
+and JAX versions). Everything trained from the old base is stale afterwards: runs fingerprint
+their base and retrain.
 """
 
 from __future__ import annotations

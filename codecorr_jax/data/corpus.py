@@ -153,18 +153,17 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
     The manifest counts documents, bytes, what was left out, and the check's (zero) counts.
     """
     index = contamination.build_index(jsonl_dir, contamination.humaneval_prompts())
-    left_out = {"generated": 0, "stdlib": 0}
+    drawn = {"generated": 0, "stdlib": 0}
 
-    def keep(source: str) -> Any:
-        def clean(text: str) -> bool:
-            if index.hits(text):
-                left_out[source] += 1
-                return False
-            return True
-        return clean
+    def clean(source: str, text: str) -> bool:
+        drawn[source] += 1
+        return not index.hits(text)
 
-    generated = list(function_corpus.documents(generated_functions, seed, keep("generated")))
-    stdlib = [t for t in python_source_texts(source_bytes, seed) if keep("stdlib")(t)]
+    generated = list(function_corpus.documents(generated_functions, seed,
+                                               lambda text: clean("generated", text)))
+    stdlib = [t for t in python_source_texts(source_bytes, seed) if clean("stdlib", t)]
+    left_out = {"generated": drawn["generated"] - len(generated),
+                "stdlib": drawn["stdlib"] - len(stdlib)}
     documents = {f"generated/{i}": t for i, t in enumerate(generated)}
     documents |= {f"stdlib/{i}": t for i, t in enumerate(stdlib)}
     counts = contamination.check_corpus(documents, index)

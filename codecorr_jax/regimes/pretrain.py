@@ -17,11 +17,11 @@ from typing import Any
 
 import jax
 
+from codecorr_jax import config as config_lib
 from codecorr_jax.data import corpus, function_corpus
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.pipeline import packed_batches, tokenize_documents
 from codecorr_jax.data.mixture import order_seed
-from codecorr_jax import config as config_lib
 from codecorr_jax.eval import report as report_lib
 from codecorr_jax.execution import Executor
 from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
@@ -96,13 +96,17 @@ def prepare_tokenizer(config: Any, workdir: str) -> Any:
     return load_tokenizer(out)
 
 
+def _model_fields(config: Any) -> dict[str, Any]:
+    """The model config a tiny base is made for (the checkpoint path is no part of it)."""
+    return {k: v for k, v in config.model.to_dict().items() if k != "checkpoint_dir"}
+
+
 def _base_fields(config: Any, tokenizer_dir_: str) -> dict[str, Any]:
     """What the base model depends on: a change to any of these retrains it."""
     manifest = tokenizer_lib.read_manifest(tokenizer_dir_) or {}
     pretrain = {k: v for k, v in config.pretrain.to_dict().items()
                 if k not in ("base_dir", "source")}
-    model = {k: v for k, v in config.model.to_dict().items() if k != "checkpoint_dir"}
-    return {"model": model, "pretrain": pretrain, "seed": config.seed,
+    return {"model": _model_fields(config), "pretrain": pretrain, "seed": config.seed,
             "tokenizer": manifest.get("corpus_sha256"),
             "function_corpus": function_corpus.VERSION}
 
@@ -174,7 +178,7 @@ def _load_shipped(config: Any, directory: str, mesh: jax.sharding.Mesh,
                   tokenizer: Any) -> tuple[Decoder, Any, str]:
     manifest = shipped_base_manifest(directory)
     built = manifest["fields"]["model"]
-    wanted = {k: v for k, v in config.model.to_dict().items() if k != "checkpoint_dir"}
+    wanted = _model_fields(config)
     differs = sorted(k for k in wanted if k not in runtime_fields(config.model)
                      and built.get(k) != wanted[k])
     if differs:
@@ -198,12 +202,13 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> Decoder:
         table = report_lib.pass_at_k_table(results)
         out = os.path.join(workdir, "base_eval", "pass_at_k.md")
         write_text_atomic(out, f"# The base model ({fingerprint})\n\n{table}\n")
+        directory = base_dir(config, workdir)
         if config.pretrain.source == "train":  # travels with the base when it is shipped
-            write_json_atomic(os.path.join(base_dir(config, workdir), BASE_SCORES),
+            write_json_atomic(os.path.join(directory, BASE_SCORES),
                               {"eval": config.eval.to_dict(), "results": results})
         print(table)
         print(f"base       {model.config.num_params:,} parameters, fingerprint {fingerprint}, "
-              f"in {base_dir(config, workdir)} (Hugging Face format, with its tokenizer)")
+              f"in {directory} (Hugging Face format, with its tokenizer)")
         if config.pretrain.source == "train":
             print(f"next       make it every regime's base: python launch/ship_base.py {workdir}; "
                   "or fine-tune it here: python launch/main.py --config=configs/sft.py "
