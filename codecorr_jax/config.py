@@ -157,6 +157,10 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # DAPO's dynamic sampling: drop groups whose rewards are all equal (no group-relative
         # signal) and sample more prompts, up to max_sampling_rounds rounds an iteration.
         filter_groups=False, max_sampling_rounds=1,
+        # > 0: score every RL prompt once with the starting policy (greedy) before PPO; this
+        # share of each iteration's prompts is drawn from the ones it fails (its frontier:
+        # where samples differ and groups carry signal), the rest from the others.
+        frontier_fraction=0.0,
         # The sampling policy's log-probabilities (the PPO ratio's denominator): "recompute"
         # them with a forward pass, or take the "sampler"'s own (no pass; exact when sampler
         # and trainer compute alike, as in float32 on a CPU).
@@ -266,7 +270,8 @@ _POSITIVE = (
     "synth.line_budget",
     "synth.batch_size", "synth.test_timeout_s", "synth.program_timeout_s", "synth.memory_mb",
 )
-_FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda", "rl.value_clip", "synth.test_fraction",
+_FRACTIONS = ("rl.clip_ratio", "rl.gamma", "rl.gae_lambda", "rl.value_clip",
+              "rl.frontier_fraction", "synth.test_fraction",
               "synth.target_test_fraction", "synth.heldout_pair_fraction")
 
 

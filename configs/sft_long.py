@@ -1,15 +1,14 @@
-"""Regime `sft`, the long CPU run: `configs/sft.py` for twice the steps (~21 minutes).
+"""Regime `sft`, the long CPU run: `configs/sft.py` for twice the steps (~9 minutes of SFT).
 
     python launch/main.py --config=configs/sft_long.py --workdir=runs/long
 
-The same data and optimizer as the default, 8960 steps of one row instead of 4480. Measured on
-2 CPU cores on the earlier datasets (chains of 2-4 atoms, 100 held-out tasks a suite;
-BENCHMARKS.md, issue 7): atom pass@1 1.00, held-out composites 0.47 in-domain and 0.43
-target-domain (the default then: 0.20 / 0.16).
-PPO from it reuses the finished SFT run when given the same steps:
+The same data and optimizer as the default, 4480 steps of one row (~7 epochs) instead of 2240.
+Measured from the shipped base (BENCHMARKS.md, "RL that learns"), 3 seeds: held-out composites
+0.647 in-domain and 0.688 target-domain (the default, seed 0: 0.515 / 0.62), but PPO after it
+has less to learn from. PPO from it reuses the finished SFT run when given the same steps:
 
     python launch/main.py --config=configs/sft_then_rl.py --workdir=runs/long \\
-        --config.sft.num_steps=8960
+        --config.sft.num_steps=4480
 """
 
 from codecorr_jax.config import sibling_config

@@ -7,8 +7,11 @@ divide the mesh) stops the run before any compute with one message naming the fi
 
 from __future__ import annotations
 
+import logging as py_logging
+import os
 import re
 import sys
+import time
 
 from absl import app, flags, logging
 from ml_collections import config_flags
@@ -53,6 +56,26 @@ def _parse_flags(argv: list[str]) -> list[str]:
         raise  # unreachable: _fail exits
 
 
+def _route_library_logs(workdir: str) -> str:
+    """Send INFO logs (orbax, jax, absl: thousands of lines a run) to a file in the workdir, one
+    per process start, so the console keeps the stages, progress bars and results; warnings and
+    errors still reach the console. Returns the file's path."""
+    directory = os.path.join(workdir, "logs")
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, f"main.{time.strftime('%Y%m%d-%H%M%S')}.{os.getpid()}.log")
+    root = py_logging.getLogger()
+    root.removeHandler(logging.get_absl_handler())
+    to_file = py_logging.FileHandler(path, encoding="utf-8")
+    to_file.setFormatter(logging.PythonFormatter())
+    console = py_logging.StreamHandler(sys.stderr)
+    console.setLevel(py_logging.WARNING)
+    console.setFormatter(logging.PythonFormatter())
+    root.addHandler(to_file)
+    root.addHandler(console)
+    root.setLevel(py_logging.INFO)
+    return path
+
+
 def main(argv: list[str]) -> None:
     if len(argv) > 1:
         _fail(f"unexpected arguments {argv[1:]}; config fields are set as --config.FIELD=VALUE")
@@ -61,6 +84,7 @@ def main(argv: list[str]) -> None:
         model_cfg = config_lib.validate(config)
     except config_lib.ConfigError as e:
         _fail(str(e))
+    log_path = _route_library_logs(_WORKDIR.value)
     distributed.maybe_initialize(config.distributed)
 
     import jax  # the backend starts here, after jax.distributed had its chance
@@ -76,6 +100,8 @@ def main(argv: list[str]) -> None:
     mesh = sharding.make_mesh(*shape)
     logging.info("regime %s, mesh %s, workdir %s", config.regime, dict(mesh.shape),
                  _WORKDIR.value)
+    if jax.process_index() == 0:
+        print(f"log        library logs of this run: {log_path}")
     REGIMES[config.regime](config, _WORKDIR.value, mesh)
 
 

@@ -15,7 +15,8 @@ from codecorr_jax.models.config import ModelConfig
 from codecorr_jax.models.decoder import create_sharded
 from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.train import ppo_step
-from codecorr_jax.train.ppo_trainer import PromptItem, PromptIterator, RewardBatch, train_ppo
+from codecorr_jax.train.ppo_trainer import (FocusedPromptIterator, PromptItem, PromptIterator,
+                                            RewardBatch, train_ppo)
 
 TARGET = 7  # the toy reward: the fraction of response tokens equal to this token
 VOCAB = 16
@@ -164,6 +165,35 @@ def test_prompt_iterator_covers_each_epoch_and_restores():
     assert [p.payload for p in again.take(6)] == rest
     with pytest.raises(ValueError, match="at least one prompt"):
         PromptIterator([], seed=0)
+
+
+def test_focused_iterator_draws_the_focus_share_and_restores():
+    items = [PromptItem((i,), i) for i in range(10)]
+    focus = [i < 3 for i in range(10)]  # prompts 0, 1, 2 are the frontier
+    it = FocusedPromptIterator(items, focus, 0.5, seed=4)
+    drawn = [p.payload for p in it.take(4000)]
+    share = np.mean([d < 3 for d in drawn])
+    assert abs(share - 0.5) < 4 * np.sqrt(0.25 / 4000)  # a fair coin, 4 standard errors
+    counts = np.bincount(drawn, minlength=10)
+    # each pool is an endless shuffle: its prompts are drawn equally often (to one epoch)
+    assert counts[:3].max() - counts[:3].min() <= 1 and counts[3:].max() - counts[3:].min() <= 1
+    state = it.get_state()
+    rest = [p.payload for p in it.take(50)]
+    again = FocusedPromptIterator(items, focus, 0.5, seed=4)
+    again.set_state(state)
+    assert [p.payload for p in again.take(50)] == rest
+
+    def pools(focus_flags, fraction):
+        return {p.payload for p in
+                FocusedPromptIterator(items, focus_flags, fraction, seed=0).take(200)}
+
+    assert pools(focus, 1.0) == {0, 1, 2} and pools(focus, 0.0) == set(range(3, 10))
+    assert pools([False] * 10, 0.7) == set(range(10))  # no frontier: every prompt
+    assert pools([True] * 10, 0.2) == set(range(10))  # all frontier: every prompt
+    with pytest.raises(ValueError, match="2 flags for 10 prompts"):
+        FocusedPromptIterator(items, [True, False], 0.5, seed=0)
+    with pytest.raises(ValueError, match="must be in"):
+        FocusedPromptIterator(items, focus, 1.5, seed=0)
 
 
 class _CharTokenizer:

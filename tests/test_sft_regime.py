@@ -151,6 +151,11 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
     assert (run / "final" / "config.json").exists() and (tmp_path / "base" / "config.json").exists()
     assert "| composite_target | 4 |" in (run / "results.md").read_text()
     assert os.listdir(run / "tensorboard")
+    # Library INFO logs (orbax saves, the mesh line) go to the workdir's log file, not the console.
+    logs = list((tmp_path / "logs").glob("main.*.log"))
+    assert len(logs) == 1 and f"library logs of this run: {logs[0]}" in result.stdout
+    assert "regime sft, mesh" in logs[0].read_text() and "Save Finalize" in logs[0].read_text()
+    assert "regime sft, mesh" not in result.stderr and "Save Finalize" not in result.stderr
 
     lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     losses = [line["sft/loss"] for line in lines if "sft/loss" in line]
@@ -185,9 +190,15 @@ def test_sft_then_rl_and_rl_end_to_end(shared, tmp_path):
              "--config.rl.num_iterations=2", "--config.rl.prompts_per_iteration=4",
              "--config.rl.samples_per_prompt=2", "--config.rl.minibatch_size=8",
              "--config.rl.max_new_tokens=16", "--config.rl.checkpoint_every=1",
-             "--config.rl.mixture.composite_A=6"]
-    _run("configs/sft_then_rl.py", tmp_path, *shared, *small)
+             "--config.rl.mixture.composite_A=6", "--config.rl.frontier_fraction=0.5"]
+    result = _run("configs/sft_then_rl.py", tmp_path, *shared, *small)
     run = tmp_path / "sft_then_rl"
+    # The frontier: every RL prompt scored once (greedy) by the SFT policy before PPO.
+    scored = json.loads((run / "frontier" / "eval" / "latest.json").read_text())
+    rows = scored["results"]["rl_prompts"]["tasks"]
+    assert len(rows) == 100 + 6  # every atom (the SFT mixture's) and the 6 composites
+    failed = sum(not row["passed_greedy"] for row in rows)
+    assert f"the starting policy fails {failed} of 106 prompts" in result.stdout
     report = (run / "report.md").read_text()
     assert "| suite | tasks | base pass@1 | SFT pass@1 | SFT then RL pass@1 |" in report
     assert "| atom | 4 |" in report and "| composite_target |" in report

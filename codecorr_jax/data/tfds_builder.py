@@ -13,6 +13,7 @@ JSONL and the TFDS copy in one go.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import tempfile
@@ -91,6 +92,15 @@ def encode(record: dict[str, Any]) -> dict[str, str]:
 
 
 @contextlib.contextmanager
+def _without_tfds_progress_bars() -> Iterator[None]:
+    tfds.display_progress_bar(False)
+    try:
+        yield
+    finally:
+        tfds.display_progress_bar(True)  # TFDS's default
+
+
+@contextlib.contextmanager
 def _scratch_tempdir() -> Iterator[None]:
     """Collect the system temp directories made inside in one scratch directory, removed after.
 
@@ -133,4 +143,7 @@ def prepare(jsonl_dir: str, data_dir: str, families: tuple[str, ...] = ALL_FAMIL
     for family in families:
         with _scratch_tempdir():  # only a builder whose dataset does not exist yet leaks one
             family_builder = builder(family, data_dir, jsonl_dir)
-        family_builder.download_and_prepare()
+        # TFDS prints a "Downloading and preparing" banner and progress bars per split; the
+        # build is a few seconds of local copying, so the console stays quiet.
+        with contextlib.redirect_stdout(io.StringIO()), _without_tfds_progress_bars():
+            family_builder.download_and_prepare()

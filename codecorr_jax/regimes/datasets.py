@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from typing import Any
 
 import jax
@@ -29,6 +30,7 @@ def build_datasets(config: Any, workdir: str) -> synth_build.BuildResult:
     jsonl_dir, tfds_dir = os.path.join(root, "jsonl"), os.path.join(root, "tfds")
     result = None
     if jax.process_index() == 0:
+        started = time.perf_counter()
         result = synth_build.build(config.synth.to_dict(), jsonl_dir,
                                    prompt_style=config.data.prompt_style,
                                    progress=config.logging.progress_bar)
@@ -36,6 +38,9 @@ def build_datasets(config: Any, workdir: str) -> synth_build.BuildResult:
             shutil.rmtree(tfds_dir, ignore_errors=True)
         if not os.path.isdir(tfds_dir):
             tfds_builder.prepare(jsonl_dir, tfds_dir)
+        how = "reused" if result.reused else \
+            f"built in {time.perf_counter() - started:.0f} s (JSONL + TFDS)"
+        print(f"datasets   {how}: {root}")
     if jax.process_count() > 1:
         from jax.experimental import multihost_utils
 

@@ -55,6 +55,20 @@ class Evaluator:
         return results
 
 
+    def score_greedy(self, model: Decoder, name: str, tasks: list[suites_lib.EvalTask],
+                     out_dir: str, *, max_new_tokens: int, seed: int = 0) -> dict[str, dict]:
+        """Greedy pass/fail of `tasks`, other than the configured suites, as suite `name`;
+        written to `out_dir/eval/step_00000000.json`."""
+        completer = SamplerCompleter(model, self.tokenizer, self.mesh,
+                                     batch_size=int(self.section.batch_size))
+        results = suites_lib.evaluate(completer, {name: tasks}, self.executor, greedy=True,
+                                      max_new_tokens=max_new_tokens, seed=seed,
+                                      progress=self.progress)
+        if jax.process_index() == 0:
+            suites_lib.write_results(out_dir, 0, results)
+        return results
+
+
 def _eval_fields(config: Any) -> dict[str, Any]:
     """The evaluation settings a cached score depends on."""
     keep = ("suites", "composite_families", "max_tasks", "greedy", "num_samples", "temperature",

@@ -27,6 +27,7 @@ from codecorr_jax.eval.completion import decode_completion
 from codecorr_jax.execution import Executor
 from codecorr_jax.execution.rewards import get_reward_fn
 from codecorr_jax.execution.verdicts import Verdict
+from codecorr_jax.fileio import read_json
 from codecorr_jax.models.config import runtime_fields
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import load_hf_checkpoint, save_hf_checkpoint
@@ -95,6 +96,21 @@ def rl_prompts(config: Any, workdir: str, tokenizer: Any) -> tuple[list[PromptIt
     return items, too_long
 
 
+def frontier_flags(evaluator: Evaluator, policy: Decoder, prompts: Sequence[PromptItem],
+                   run_dir: str, *, max_new_tokens: int, seed: int) -> list[bool]:
+    """A flag per prompt: the starting policy's greedy completion fails it. Scored once and
+    kept in `<run_dir>/frontier/`, so a resumed run draws from the same frontier."""
+    directory = os.path.join(run_dir, "frontier")
+    cached = read_json(os.path.join(directory, "eval", "latest.json"))
+    results = cached["results"] if cached is not None else evaluator.score_greedy(
+        policy, "rl_prompts", [p.payload for p in prompts], directory,
+        max_new_tokens=max_new_tokens, seed=seed)
+    rows = results["rl_prompts"]["tasks"]
+    if [r["task_id"] for r in rows] != [p.payload.task_id for p in prompts]:
+        raise ValueError(f"{directory} scored other prompts than this run's; delete it")
+    return [not r["passed_greedy"] for r in rows]
+
+
 def _load(checkpoint_dir: str, config: Any, mesh: jax.sharding.Mesh,
           value_head: bool = False) -> Decoder:
     return load_hf_checkpoint(checkpoint_dir, mesh, value_head=value_head,
@@ -130,6 +146,14 @@ def ppo(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Executor,
               f"x {section.samples_per_prompt} samples; estimator {section.estimator}, "
               f"reward {config.executor.reward}")
     policy = _load(init_dir, config, mesh)
+    focus = None
+    if section.frontier_fraction > 0:
+        focus = frontier_flags(evaluator, policy, prompts, run_dir,
+                               max_new_tokens=int(section.max_new_tokens), seed=config.seed)
+        if jax.process_index() == 0:
+            print(f"rl         frontier: the starting policy fails {sum(focus)} of "
+                  f"{len(prompts)} prompts (greedy); {section.frontier_fraction:.0%} of each "
+                  "iteration's prompts are drawn from them")
     reference = _load(init_dir, config, mesh) if uses_reference(section) else None
     critic = None
     if section.estimator in NEEDS_CRITIC:
@@ -149,7 +173,8 @@ def ppo(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Executor,
                        run_dir=run_dir, mesh=mesh, eos_token_id=tokenizer.eos_token_id,
                        pad_token_id=tokenizer.eos_token_id if pad is None else pad,
                        checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
-                       eval_hook=periodic_eval, eval_every=int(section.eval_every))
+                       eval_hook=periodic_eval, eval_every=int(section.eval_every),
+                       focus=focus)
     after = evaluator.run(result.policy, result.iterations, run_dir, seed=config.seed)
     save_hf_checkpoint(result.policy, os.path.join(run_dir, "final"), tokenizer=tokenizer)
     return {"rl": after, "run_dir": run_dir, "history": _history(run_dir, result.history)}

@@ -103,6 +103,53 @@ class PromptIterator:
         self._order = self._permutation()
 
 
+class FocusedPromptIterator:
+    """Two endless shuffles, the focus prompts and the rest: each drawn prompt comes from the
+    focus pool with probability `fraction` (a seeded coin per draw), so prompts near the
+    policy's frontier are drawn more often than their share. Its state is JSON."""
+
+    def __init__(self, items: Sequence[PromptItem], focus: Sequence[bool], fraction: float,
+                 seed: int):
+        if len(focus) != len(items):
+            raise ValueError(f"focus has {len(focus)} flags for {len(items)} prompts")
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError(f"the focus fraction {fraction} must be in [0, 1]")
+        if not items:
+            raise ValueError("PPO needs at least one prompt; the RL mixture selects none")
+        focused = [it for it, f in zip(items, focus) if f]
+        rest = [it for it, f in zip(items, focus) if not f]
+        self.focus = PromptIterator(focused, derive_seed(seed, "focus")) if focused else None
+        self.rest = PromptIterator(rest, derive_seed(seed, "rest")) if rest else None
+        self.fraction = fraction
+        self.seed = seed
+        self.drawn = 0
+
+    def _from_focus(self) -> bool:
+        if self.rest is None or self.focus is None:
+            return self.rest is None
+        coin = np.random.default_rng(derive_seed(self.seed, "coin", self.drawn)).random()
+        return bool(coin < self.fraction)
+
+    def take(self, count: int) -> list[PromptItem]:
+        out = []
+        for _ in range(count):
+            pool = self.focus if self._from_focus() else self.rest
+            out.extend(pool.take(1))
+            self.drawn += 1
+        return out
+
+    def get_state(self) -> dict[str, Any]:
+        return {"drawn": self.drawn,
+                "focus": self.focus.get_state() if self.focus else None,
+                "rest": self.rest.get_state() if self.rest else None}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.drawn = int(state["drawn"])
+        for pool, saved in ((self.focus, state["focus"]), (self.rest, state["rest"])):
+            if pool is not None:
+                pool.set_state(saved)
+
+
 @dataclasses.dataclass
 class PPOResult:
     policy: Decoder
@@ -146,7 +193,8 @@ def informative_groups(scores: np.ndarray, group: int) -> np.ndarray:
     return ~np.all(grouped == grouped[:, :1], axis=1)
 
 
-def collect_rollout(sampler: Sampler, iterator: PromptIterator, rewarder: Rewarder,
+def collect_rollout(sampler: Sampler, iterator: PromptIterator | FocusedPromptIterator,
+                    rewarder: Rewarder,
                     sampling: SamplingConfig, key: jax.Array, *, prompts: int,
                     filter_groups: bool, max_rounds: int) -> Collected:
     """Sample and score groups until `prompts` of them are kept (see the module doc).
@@ -233,8 +281,11 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
               run_dir: str, mesh: jax.sharding.Mesh, eos_token_id: int | None,
               pad_token_id: int, checkpoint: Any, logging: Any, seed: int,
               eval_hook: Callable[[Decoder, int], dict[str, float]] | None = None,
-              eval_every: int = 0) -> PPOResult:
+              eval_every: int = 0, focus: Sequence[bool] | None = None) -> PPOResult:
     """Run `section.num_iterations` PPO iterations (`section` is `config.rl`).
+
+    With `focus` (a flag per prompt), `section.frontier_fraction` of the drawn prompts come
+    from the flagged ones (`FocusedPromptIterator`).
 
     `critic` must have a value head when `section.estimator` needs one (GAE) and is ignored
     otherwise; `reference` (frozen) is needed only with a KL penalty (`uses_reference`).
@@ -271,7 +322,9 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
         state = state._replace(critic=critic_params,
                                critic_opt=optim.init_on_mesh(critic_tx, critic_params, mesh))
 
-    iterator = PromptIterator(prompts, derive_seed(seed, "rl"))
+    iterator = PromptIterator(prompts, derive_seed(seed, "rl")) if focus is None else \
+        FocusedPromptIterator(prompts, focus, float(section.frontier_fraction),
+                              derive_seed(seed, "rl"))
     kl_coef = float(section.kl_coef)
     num_iterations = int(section.num_iterations)
     start, skipped = 0, 0
