@@ -17,17 +17,17 @@ from typing import Any
 
 import ml_collections
 
+from codecorr_jax.eval.suites import SUITES as EVAL_SUITES
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import DTYPES, ModelConfig, model_config
 from codecorr_jax.train import ppo_core
 
 # Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
-REGIMES = ("inspect", "datasets", "pretrain", "sft", "rl", "sft_then_rl")
+REGIMES = ("inspect", "datasets", "pretrain", "sft", "rl", "sft_then_rl", "study")
 MODEL_PRESETS = ("tiny", "llama", "qwen2")
 DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")
-EVAL_SUITES = ("atom", "composite_in_domain", "composite_target", "composite_deep", "humaneval")
 
 
 BASE_SOURCES = ("shipped", "train")  # where the tiny base comes from (config.pretrain.source)
@@ -348,6 +348,8 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
                               f"a multiple of config.{section}.grad_accum_steps="
                               f"{config[section].grad_accum_steps}")
     _validate_rl(config.rl)
+    if config.regime == "study":
+        _validate_study(config)
     unknown = [s for s in config.eval.suites if s not in EVAL_SUITES]
     if unknown:
         raise ConfigError(f"config.eval.suites has {unknown}; suites are {list(EVAL_SUITES)}")
@@ -356,6 +358,39 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         raise ConfigError(f"config.eval.ks={ks} must lie in [1, config.eval.num_samples="
                           f"{config.eval.num_samples}]")
     return architecture
+
+
+def _validate_study(config: ml_collections.ConfigDict) -> None:
+    """The study section, then every cell's config (a bad cell fails now, not hours in)."""
+    from codecorr_jax.study.cells import cell_config, grid
+    from codecorr_jax.synth.splits import FAMILIES
+
+    if "study" not in config:
+        raise ConfigError("regime 'study' needs config.study (start from configs/study.py)")
+    study = config.study
+    seeds = list(study.seeds)
+    if not seeds or len(set(seeds)) != len(seeds) or not all(isinstance(s, int) for s in seeds):
+        raise ConfigError(f"config.study.seeds={tuple(seeds)} must be distinct integers")
+    if study.parallel < 1:
+        raise ConfigError(f"config.study.parallel={study.parallel} must be >= 1")
+    if not all(isinstance(n, int) and n > 0 for n in study.composite_counts):
+        raise ConfigError(f"config.study.composite_counts={tuple(study.composite_counts)} must "
+                          "be positive task counts")
+    for field in ("family", "other_rl_family"):
+        if study[field] not in FAMILIES:
+            raise ConfigError(f"config.study.{field}={study[field]!r} is not a family; "
+                              f"choose one of {list(FAMILIES)}")
+    if study.family == study.other_rl_family:
+        raise ConfigError("config.study.other_rl_family must differ from config.study.family: "
+                          "it is PPO on other prompts")
+    if study.min_effect < 0 or not 0 < study.handful_share <= 1:
+        raise ConfigError(f"config.study.min_effect={study.min_effect} must be >= 0 and "
+                          f"config.study.handful_share={study.handful_share} in (0, 1]")
+    for cell in grid(study):
+        try:
+            validate(cell_config(config, cell, seeds[0], "<shared>"))
+        except (ConfigError, KeyError) as e:
+            raise ConfigError(f"study cell {cell.name!r}: {e}") from e
 
 
 def _validate_rl(rl: ml_collections.ConfigDict) -> None:

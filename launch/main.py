@@ -85,6 +85,12 @@ def main(argv: list[str]) -> None:
     except config_lib.ConfigError as e:
         _fail(str(e))
     log_path = _route_library_logs(_WORKDIR.value)
+    from codecorr_jax.regimes import HOST_REGIMES
+
+    if config.regime in HOST_REGIMES:  # its own processes take the devices, not this one
+        print(f"log        library logs of this run: {log_path}")
+        HOST_REGIMES[config.regime](config, _WORKDIR.value)
+        return
     distributed.maybe_initialize(config.distributed)
 
     import jax  # the backend starts here, after jax.distributed had its chance

@@ -19,7 +19,7 @@ from codecorr_jax import atoms
 from codecorr_jax.atoms.render import render_prompt
 from codecorr_jax.eval.completion import SamplerCompleter
 from codecorr_jax.eval.suites import (SUITES, EvalTask, evaluate, load_suite, program, scalars,
-                                      summary_line, write_results)
+                                      subset, summary_line, write_results)
 from codecorr_jax.execution import Executor, ExecutorConfig
 from codecorr_jax.models import Decoder, ModelConfig
 from codecorr_jax.sampling import Sampler, SamplingConfig
@@ -110,7 +110,13 @@ def test_unknown_names_are_refused(built):
     with pytest.raises(ValueError, match="'docstring' style"):
         load_suite("atom", built, prompt_style="instruction")
     assert SUITES == ("atom", "composite_in_domain", "composite_target", "composite_deep",
-                      "humaneval")
+                      "humaneval", "composite_train")
+    # the train-task suite: 200 train composites at most, evenly spread, none held out
+    train = load_suite("composite_train", built)
+    train_ids = {r["task_id"] for family in ("composite_A", "composite_B", "composite_C")
+                 for r in build.read_jsonl(build.jsonl_path(built, family, "train"))}
+    assert 0 < len(train) == min(200, len(train_ids)) and {t.task_id for t in train} <= train_ids
+    assert load_suite("composite_train", built, max_tasks=3) == subset(train, 3)
 
 
 def test_max_tasks_subset_is_deterministic_and_spread(built):

@@ -19,9 +19,10 @@ def _launch(*args, timeout=300):
 
 
 def test_every_listed_regime_has_a_config_file_and_an_implementation():
-    from codecorr_jax.regimes import REGIMES as IMPLEMENTED
+    from codecorr_jax.regimes import HOST_REGIMES, REGIMES as IMPLEMENTED
 
-    assert set(REGIMES) == set(IMPLEMENTED)
+    assert set(REGIMES) == set(IMPLEMENTED) | set(HOST_REGIMES)
+    assert not set(IMPLEMENTED) & set(HOST_REGIMES)
     for regime in REGIMES:
         assert os.path.isfile(os.path.join(ROOT, "configs", f"{regime}.py")), regime
 

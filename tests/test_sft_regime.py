@@ -219,3 +219,44 @@ def test_sft_then_rl_and_rl_end_to_end(shared, tmp_path):
     assert "scoring the base model" not in result.stdout  # base scores reused from above
     report = (tmp_path / "rl" / "report.md").read_text()
     assert "| suite | tasks | base pass@1 | RL pass@1 |" in report
+
+
+def test_study_smoke_runs_every_cell_reports_and_resumes(shared, tmp_path):
+    one_seed = ["--config.pretrain.num_steps=6", "--config.study.seeds=(0,)",
+                "--config.data.max_length=768"]  # composites-only SFT needs whole composites
+    result = _run("configs/study.py:smoke", tmp_path, *shared, *one_seed, timeout=900)
+    study = tmp_path / "study"
+    cells = ["main", "sft_atoms", "sft_composites", "sft_atoms_8", "rl_other_prompts",
+             "rl_base"]
+    for cell in cells:
+        done = json.loads((study / "cells" / cell / "seed0" / "cell.json").read_text())
+        assert done["returncode"] == 0, cell
+    assert result.stdout.count("study      [") == 6
+    # PPO on other prompts starts from the main cell's very SFT run, not a copy of it
+    assert os.path.realpath(study / "cells" / "rl_other_prompts" / "seed0" / "sft") == \
+        os.path.realpath(study / "cells" / "main" / "seed0" / "sft")
+    main_eval = json.loads(
+        (study / "cells" / "main" / "seed0" / "sft" / "eval" / "latest.json").read_text())
+    assert main_eval["results"]["composite_train"]["n_tasks"] == 4  # the over-fitting suite
+
+    report = (study / "report.md").read_text()
+    verdicts = ("reproduced", "not reproduced", "inconclusive")
+    for number in (1, 2, 3):
+        heading = next(line for line in report.splitlines()
+                       if line.startswith(f"## Finding {number}: "))
+        assert heading.split("**")[1] in verdicts
+        assert (study / f"finding_{number}.png").stat().st_size > 0
+    for cell in cells:
+        assert f"| {cell} | SFT |" in report or f"| {cell} | RL |" in report or \
+            f"| {cell} | SFT then RL |" in report
+    assert report.count(" | sft | ") + report.count(" | sft_then_rl | ") + \
+        report.count(" | rl | ") == 6  # the wall-time table: every run
+    assert "## Failure taxonomy" in report and "## Sample completions" in report
+    assert "Machine: " in report and (study / "study_config.json").exists()
+    assert f"report     {study / 'report.md'}" in result.stdout
+
+    # Run again: every finished run is kept, only the report is written anew.
+    stamps = {p: p.stat().st_mtime for p in study.glob("cells/*/seed*/cell.json")}
+    again = _run("configs/study.py:smoke", tmp_path, *shared, *one_seed, timeout=300)
+    assert {p: p.stat().st_mtime for p in stamps} == stamps
+    assert again.stdout.count(": done (") == 6

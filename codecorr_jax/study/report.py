@@ -1,0 +1,215 @@
+"""The study's report: `<study>/report.md` with a section and a plot per finding, the verdicts,
+the failure taxonomy, sample completions, the machine, each run's wall time and the config."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from codecorr_jax.eval import report as report_lib
+from codecorr_jax.eval import seed_runs, stats
+from codecorr_jax.fileio import write_text_atomic
+from codecorr_jax.study.cells import REGIME_STAGES, Cell
+from codecorr_jax.study.findings import Finding, Scores
+from codecorr_jax.study.runner import CellRun
+
+SUITES_SHOWN = ("composite_train", "composite_in_domain", "composite_target", "composite_deep",
+                "atom")
+SAMPLE_CHARS = 700
+
+
+def machine() -> str:
+    """The CPU model, core count, platform and JAX version, in one line."""
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f
+                        if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    import jax
+
+    return (f"{cpu or 'unknown CPU'}, {os.cpu_count()} cores, {platform.system()} "
+            f"{platform.machine()}, Python {platform.python_version()}, jax {jax.__version__}")
+
+
+def _cell_table(scores: Mapping[str, Scores], cells: Sequence[Cell]) -> str:
+    lines = ["| cell | stage | " + " | ".join(SUITES_SHOWN) + " |",
+             "|---|---|" + "---|" * len(SUITES_SHOWN)]
+    for cell in cells:
+        stages = (("base",) if cell.regime == "rl" else ()) + REGIME_STAGES[cell.regime]
+        for stage in stages:
+            per = scores.get(cell.name, {}).get(stage)
+            if per is None:
+                continue
+            row = []
+            for suite in SUITES_SHOWN:
+                if suite not in per:
+                    row.append("")
+                    continue
+                interval = stats.t_interval(per[suite].mean(axis=1))
+                row.append(f"{interval.mean:.3f} [{interval.low:.3f}, {interval.high:.3f}]"
+                           if interval.n > 1 else f"{interval.mean:.3f}")
+            lines.append(f"| {cell.name} | {stage} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def _finding_section(finding: Finding, plot: str) -> list[str]:
+    lines = [f"## Finding {finding.number}: **{finding.verdict}**", "", finding.statement, "",
+             f"Rule: {finding.rule}.", "",
+             "| claim | suite | later | earlier | difference | 95% CI (tasks x seeds) | "
+             "verdict |", "|---|---|---|---|---|---|---|"]
+    for c in finding.comparisons:
+        d = c.difference
+        lines.append(f"| {c.claim} | {c.suite} | {c.later} | {c.earlier} | {d.mean:+.3f} | "
+                     f"[{d.low:+.3f}, {d.high:+.3f}] | {c.verdict} |")
+    lines += [""] + [f"- {note}" for note in finding.notes]
+    return lines + ["", f"![finding {finding.number}]({plot})", ""]
+
+
+def plot_cells(scores: Mapping[str, Scores], pairs: Sequence[tuple[str, str]], path: str) -> str:
+    """Bars of held-out pass@1 (mean over seeds, t 95% CI as error bars) per (cell, stage)."""
+    plt = report_lib._pyplot()
+    suites = ("composite_in_domain", "composite_target")
+    shown = [(c, s) for c, s in pairs if s in scores.get(c, {})]
+    fig, ax = plt.subplots(figsize=(2.2 + 1.3 * len(shown), 3.6))
+    width = 0.8 / len(suites)
+    for i, suite in enumerate(suites):
+        means, errs = [], []
+        for cell, stage in shown:
+            matrix = scores[cell][stage].get(suite)
+            interval = stats.t_interval(matrix.mean(axis=1)) if matrix is not None else None
+            means.append(interval.mean if interval else 0.0)
+            errs.append(0.0 if interval is None or interval.n < 2
+                        else interval.high - interval.mean)
+        xs = [j + (i - 0.5) * width for j in range(len(shown))]
+        ax.bar(xs, means, width, yerr=errs, capsize=3, label=suite.replace("composite_", ""))
+    ax.set_xticks(range(len(shown)), [f"{c}\n{s}" for c, s in shown], fontsize=7)
+    ax.set_ylabel("held-out pass@1 (greedy)")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_overfitting(metrics_files: Sequence[str], path: str) -> str | None:
+    """SFT's periodic evaluations: train-task and held-out pass@1 against the step, per seed."""
+    series = []
+    for file in metrics_files:
+        if not os.path.exists(file):
+            continue
+        with open(file, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+        series.append([r for r in rows if "eval/composite_train/pass@1" in r])
+    if not any(series):
+        return None
+    plt = report_lib._pyplot()
+    fig, ax = plt.subplots(figsize=(5.2, 3.4))
+    for seed, rows in enumerate(series):
+        steps = [r["step"] for r in rows]
+        for key, style in (("composite_train", "-"), ("composite_in_domain", "--"),
+                           ("composite_target", ":")):
+            ax.plot(steps, [r.get(f"eval/{key}/pass@1", np.nan) for r in rows], style,
+                    marker="o", markersize=3, color=f"C{seed}",
+                    label=f"seed {seed}: {key.replace('composite_', '')}")
+    ax.set_xlabel("SFT step")
+    ax.set_ylabel("pass@1 (greedy, periodic subset)")
+    ax.legend(fontsize=6, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def _taxonomy(runs: Sequence[CellRun]) -> str:
+    """Verdict counts of the held-out completions per (cell, stage), summed over seeds."""
+    lines = ["| cell | stage | tasks | pass | fail (wrong value) | runtime error | syntax error "
+             "| timeout / memory |", "|---|---|---|---|---|---|---|---|"]
+    totals: dict[tuple[str, str], dict[str, int]] = {}
+    for run in runs:
+        for stage in REGIME_STAGES[run.cell.regime] + (("base",) if run.cell.regime == "rl" else ()):
+            results = seed_runs.stage_results(run.workdir, seed_runs.STAGES[stage])
+            if results is None:
+                continue
+            bucket = totals.setdefault((run.cell.name, stage), {})
+            for suite in ("composite_in_domain", "composite_target"):
+                for verdict, count in results.get(suite, {}).get("verdicts", {}).items():
+                    bucket[verdict] = bucket.get(verdict, 0) + int(count)
+                bucket["tasks"] = bucket.get("tasks", 0) + int(
+                    results.get(suite, {}).get("n_tasks", 0))
+    for (cell, stage), b in totals.items():
+        lines.append(f"| {cell} | {stage} | {b.get('tasks', 0)} | {b.get('pass', 0)} | "
+                     f"{b.get('fail', 0)} | {b.get('runtime_error', 0)} | "
+                     f"{b.get('syntax_error', 0)} | "
+                     f"{b.get('timeout', 0) + b.get('memory_exceeded', 0)} |")
+    return "\n".join(lines)
+
+
+def _samples(runs: Sequence[CellRun], per_stage: int = 3) -> list[str]:
+    """The first target-domain completions of each (cell, stage), lowest seed."""
+    lines, seen = [], set()
+    for run in sorted(runs, key=lambda r: r.seed):
+        for stage in REGIME_STAGES[run.cell.regime]:
+            if (run.cell.name, stage) in seen:
+                continue
+            results = seed_runs.stage_results(run.workdir, seed_runs.STAGES[stage])
+            tasks = (results or {}).get("composite_target", {}).get("tasks", [])[:per_stage]
+            if not tasks:
+                continue
+            seen.add((run.cell.name, stage))
+            lines.append(f"### {run.cell.name} / {stage} (seed {run.seed})")
+            for t in tasks:
+                lines += ["", f"`{t['task_id']}`: {t['verdict']}", "", "```python",
+                          (t["completion"] or "")[:SAMPLE_CHARS].rstrip(), "```"]
+            lines.append("")
+    return lines
+
+
+def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
+          scores: Mapping[str, Scores], findings: Sequence[Finding], *, seeds: Sequence[int],
+          command: str, seconds: float) -> str:
+    """report.md and its plots in `study_dir`; returns the report's path."""
+    plots = {
+        1: plot_cells(scores, [(c.name, "SFT") for c in cells if c.finding == 1 or
+                               c.name == "main"], os.path.join(study_dir, "finding_1.png")),
+        2: plot_cells(scores, [("main", "SFT"), ("main", "SFT then RL"),
+                               ("rl_other_prompts", "SFT then RL")],
+                      os.path.join(study_dir, "finding_2.png")),
+        3: plot_cells(scores, [("rl_base", "base"), ("rl_base", "RL"), ("main", "SFT"),
+                               ("main", "SFT then RL")], os.path.join(study_dir, "finding_3.png")),
+    }
+    overfit = plot_overfitting(
+        [os.path.join(r.workdir, "sft", "metrics.jsonl") for r in runs if r.cell.name == "main"],
+        os.path.join(study_dir, "sft_overfitting.png"))
+    parts = ["# The study: SFT and RL on atomic and composite functions", "",
+             f"Command: `{command}`  ", f"Machine: {machine()}  ",
+             f"Seeds: {', '.join(map(str, seeds))}; the runs took "
+             f"{sum(r.seconds or 0 for r in runs) / 60:.1f} min in all (this invocation "
+             f"{seconds / 60:.1f} min); the exact config: `study_config.json`", "",
+             "| finding | verdict |", "|---|---|"]
+    parts += [f"| {f.number}. {f.statement} | **{f.verdict}** |" for f in findings]
+    parts += ["", "pass@1 is greedy decoding; intervals are 95%: over seeds (t) in the cell "
+              "table, over tasks x seeds (paired bootstrap) for differences.", "",
+              "## Every cell (mean over seeds [t 95% CI])", "", _cell_table(scores, cells), ""]
+    for finding in findings:
+        parts += _finding_section(finding, os.path.basename(plots[finding.number]))
+        if finding.number == 3 and overfit:
+            parts += ["SFT's over-fitting curve (periodic evaluation of the main cell):", "",
+                      f"![SFT over-fitting]({os.path.basename(overfit)})", ""]
+    parts += ["## Failure taxonomy (held-out composites, all seeds)", "", _taxonomy(runs), "",
+              "## Wall time of each run", "", "| cell | seed | regime | minutes |",
+              "|---|---|---|---|"]
+    parts += [f"| {r.cell.name} | {r.seed} | {r.cell.regime} | "
+              f"{(r.seconds or 0) / 60:.1f} |" for r in sorted(runs, key=lambda r: (
+                  [c.name for c in cells].index(r.cell.name), r.seed))]
+    parts += ["", "## Cells", ""] + [f"- `{c.name}` ({c.regime}): {c.about}" for c in cells]
+    parts += ["", "## Sample completions (target domain)", ""] + _samples(runs)
+    path = os.path.join(study_dir, "report.md")
+    write_text_atomic(path, "\n".join(parts) + "\n")
+    return path

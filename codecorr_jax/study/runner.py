@@ -1,0 +1,129 @@
+"""Run the study's cells as separate processes (`launch/main.py`), reusing finished ones.
+
+Each (cell, seed) is one process in its own workdir, with its exact config written beside it
+(`cell_config.json`, read by `configs/cell.py`) and its console output in `console.log`. A
+finished run leaves `cell.json` (command, seconds, exit status); a study started again skips
+those and restarts the others, whose regimes resume from their own checkpoints. The first run
+goes alone (it builds the shared datasets and scores the base); then up to `parallel` runs at a
+time, each cell after the cells it reuses.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+from typing import Callable, Sequence
+
+import ml_collections
+
+from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
+from codecorr_jax.study.cells import Cell, cell_config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CELL_CONFIG = os.path.join(ROOT, "configs", "cell.py")
+DONE = "cell.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class CellRun:
+    """One (cell, seed): where it runs and how it went."""
+
+    cell: Cell
+    seed: int
+    workdir: str
+    seconds: float | None = None  # of the run that finished it; None when not finished
+    returncode: int | None = None
+
+
+def cell_workdir(study_dir: str, cell: Cell, seed: int) -> str:
+    return os.path.join(study_dir, "cells", cell.name, f"seed{seed}")
+
+
+def finished(study_dir: str, cell: Cell, seed: int) -> CellRun | None:
+    """The record of a finished run of (cell, seed), or None."""
+    workdir = cell_workdir(study_dir, cell, seed)
+    record = read_json(os.path.join(workdir, DONE))
+    if record is None or record.get("returncode") != 0:
+        return None
+    return CellRun(cell, seed, workdir, record["seconds"], 0)
+
+
+def _link(target: str, link: str) -> None:
+    """A relative symbolic link `link` -> `target` (replaced if it points elsewhere)."""
+    relative = os.path.relpath(target, os.path.dirname(link))
+    if os.path.islink(link) and os.readlink(link) == relative:
+        return
+    if os.path.lexists(link):
+        if not os.path.islink(link):
+            raise ValueError(f"{link} exists and is not a link to {target}; remove it")
+        os.remove(link)
+    os.symlink(relative, link)
+
+
+def prepare(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell, seed: int,
+            cells: Sequence[Cell]) -> list[str]:
+    """Write the run's config and links; return its command."""
+    workdir = cell_workdir(study_dir, cell, seed)
+    os.makedirs(workdir, exist_ok=True)
+    shared = os.path.abspath(os.path.join(study_dir, "shared"))
+    os.makedirs(os.path.join(shared, "base_eval"), exist_ok=True)
+    _link(os.path.join(shared, "base_eval"), os.path.join(workdir, "base_eval"))
+    if cell.reuses:
+        source = next(c for c in cells if c.name == cell.reuses)
+        for stage in cell.links:
+            _link(os.path.join(cell_workdir(study_dir, source, seed), stage),
+                  os.path.join(workdir, stage))
+    config = cell_config(study_config, cell, seed, shared)
+    config_path = os.path.join(workdir, "cell_config.json")
+    write_text_atomic(config_path, config.to_json(indent=1) + "\n")
+    return [sys.executable, os.path.join(ROOT, "launch", "main.py"),
+            f"--config={CELL_CONFIG}:{os.path.abspath(config_path)}",
+            f"--workdir={os.path.abspath(workdir)}"]
+
+
+def run_one(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell, seed: int,
+            cells: Sequence[Cell]) -> CellRun:
+    """Run (cell, seed) to the end unless it finished before; its output goes to console.log."""
+    done = finished(study_dir, cell, seed)
+    if done is not None:
+        return done
+    command = prepare(study_dir, study_config, cell, seed, cells)
+    workdir = cell_workdir(study_dir, cell, seed)
+    started = time.perf_counter()
+    with open(os.path.join(workdir, "console.log"), "w", encoding="utf-8") as log:
+        code = subprocess.call(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - started
+    write_json_atomic(os.path.join(workdir, DONE),
+                      {"command": command, "seconds": seconds, "returncode": code})
+    return CellRun(cell, seed, workdir, seconds, code)
+
+
+def run_all(study_dir: str, study_config: ml_collections.ConfigDict, cells: Sequence[Cell],
+            seeds: Sequence[int], parallel: int,
+            on_done: Callable[[CellRun], None] = lambda run: None) -> list[CellRun]:
+    """Every (cell, seed), the first alone, then waves: cells that reuse none, then the rest.
+
+    Raises when a run fails, naming its console log, after the wave it was in has finished.
+    """
+    order = [(cell, seed) for cell in cells for seed in seeds]
+    waves = [order[:1], [(c, s) for c, s in order[1:] if not c.reuses],
+             [(c, s) for c, s in order[1:] if c.reuses]]
+    runs: list[CellRun] = []
+    for wave in waves:
+        with concurrent.futures.ThreadPoolExecutor(max(1, parallel)) as pool:
+            futures = [pool.submit(run_one, study_dir, study_config, c, s, cells)
+                       for c, s in wave]
+            for future in concurrent.futures.as_completed(futures):
+                run = future.result()
+                runs.append(run)
+                on_done(run)
+        failed = [r for r in runs if r.returncode != 0]
+        if failed:
+            logs = ", ".join(os.path.join(r.workdir, "console.log") for r in failed)
+            raise RuntimeError(f"{len(failed)} study run(s) failed; see {logs}. Fix the cause "
+                               "and run the same command: finished runs are kept")
+    return runs

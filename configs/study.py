@@ -1,0 +1,60 @@
+"""Regime `study`: the paper's three findings from one command, over seeds, with verdicts.
+
+    python launch/main.py --config=configs/study.py --workdir=runs/study        # CPU micro-scale
+    python launch/main.py --config=configs/study.py:smoke --workdir=runs/smoke  # the pipeline, ~3 min
+
+Cells (codecorr_jax/study/cells.py), each an ordinary `sft`, `sft_then_rl` or `rl` run from
+this file's settings (those of configs/sft.py and configs/rl.py) for every seed:
+- finding 1: SFT on atoms only, on composites only, on atoms + N composites (nested N) and on
+  atoms + all composites (the main cell's SFT);
+- finding 2: PPO after the main SFT on the same prompts (the main cell) and on another
+  family's prompts;
+- finding 3: PPO from the base; SFT's over-fitting curve (periodic evaluation of the train-task
+  suite beside the held-out ones) and each regime's train / held-out gap.
+The report: `<workdir>/study/report.md`. A killed study run again continues where it stopped.
+Any field can be changed for every cell: `--config.rl.num_iterations=20`.
+"""
+
+import ml_collections
+
+from codecorr_jax.config import sibling_config
+
+
+def get_config(preset: str = "cpu"):
+    if preset not in ("cpu", "smoke"):
+        raise ValueError(f"configs/study.py preset {preset!r}: choose cpu or smoke")
+    config = sibling_config(__file__, "rl", "tiny")  # configs/sft.py's data + tiny PPO
+    config.regime = "study"
+    config.study = ml_collections.ConfigDict(dict(
+        seeds=(0, 1, 2),
+        parallel=1,  # runs at a time: one on a CPU; one per device or host elsewhere
+        family="composite_A",  # the composite family SFT trains on (and PPO, in the main cell)
+        composite_counts=(8, 32, 128),  # finding 1: atoms + N composites, nested (+ all)
+        other_rl_family="composite_B",  # finding 2: PPO on prompts of another family
+        # The verdict rule, fixed before the run (codecorr_jax/study/findings.py): a claimed
+        # difference is reproduced when its paired 95% CI lies above 0 and its mean is at least
+        # min_effect, not reproduced when the CI lies below min_effect, else inconclusive.
+        min_effect=0.05,
+        handful_share=0.8,  # "a handful suffice": the fewest N reaching this share of all
+    ))
+    # The train-task suite beside the held-out ones (over-fitting), and SFT's curve: four
+    # periodic evaluations of 32 tasks a suite.
+    config.eval.suites = ("atom", "composite_in_domain", "composite_target", "composite_deep",
+                          "composite_train")
+    config.eval.every_steps = config.sft.num_steps // 4
+    if preset == "smoke":
+        smoke(config)
+    return config
+
+
+def smoke(config) -> None:
+    """The whole pipeline on a toy grid: 2 seeds, 2 runs at once, few steps, 4 tasks a suite."""
+    config.study.seeds, config.study.parallel = (0, 1), 2
+    config.study.composite_counts = (8,)
+    config.sft.num_steps, config.sft.batch_size, config.sft.warmup_steps = 12, 8, 2
+    config.eval.every_steps, config.eval.periodic_max_tasks = 6, 2
+    config.eval.max_tasks, config.eval.max_new_tokens, config.eval.batch_size = 4, 16, 8
+    config.rl.num_iterations, config.rl.prompts_per_iteration = 2, 4
+    config.rl.samples_per_prompt, config.rl.minibatch_size = 2, 8
+    config.rl.max_new_tokens, config.rl.max_sampling_rounds = 16, 1
+    config.logging.progress_bar = False

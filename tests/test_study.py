@@ -1,0 +1,117 @@
+"""The study's grid, cell configs and verdict rules, on hand-made score matrices."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from codecorr_jax.config import ConfigError, sibling_config, validate
+from codecorr_jax.study import findings
+from codecorr_jax.study.cells import MAIN, cell_config, grid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STUDY = os.path.join(ROOT, "configs", "study.py")
+
+
+def _study(preset: str = "cpu"):
+    return sibling_config(STUDY, "study", preset)
+
+
+def test_grid_has_every_finding_cell_and_nested_counts():
+    config = _study()
+    cells = {c.name: c for c in grid(config.study)}
+    assert list(cells) == [MAIN, "sft_atoms", "sft_composites", "sft_atoms_8", "sft_atoms_32",
+                           "sft_atoms_128", "rl_other_prompts", "rl_base"]
+    assert cells["sft_atoms"].changes == {"data.mixture.composite_A": 0}
+    assert cells["sft_composites"].changes == {"data.mixture.atom": 0}
+    assert cells["rl_other_prompts"].reuses == MAIN and cells["rl_other_prompts"].links == ("sft",)
+    assert {c.regime for c in cells.values()} == {"sft", "sft_then_rl", "rl"}
+
+
+def test_cell_config_applies_changes_and_shares_directories(tmp_path):
+    config = _study()
+    other = next(c for c in grid(config.study) if c.name == "rl_other_prompts")
+    cell = cell_config(config, other, 2, str(tmp_path))
+    assert "study" not in cell and cell.regime == "sft_then_rl" and cell.seed == 2
+    assert (cell.rl.mixture.atom, cell.rl.mixture.composite_A, cell.rl.mixture.composite_B) == \
+        (0, 0, -1)
+    assert cell.data.mixture.composite_A == -1  # its SFT is the main cell's
+    assert cell.data.dataset_dir == str(tmp_path / "datasets")
+    assert cell.pretrain.base_dir == ""  # the shipped base: read where it ships
+    validate(cell)
+    config.pretrain.source = "train"  # a base pretrained by the study: one, shared
+    cell = cell_config(config, other, 0, str(tmp_path))
+    assert cell.pretrain.base_dir == str(tmp_path / "base")
+    assert cell.data.tokenizer_dir == str(tmp_path / "tokenizer")
+
+
+def test_study_config_is_validated_with_every_cell():
+    config = _study()
+    config.study.composite_counts = (8, 0)
+    with pytest.raises(ConfigError, match="composite_counts"):
+        validate(config)
+    config = _study()
+    config.rl.minibatch_size = 7  # every cell runs PPO or SFT from these settings
+    with pytest.raises(ConfigError, match="minibatch_size"):
+        validate(config)
+
+
+def _interval(after, before):
+    return findings.stats.paired_task_bootstrap(np.array(after, float), np.array(before, float))
+
+
+def test_verdict_rule_on_hand_made_differences():
+    tasks = 40
+    better = _interval(np.ones((3, tasks)), np.zeros((3, tasks)))  # +1 everywhere
+    assert (better.mean, better.low, better.high) == (1.0, 1.0, 1.0)
+    assert findings.verdict(better, 0.05) == findings.REPRODUCED
+    same = _interval(np.ones((3, tasks)), np.ones((3, tasks)))  # exactly 0: rules out +0.05
+    assert findings.verdict(same, 0.05) == findings.NOT_REPRODUCED
+    mixed = np.zeros((3, tasks))
+    mixed[:, :2] = 1  # +0.05 on average, but on 2 tasks of 40: the interval reaches 0
+    noisy = _interval(mixed, np.zeros((3, tasks)))
+    assert noisy.mean == pytest.approx(0.05) and noisy.low == 0.0
+    assert findings.verdict(noisy, 0.05) == findings.INCONCLUSIVE
+    assert findings.combine([findings.REPRODUCED, findings.REPRODUCED]) == findings.REPRODUCED
+    assert findings.combine([findings.REPRODUCED, findings.INCONCLUSIVE]) == \
+        findings.INCONCLUSIVE
+    assert findings.combine([findings.INCONCLUSIVE, findings.NOT_REPRODUCED]) == \
+        findings.NOT_REPRODUCED
+    assert findings.combine([]) == findings.INCONCLUSIVE
+
+
+def _matrix(passes: int, tasks: int = 20, seeds: int = 3) -> np.ndarray:
+    m = np.zeros((seeds, tasks))
+    m[:, :passes] = 1
+    return m
+
+
+def test_findings_from_cell_scores():
+    held = ("composite_in_domain", "composite_target")
+    scores = {
+        MAIN: {"SFT": {s: _matrix(10) for s in held} | {"composite_train": _matrix(18)},
+               "SFT then RL": {s: _matrix(16) for s in held}},
+        "sft_atoms": {"SFT": {s: _matrix(1) for s in held}},
+        "sft_composites": {"SFT": {s: _matrix(4) for s in held}},
+        "sft_atoms_8": {"SFT": {s: _matrix(6) for s in held}},
+        "sft_atoms_32": {"SFT": {s: _matrix(9) for s in held}},
+        "rl_other_prompts": {"SFT then RL": {s: _matrix(10) for s in held}},
+        "rl_base": {"base": {s: _matrix(0) for s in held},
+                    "RL": {s: _matrix(8) for s in held} | {"composite_train": _matrix(8)}},
+    }
+    one = findings.finding_1(scores, [8, 32], MAIN, 0.05, 0.8)
+    assert one.verdict == findings.REPRODUCED
+    assert {(c.claim, c.suite): round(c.difference.mean, 3) for c in one.comparisons}[
+        ("composites added to atoms", "composite_target")] == 0.45  # (10 - 1) / 20
+    assert "all composites' (0.400): 32" in one.notes[0]  # 0.8 x 0.5; 8 gives 0.3, 32 0.45
+    two = findings.finding_2(scores, MAIN, "rl_other_prompts", 0.05)
+    assert two.verdict == findings.REPRODUCED
+    other = [c for c in two.comparisons if c.claim == "RL on other prompts"][0]
+    assert other.difference.mean == 0.0 and other.verdict == findings.NOT_REPRODUCED
+    assert "+0.300 against +0.300" in two.notes[0]
+    three = findings.finding_3(scores, MAIN, "rl_base", 0.05)
+    # SFT's gap 0.9 - 0.5 = 0.4 against RL's 0.4 - 0.4 = 0: alleviated, and RL > base
+    assert "SFT's gap minus RL-from-the-base's gap (seeds, t): +0.400" in three.notes[-1]
+    assert three.verdict == findings.REPRODUCED
