@@ -2,10 +2,10 @@
 
     python launch/main.py --config=configs/sft.py --workdir=runs/study
 
-On a 2-core CPU from nothing (datasets, the shipped base's scores, SFT, evaluation) in ~13
-minutes with the tiny model (BENCHMARKS.md, "RL that learns", "With the shipped base", seed 0):
-atom pass@1 1.00, held-out composites 0.63 in-domain, 0.685 target-domain and 0.045 deeper
-(the base model: 0; SFT from the earlier stdlib-only base: 0.30 / 0.33 / 0.015).
+On a 2-core CPU from nothing (datasets, the shipped base's scores, SFT, evaluation) in ~10
+minutes with the tiny model (BENCHMARKS.md, "RL that learns", "Half the SFT, then PPO", 3
+seeds): atom pass@1 1.00, held-out composites 0.447 in-domain, 0.550 target-domain and 0.008
+deeper (the base model: 0).
 The study's ablations are a change of the mixture, e.g. atoms only:
 `--config.data.mixture.composite_A=0`; atoms + 50 composites:
 `--config.data.mixture.composite_A=50`; every composite family:

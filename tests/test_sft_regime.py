@@ -150,6 +150,7 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
     assert (run / "eval" / "step_00000020.json").exists()  # the periodic evaluation
     assert (run / "final" / "config.json").exists() and (tmp_path / "base" / "config.json").exists()
     assert "| composite_target | 4 |" in (run / "results.md").read_text()
+    assert result.stdout.splitlines()[-1] == f"report     {run / 'results.md'}"  # last: where
     assert os.listdir(run / "tensorboard")
     # Library INFO logs (orbax saves, the mesh line) go to the workdir's log file, not the console.
     logs = list((tmp_path / "logs").glob("main.*.log"))
@@ -200,6 +201,7 @@ def test_sft_then_rl_and_rl_end_to_end(shared, tmp_path):
     failed = sum(not row["passed_greedy"] for row in rows)
     assert f"the starting policy fails {failed} of 106 prompts" in result.stdout
     report = (run / "report.md").read_text()
+    assert result.stdout.splitlines()[-1] == f"report     {run / 'report.md'}"
     assert "| suite | tasks | base pass@1 | SFT pass@1 | SFT then RL pass@1 |" in report
     assert "| atom | 4 |" in report and "| composite_target |" in report
     assert (run / "pass_at_1.png").stat().st_size > 0 and (run / "rl_curves.png").exists()

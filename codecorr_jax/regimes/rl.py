@@ -186,7 +186,8 @@ def _history(run_dir: str, fallback: list[dict[str, float]]) -> list[dict[str, f
 
 
 def _finish(config: Any, run_dir: str, title: str, stages: dict[str, dict],
-            history: list[dict[str, float]]) -> str:
+            history: list[dict[str, float]], next_step: str) -> str:
+    """The report; the console gets the table, what to run next and, last, where it is."""
     notes = [f"estimator {config.rl.estimator}, reward `{config.executor.reward}`, "
              f"{config.rl.num_iterations} iterations of {config.rl.prompts_per_iteration} "
              f"prompts x {config.rl.samples_per_prompt} samples, kl_coef {config.rl.kl_coef} "
@@ -195,8 +196,10 @@ def _finish(config: Any, run_dir: str, title: str, stages: dict[str, dict],
     path = report_lib.write_report(run_dir, title, stages, history, notes=notes)
     if jax.process_index() == 0:
         print(report_lib.stage_table(stages))
-        print(f"wrote      {path} (+ pass_at_1.png, rl_curves.png), eval/, metrics.jsonl, "
-              f"tensorboard/ (tensorboard --logdir {run_dir}), final/ (Hugging Face format)")
+        print(f"next       {next_step}")
+        print(f"wrote      eval/, metrics.jsonl, tensorboard/ (tensorboard --logdir {run_dir}), "
+              "final/ (Hugging Face format), pass_at_1.png, rl_curves.png")
+        print(f"report     {path}")
     return path
 
 
@@ -212,10 +215,8 @@ def run_rl(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]
                   init_fingerprint=base_fingerprint, run_name="rl")
     stages = {"base": before, "RL": out["rl"]}
     out["report"] = _finish(config, out["run_dir"], "RL from the base model", stages,
-                            out["history"])
-    if jax.process_index() == 0:
-        print("next       SFT first, then RL: python launch/main.py "
-              f"--config=configs/sft_then_rl.py --workdir={workdir}")
+                            out["history"], "SFT first, then RL: python launch/main.py "
+                            f"--config=configs/sft_then_rl.py --workdir={workdir}")
     return out | {"base": before}
 
 
@@ -228,9 +229,8 @@ def run_sft_then_rl(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[
                   init_dir=os.path.join(sft_out["run_dir"], "final"),
                   init_fingerprint=sft_out["fingerprint"], run_name="sft_then_rl")
     stages = {"base": sft_out["base"], "SFT": sft_out["sft"], "SFT then RL": out["rl"]}
-    out["report"] = _finish(config, out["run_dir"], "SFT, then RL", stages, out["history"])
-    if jax.process_index() == 0:
-        print("next       RL from the base for comparison: python launch/main.py "
-              f"--config=configs/rl.py --workdir={workdir}")
+    out["report"] = _finish(config, out["run_dir"], "SFT, then RL", stages, out["history"],
+                            "RL from the base for comparison: python launch/main.py "
+                            f"--config=configs/rl.py --workdir={workdir}")
     return out | {"base": sft_out["base"], "sft": sft_out["sft"]}
 

@@ -106,8 +106,9 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
         with open(os.path.join(out["run_dir"], "results.md"), "w", encoding="utf-8") as f:
             f.write("# SFT results\n\n" + table + "\n")
         print(table)
-        print(f"wrote      {out['run_dir']}/results.md, eval/, metrics.jsonl, tensorboard/ "
-              "(tensorboard --logdir " + out["run_dir"] + "), final/ (Hugging Face format)")
         print("next       an ablation in another workdir, e.g. atoms only: python launch/main.py "
               "--config=configs/sft.py --config.data.mixture.composite_A=0 --workdir=DIR")
+        print("wrote      eval/, metrics.jsonl, tensorboard/ (tensorboard --logdir "
+              + out["run_dir"] + "), final/ (Hugging Face format)")
+        print(f"report     {os.path.join(out['run_dir'], 'results.md')}")
     return out
