@@ -254,6 +254,7 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, tmp_path):
     assert report.count(" | sft | ") + report.count(" | sft_then_rl | ") + \
         report.count(" | rl | ") == 6  # the wall-time table: every run
     assert "## Failure taxonomy" in report and "## Sample completions" in report
+    assert "| cell | stage | completions | pass | syntax error | missing helper |" in report
     assert "Machine: " in report and (study / "study_config.json").exists()
     assert f"report     {study / 'report.md'}" in result.stdout
 

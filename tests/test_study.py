@@ -115,3 +115,32 @@ def test_findings_from_cell_scores():
     # SFT's gap 0.9 - 0.5 = 0.4 against RL's 0.4 - 0.4 = 0: alleviated, and RL > base
     assert "SFT's gap minus RL-from-the-base's gap (seeds, t): +0.400" in three.notes[-1]
     assert three.verdict == findings.REPRODUCED
+
+
+PROMPT = 'def composed(xs: list[int]) -> int:\n    """Sum of squares."""\n'
+
+
+@pytest.mark.parametrize("verdict, completion, expected", [
+    ("pass", "    return 0\n", "pass"),
+    ("fail", "    return 0\n", "wrong value"),  # no helper at all: not a wrong atom
+    ("syntax_error", "    return (\n", "syntax error"),
+    ("timeout", "    while True: pass\n", "timeout / memory"),
+    # calls total_of, never defined: a missing helper, whatever the run-time error was
+    ("runtime_error", "    step1 = squares(xs)\n    return total_of(step1)\n\n\n"
+                      "def squares(xs):\n    return [x * x for x in xs]\n", "missing helper"),
+    # every call defined, but not the task's atoms
+    ("fail", "    step1 = cubes(xs)\n    return sum(step1)\n\n\n"
+             "def cubes(xs):\n    return [x ** 3 for x in xs]\n", "wrong atom"),
+    # the task's atoms, wired and defined: the bodies' fault
+    ("fail", "    step1 = squares(xs)\n    return total(step1)\n\n\ndef squares(xs):\n"
+             "    return [x * 2 for x in xs]\n\n\ndef total(xs):\n    return sum(xs)\n",
+     "wrong value"),
+    ("runtime_error", "    step1 = squares(xs)\n    return total(step1)\n\n\ndef squares(xs):\n"
+                      "    return [x * x for x in xs]\n\n\ndef total(xs):\n    return xs[99]\n",
+     "runtime error"),
+])
+def test_failure_taxonomy(verdict, completion, expected):
+    from codecorr_jax.study.taxonomy import CLASSES, classify
+
+    kind = classify(verdict, PROMPT + completion, "composed", ["squares", "total"])
+    assert kind == expected and kind in CLASSES

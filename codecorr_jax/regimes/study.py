@@ -16,11 +16,13 @@ import time
 from typing import Any
 
 from codecorr_jax.eval import seed_runs
+from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.fileio import write_text_atomic
 from codecorr_jax.study import findings as findings_lib
 from codecorr_jax.study import report as report_lib
 from codecorr_jax.study import runner
-from codecorr_jax.study.cells import MAIN, grid
+from codecorr_jax.study.cells import MAIN, cell_config, grid
+from codecorr_jax.synth import build
 from codecorr_jax.study.runner import CellRun
 
 
@@ -30,6 +32,17 @@ def _scores(runs: list[CellRun], seeds: list[int]) -> dict[str, findings_lib.Sco
         by_cell.setdefault(run.cell.name, []).append(run.workdir)
     return {cell: seed_runs.load_scores(workdirs) for cell, workdirs in by_cell.items()
             if len(workdirs) == len(seeds)}
+
+
+def _held_out_tasks(config: Any, dataset_dir: str
+                    ) -> tuple[dict[str, suites_lib.EvalTask], dict[str, list[str]]]:
+    """The evaluated families' test composites by id, as evaluated, and their atoms."""
+    jsonl_dir = os.path.join(dataset_dir, "jsonl")
+    full_program = config.data.prompt_style == "instruction"
+    records = [r for family in config.eval.composite_families
+               for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))]
+    return ({r["task_id"]: suites_lib.record_task(r, full_program) for r in records},
+            {r["task_id"]: list(r["atoms"]) for r in records})
 
 
 def run(config: Any, workdir: str) -> dict[str, Any]:
@@ -66,8 +79,12 @@ def run(config: Any, workdir: str) -> dict[str, Any]:
         findings_lib.finding_3(scores, MAIN, "rl_base", min_effect),
     ]
     command = " ".join(shlex.quote(a) for a in ["python", *sys.argv])
+    dataset_dir = cell_config(config, cells[0], seeds[0],
+                              runner.shared_dir(study_dir)).data.dataset_dir
+    tasks, atoms = _held_out_tasks(config, dataset_dir)
     path = report_lib.write(study_dir, cells, runs, scores, results, seeds=seeds,
-                            command=command, seconds=time.perf_counter() - started)
+                            command=command, seconds=time.perf_counter() - started,
+                            tasks=tasks, atoms=atoms)
     for finding in results:
         print(f"finding {finding.number}  {finding.verdict}: {finding.statement}")
     print(f"report     {path}")

@@ -12,7 +12,10 @@ import numpy as np
 
 from codecorr_jax.eval import report as report_lib
 from codecorr_jax.eval import seed_runs, stats
+from codecorr_jax.eval import suites as suites_lib
+from codecorr_jax.eval.suites import EvalTask
 from codecorr_jax.fileio import write_text_atomic
+from codecorr_jax.study import taxonomy
 from codecorr_jax.study.cells import REGIME_STAGES, Cell
 from codecorr_jax.study.findings import Finding, Scores
 from codecorr_jax.study.runner import CellRun
@@ -127,27 +130,31 @@ def plot_overfitting(metrics_files: Sequence[str], path: str) -> str | None:
     return path
 
 
-def _taxonomy(runs: Sequence[CellRun]) -> str:
-    """Verdict counts of the held-out completions per (cell, stage), summed over seeds."""
-    lines = ["| cell | stage | tasks | pass | fail (wrong value) | runtime error | syntax error "
-             "| timeout / memory |", "|---|---|---|---|---|---|---|---|"]
+def _taxonomy(runs: Sequence[CellRun], tasks: Mapping[str, EvalTask],
+              atoms: Mapping[str, Sequence[str]]) -> str:
+    """Why the held-out completions failed (study/taxonomy.py), per (cell, stage), all seeds."""
+    lines = ["| cell | stage | completions | " + " | ".join(taxonomy.CLASSES) + " |",
+             "|---|---|---|" + "---|" * len(taxonomy.CLASSES)]
     totals: dict[tuple[str, str], dict[str, int]] = {}
     for run in runs:
-        for stage in REGIME_STAGES[run.cell.regime] + (("base",) if run.cell.regime == "rl" else ()):
+        for stage in (("base",) if run.cell.regime == "rl" else ()) + \
+                REGIME_STAGES[run.cell.regime]:
             results = seed_runs.stage_results(run.workdir, seed_runs.STAGES[stage])
             if results is None:
                 continue
             bucket = totals.setdefault((run.cell.name, stage), {})
             for suite in ("composite_in_domain", "composite_target"):
-                for verdict, count in results.get(suite, {}).get("verdicts", {}).items():
-                    bucket[verdict] = bucket.get(verdict, 0) + int(count)
-                bucket["tasks"] = bucket.get("tasks", 0) + int(
-                    results.get(suite, {}).get("n_tasks", 0))
+                for row in results.get(suite, {}).get("tasks", []):
+                    task = tasks.get(row["task_id"])
+                    if task is None or row["verdict"] is None:
+                        continue
+                    source = suites_lib.program(task, row["completion"] or "").source
+                    kind = taxonomy.classify(row["verdict"], source, task.entry_point,
+                                             atoms.get(row["task_id"], ()))
+                    bucket[kind] = bucket.get(kind, 0) + 1
     for (cell, stage), b in totals.items():
-        lines.append(f"| {cell} | {stage} | {b.get('tasks', 0)} | {b.get('pass', 0)} | "
-                     f"{b.get('fail', 0)} | {b.get('runtime_error', 0)} | "
-                     f"{b.get('syntax_error', 0)} | "
-                     f"{b.get('timeout', 0) + b.get('memory_exceeded', 0)} |")
+        lines.append(f"| {cell} | {stage} | {sum(b.values())} | "
+                     + " | ".join(str(b.get(k, 0)) for k in taxonomy.CLASSES) + " |")
     return "\n".join(lines)
 
 
@@ -173,8 +180,10 @@ def _samples(runs: Sequence[CellRun], per_stage: int = 3) -> list[str]:
 
 def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
           scores: Mapping[str, Scores], findings: Sequence[Finding], *, seeds: Sequence[int],
-          command: str, seconds: float) -> str:
-    """report.md and its plots in `study_dir`; returns the report's path."""
+          command: str, seconds: float, tasks: Mapping[str, EvalTask],
+          atoms: Mapping[str, Sequence[str]]) -> str:
+    """report.md and its plots in `study_dir`; returns the report's path. `tasks` and `atoms`
+    (by task id) are the held-out composites', for the failure taxonomy."""
     plots = {
         1: plot_cells(scores, [(c.name, "SFT") for c in cells if c.finding == 1 or
                                c.name == "main"], os.path.join(study_dir, "finding_1.png")),
@@ -202,7 +211,11 @@ def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
         if finding.number == 3 and overfit:
             parts += ["SFT's over-fitting curve (periodic evaluation of the main cell):", "",
                       f"![SFT over-fitting]({os.path.basename(overfit)})", ""]
-    parts += ["## Failure taxonomy (held-out composites, all seeds)", "", _taxonomy(runs), "",
+    parts += ["## Failure taxonomy (held-out composites, all seeds)", "",
+              "From the verdict and the completion's source (codecorr_jax/study/taxonomy.py): a "
+              "*missing helper* is a call to a function the program never defines; a *wrong "
+              "atom*, helpers other than the task's atoms.", "",
+              _taxonomy(runs, tasks, atoms), "",
               "## Wall time of each run", "", "| cell | seed | regime | minutes |",
               "|---|---|---|---|"]
     parts += [f"| {r.cell.name} | {r.seed} | {r.cell.regime} | "

@@ -39,6 +39,11 @@ class CellRun:
     returncode: int | None = None
 
 
+def shared_dir(study_dir: str) -> str:
+    """What every run of the study shares: datasets, base scores (and a base trained here)."""
+    return os.path.abspath(os.path.join(study_dir, "shared"))
+
+
 def cell_workdir(study_dir: str, cell: Cell, seed: int) -> str:
     return os.path.join(study_dir, "cells", cell.name, f"seed{seed}")
 
@@ -69,7 +74,7 @@ def prepare(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell,
     """Write the run's config and links; return its command."""
     workdir = cell_workdir(study_dir, cell, seed)
     os.makedirs(workdir, exist_ok=True)
-    shared = os.path.abspath(os.path.join(study_dir, "shared"))
+    shared = shared_dir(study_dir)
     os.makedirs(os.path.join(shared, "base_eval"), exist_ok=True)
     _link(os.path.join(shared, "base_eval"), os.path.join(workdir, "base_eval"))
     if cell.reuses:
