@@ -7,7 +7,9 @@ Reuses the datasets and the base's scores of the same workdir; the base is the s
 `configs/sft.py`'s, so the regimes are comparable; the report (`<workdir>/rl/report.md`)
 compares the base with the RL policy on every suite. Measured (BENCHMARKS.md, "A base model
 that can code"): the shipped base passes none of its samples, so every reward is 0 and the
-policy does not move; this regime needs a stronger base before it can show anything.
+policy does not move; this regime needs a stronger base before it can show anything. With
+partial credit (`--config.executor.reward=fraction`, 3 seeds x 30 iterations) the policy does
+move: syntax errors fall from 20-45% of its completions to 3-6%, but no program passes.
 """
 
 from codecorr_jax.config import sibling_config
