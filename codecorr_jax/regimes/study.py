@@ -22,8 +22,8 @@ from codecorr_jax.study import findings as findings_lib
 from codecorr_jax.study import report as report_lib
 from codecorr_jax.study import runner
 from codecorr_jax.study.cells import MAIN, cell_config, grid
-from codecorr_jax.synth import build
 from codecorr_jax.study.runner import CellRun
+from codecorr_jax.synth import build
 
 
 def _scores(runs: list[CellRun], seeds: list[int]) -> dict[str, findings_lib.Scores]:
