@@ -18,7 +18,7 @@ import tempfile
 import jax
 
 from codecorr_jax.fileio import read_json, replace_dir, write_json_atomic
-from codecorr_jax.regimes.pretrain import BASE_MANIFEST, BASE_SCORES, SHIPPED_BASE_DIR
+from codecorr_jax.regimes.workspace import BASE_MANIFEST, BASE_SCORES, SHIPPED_BASE_DIR
 
 MAX_SHIPPED_BYTES = 10 * 2**20  # what the repository carries at most
 

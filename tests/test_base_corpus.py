@@ -220,8 +220,8 @@ def test_the_shipped_base_fits_the_default_config_and_its_promises():
     beside it, and a manifest saying how it was made with zero contamination hits."""
     from codecorr_jax.config import base_config
     from codecorr_jax.models.hf_checkpoint import load_tokenizer
-    from codecorr_jax.regimes.pretrain import (BASE_SCORES, SHIPPED_BASE_DIR,
-                                               shipped_base_manifest)
+    from codecorr_jax.regimes.stages import shipped_base_manifest
+    from codecorr_jax.regimes.workspace import BASE_SCORES, SHIPPED_BASE_DIR
 
     manifest = shipped_base_manifest()
     size = sum(os.path.getsize(os.path.join(SHIPPED_BASE_DIR, f))

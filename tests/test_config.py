@@ -142,7 +142,7 @@ def test_batch_must_split_into_accumulation_steps():
 
 def test_rl_configs_resolve_their_prompt_mixture_from_the_sft_one():
     """`-2` in config.rl.mixture means "as config.data.mixture" (the study's same prompts)."""
-    from codecorr_jax.regimes.rl import rl_mixture
+    from codecorr_jax.regimes.ppo_inputs import rl_mixture
 
     configs_dir = os.path.join(os.path.dirname(os.path.dirname(__file__)), "configs")
     config = config_lib.sibling_config(os.path.join(configs_dir, "sft.py"), "sft_then_rl")

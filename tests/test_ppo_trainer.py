@@ -208,7 +208,7 @@ class _CharTokenizer:
 def test_task_rewarder_scores_programs_in_the_executor():
     from codecorr_jax.eval.suites import EvalTask
     from codecorr_jax.execution import Executor, ExecutorConfig
-    from codecorr_jax.regimes.rl import TaskRewarder
+    from codecorr_jax.regimes.ppo_inputs import TaskRewarder
 
     task = EvalTask("toy/add", "def add(a, b):\n", "add",
                     ({"args": [1, 2], "expected": 3}, {"args": [4, 0], "expected": 4}))

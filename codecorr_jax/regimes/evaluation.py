@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import jax
@@ -10,9 +9,10 @@ import jax
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.completion import SamplerCompleter
 from codecorr_jax.execution import Executor
-from codecorr_jax.fileio import read_json
 from codecorr_jax.models.decoder import Decoder
-from codecorr_jax.regimes import run_dir as run_dir_lib
+
+# Per suite: its metrics (pass@1, pass@k, verdict counts) and per-task rows (suites.evaluate).
+SuiteResults = dict[str, dict[str, Any]]
 
 
 class Evaluator:
@@ -40,7 +40,7 @@ class Evaluator:
                                 for name, tasks in every.items()}
 
     def run(self, model: Decoder, step: int, out_dir: str, *, periodic: bool = False,
-            seed: int = 0) -> dict[str, dict]:
+            seed: int = 0) -> SuiteResults:
         """Score `model` on the suites; results go to `out_dir/eval/step_<step>.json`."""
         section = self.section
         completer = SamplerCompleter(model, self.tokenizer, self.mesh,
@@ -54,9 +54,8 @@ class Evaluator:
             suites_lib.write_results(out_dir, step, results)
         return results
 
-
     def score_greedy(self, model: Decoder, name: str, tasks: list[suites_lib.EvalTask],
-                     out_dir: str, *, max_new_tokens: int, seed: int = 0) -> dict[str, dict]:
+                     out_dir: str, *, max_new_tokens: int, seed: int = 0) -> SuiteResults:
         """Greedy pass/fail of `tasks`, other than the configured suites, as suite `name`;
         written to `out_dir/eval/step_00000000.json`."""
         completer = SamplerCompleter(model, self.tokenizer, self.mesh,
@@ -67,25 +66,3 @@ class Evaluator:
         if jax.process_index() == 0:
             suites_lib.write_results(out_dir, 0, results)
         return results
-
-
-def _eval_fields(config: Any) -> dict[str, Any]:
-    """The evaluation settings a cached score depends on."""
-    keep = ("suites", "composite_families", "max_tasks", "greedy", "num_samples", "temperature",
-            "ks", "max_new_tokens")
-    return {k: config.eval[k] for k in keep} | {"prompt_style": config.data.prompt_style,
-                                                "synth": config.synth.to_dict()}
-
-
-def base_results(config: Any, workdir: str, model: Decoder, evaluator: Evaluator,
-                 base_fingerprint: str) -> dict[str, dict]:
-    """The base model's scores, computed once per (base, evaluation settings) and cached in
-    `<workdir>/base_eval/` (the shipped base's own directory is read-only)."""
-    key = run_dir_lib.fingerprint({"base": base_fingerprint, "eval": _eval_fields(config)})
-    directory = os.path.join(workdir, "base_eval", f"eval_{key}")
-    cached = read_json(os.path.join(directory, "eval", "latest.json"))
-    if cached is not None:
-        return cached["results"]
-    if jax.process_index() == 0:
-        print("eval       scoring the base model (once; cached in the workdir)")
-    return evaluator.run(model, 0, directory, seed=config.seed)

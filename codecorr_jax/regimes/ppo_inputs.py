@@ -1,0 +1,90 @@
+"""What PPO reads from the task world: its prompts, the rewards of their completions, and the
+starting policy's frontier (the prompts it fails)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+from typing import Any, Sequence
+
+import numpy as np
+
+from codecorr_jax.data.mixture import load_mixture
+from codecorr_jax.eval import suites as suites_lib
+from codecorr_jax.eval.completion import decode_completion
+from codecorr_jax.execution import Executor
+from codecorr_jax.execution.rewards import get_reward_fn
+from codecorr_jax.execution.verdicts import Verdict
+from codecorr_jax.fileio import read_json
+from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.regimes.evaluation import Evaluator
+from codecorr_jax.train.ppo_trainer import PromptItem, RewardBatch
+
+
+class PendingTaskRewards:
+    """Executor futures of one rollout; `result()` waits for them and applies the reward."""
+
+    def __init__(self, futures: Sequence[concurrent.futures.Future], reward: str):
+        self._futures = list(futures)
+        self._reward_fn = get_reward_fn(reward)
+
+    def result(self) -> RewardBatch:
+        results = [f.result() for f in self._futures]
+        scores = np.array([self._reward_fn(r) for r in results], np.float32)
+        passed = np.array([r.verdict is Verdict.PASS for r in results], bool)
+        return RewardBatch(scores, passed)
+
+
+class TaskRewarder:
+    """Rewards of sampled completions of task prompts: each program (prompt + completion, or
+    the completion alone for instruction prompts) runs against the task's unit tests in the
+    executor's sandboxes, on the host's CPUs, while the accelerator works."""
+
+    def __init__(self, executor: Executor, tokenizer: Any, reward: str):
+        get_reward_fn(reward)  # refuse an unknown reward name now, not mid-run
+        self.executor = executor
+        self.tokenizer = tokenizer
+        self.reward = reward
+
+    def submit(self, payloads: Sequence[suites_lib.EvalTask],
+               responses: Sequence[Sequence[int]]) -> PendingTaskRewards:
+        programs = [suites_lib.program(task, decode_completion(self.tokenizer, tokens))
+                    for task, tokens in zip(payloads, responses)]
+        return PendingTaskRewards(self.executor.submit(programs), self.reward)
+
+
+def rl_mixture(config: Any) -> dict[str, int]:
+    """`config.rl.mixture` with -2 ("as the SFT mixture") resolved from `config.data.mixture`."""
+    return {family: (config.data.mixture[family] if count == -2 else count)
+            for family, count in config.rl.mixture.items()}
+
+
+def rl_prompts(config: Any, tfds_dir: str, tokenizer: Any) -> tuple[list[PromptItem], int]:
+    """The RL prompts (train-split tasks of the RL mixture, each once) and how many were left
+    out because prompt + `rl.max_new_tokens` exceeds the model's positions."""
+    records = load_mixture(tfds_dir, rl_mixture(config), {}, seed=config.data.seed)
+    room = config.model.max_position_embeddings - int(config.rl.max_new_tokens)
+    full_program = config.data.prompt_style == "instruction"
+    items, too_long = [], 0
+    for record in records:
+        ids = tokenizer(record["prompt"], add_special_tokens=False)["input_ids"]
+        if len(ids) > room:
+            too_long += 1
+            continue
+        items.append(PromptItem(tuple(ids), suites_lib.record_task(record, full_program)))
+    return items, too_long
+
+
+def frontier_flags(evaluator: Evaluator, policy: Decoder, prompts: Sequence[PromptItem],
+                   run_dir: str, *, max_new_tokens: int, seed: int) -> list[bool]:
+    """A flag per prompt: the starting policy's greedy completion fails it. Scored once and
+    kept in `<run_dir>/frontier/`, so a resumed run draws from the same frontier."""
+    directory = os.path.join(run_dir, "frontier")
+    cached = read_json(os.path.join(directory, "eval", "latest.json"))
+    results = cached["results"] if cached is not None else evaluator.score_greedy(
+        policy, "rl_prompts", [p.payload for p in prompts], directory,
+        max_new_tokens=max_new_tokens, seed=seed)
+    rows = results["rl_prompts"]["tasks"]
+    if [r["task_id"] for r in rows] != [p.payload.task_id for p in prompts]:
+        raise ValueError(f"{directory} scored other prompts than this run's; delete it")
+    return [not r["passed_greedy"] for r in rows]

@@ -1,0 +1,381 @@
+"""The stages every regime is composed of, each reusing what an earlier run already made.
+
+    ensure_datasets -> ensure_tokenizer -> ensure_base -> evaluate_base
+                                                       -> run_sft -> run_ppo (from SFT's final/)
+                                                       -> run_ppo (from the base)
+
+Each takes typed arguments (a `Workspace`, the config's sections) and returns a typed outcome;
+none imports a regime, so `sft`, `rl`, `sft_then_rl`, `pretrain` and the study's cells are short
+compositions of the same stages. Process 0 writes files; every process computes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import shutil
+import time
+from typing import Any
+
+import jax
+
+from codecorr_jax.data import corpus, function_corpus, tfds_builder
+from codecorr_jax.data import tokenizer as tokenizer_lib
+from codecorr_jax.data.mixture import order_seed
+from codecorr_jax.data.pipeline import packed_batches, sft_dataset, tokenize_documents
+from codecorr_jax.eval import suites as suites_lib
+from codecorr_jax.execution import Executor
+from codecorr_jax.fileio import read_json, write_json_atomic
+from codecorr_jax.models import sharding
+from codecorr_jax.models.build import build_model
+from codecorr_jax.models.config import runtime_fields
+from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.models.hf_checkpoint import (load_hf_checkpoint, load_tokenizer,
+                                               save_hf_checkpoint)
+from codecorr_jax.regimes import run_dir as run_dir_lib
+from codecorr_jax.regimes.evaluation import Evaluator, SuiteResults
+from codecorr_jax.regimes.ppo_inputs import TaskRewarder, frontier_flags, rl_mixture, rl_prompts
+from codecorr_jax.regimes.workspace import BASE_MANIFEST, SHIPPED_BASE_DIR, Workspace
+from codecorr_jax.synth import build as synth_build
+from codecorr_jax.train.lm_trainer import TrainResult, train_lm
+from codecorr_jax.train.metrics import read_metrics
+from codecorr_jax.train.ppo_core import NEEDS_CRITIC
+from codecorr_jax.train.ppo_trainer import train_ppo, uses_reference
+
+
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """A model in Hugging Face format and the fingerprint of what made it (a run that starts
+    from it records the fingerprint, so it never resumes on top of another start)."""
+
+    directory: str
+    fingerprint: str
+
+
+@dataclasses.dataclass
+class Base:
+    """The base model, loaded, with its tokenizer and where it lives on disk. A regime sets
+    `model` to None once it needs only the checkpoint (PPO loads its models from disk), so a
+    large base is not held twice."""
+
+    model: Decoder | None
+    tokenizer: Any
+    checkpoint: Checkpoint
+
+
+@dataclasses.dataclass(frozen=True)
+class SftOutcome:
+    run_dir: str
+    final: Checkpoint  # <run_dir>/final: what PPO after SFT starts from
+    results: SuiteResults  # the fine-tuned model's scores
+    train: TrainResult  # steps, resume point, last metrics (the model itself is not kept)
+
+
+@dataclasses.dataclass(frozen=True)
+class PpoOutcome:
+    run_dir: str
+    results: SuiteResults  # the RL policy's scores
+    history: list[dict[str, float]]  # every iteration's metrics, a resumed run's included
+
+
+def _sync(name: str) -> None:
+    """All processes wait here for process 0 (which alone writes shared files)."""
+    if jax.process_count() > 1:
+        from jax.experimental import multihost_utils
+
+        multihost_utils.sync_global_devices(name)
+
+
+def ensure_datasets(config: Any, ws: Workspace) -> synth_build.BuildResult:
+    """Build (or reuse) Atom_base and Composite_A/B/C, as JSONL and their TFDS copy."""
+    result = None
+    if jax.process_index() == 0:
+        started = time.perf_counter()
+        result = synth_build.build(config.synth.to_dict(), ws.jsonl_dir,
+                                   prompt_style=config.data.prompt_style,
+                                   progress=config.logging.progress_bar)
+        if not result.reused:  # the TFDS copy of an earlier build is stale: replace it
+            shutil.rmtree(ws.tfds_dir, ignore_errors=True)
+        if not os.path.isdir(ws.tfds_dir):
+            tfds_builder.prepare(ws.jsonl_dir, ws.tfds_dir)
+        how = "reused" if result.reused else \
+            f"built in {time.perf_counter() - started:.0f} s (JSONL + TFDS)"
+        print(f"datasets   {how}: {ws.dataset_dir}")
+    _sync("datasets built")
+    return result or synth_build.load(ws.jsonl_dir)
+
+
+def ensure_tokenizer(config: Any, ws: Workspace) -> Any:
+    """The base's own tokenizer or, for a tiny base trained here, a BPE trained on the train
+    tasks and some stdlib source (reused while that corpus is unchanged). Needs the datasets."""
+    if ws.base_source != "train":
+        return load_tokenizer(ws.tokenizer_dir)
+    texts = lambda: corpus.tokenizer_corpus(  # noqa: E731
+        ws.jsonl_dir, config.data.prompt_style, int(config.data.tokenizer_source_mb * 1e6),
+        seed=config.data.seed)
+    if jax.process_index() == 0:
+        tokenizer_lib.build_or_load_tokenizer(ws.tokenizer_dir, texts, config.model.vocab_size)
+    _sync("tokenizer ready")
+    return load_tokenizer(ws.tokenizer_dir)
+
+
+def _model_fields(config: Any) -> dict[str, Any]:
+    """The model config a tiny base is made for (the checkpoint path is no part of it)."""
+    return {k: v for k, v in config.model.to_dict().items() if k != "checkpoint_dir"}
+
+
+def base_fields(config: Any, ws: Workspace) -> dict[str, Any]:
+    """What a tiny base trained here depends on: a change to any of these retrains it."""
+    manifest = tokenizer_lib.read_manifest(ws.tokenizer_dir) or {}
+    pretrain = {k: v for k, v in config.pretrain.to_dict().items()
+                if k not in ("base_dir", "source")}
+    return {"model": _model_fields(config), "pretrain": pretrain, "seed": config.seed,
+            "tokenizer": manifest.get("corpus_sha256"),
+            "function_corpus": function_corpus.VERSION}
+
+
+def shipped_base_manifest(directory: str = SHIPPED_BASE_DIR) -> dict[str, Any]:
+    """The manifest of a shipped base; an error that says how to make one when there is none."""
+    manifest = read_json(os.path.join(directory, BASE_MANIFEST))
+    if manifest is None:
+        raise FileNotFoundError(
+            f"no base model in {directory} ({BASE_MANIFEST} missing). Pretrain one here with "
+            "--config.pretrain.source=train, or build and ship it: python launch/main.py "
+            "--config=configs/pretrain.py --workdir=runs/base && python launch/ship_base.py "
+            "runs/base")
+    return manifest
+
+
+def _load(directory: str, config: Any, mesh: jax.sharding.Mesh,
+          value_head: bool = False) -> Decoder:
+    return load_hf_checkpoint(directory, mesh, sharding.DEFAULT_RULES, value_head=value_head,
+                              **runtime_fields(config.model))
+
+
+def _load_shipped(config: Any, ws: Workspace, mesh: jax.sharding.Mesh) -> tuple[Decoder, str]:
+    manifest = shipped_base_manifest(ws.base_dir)
+    built, wanted = manifest["fields"]["model"], _model_fields(config)
+    differs = sorted(k for k in wanted if k not in runtime_fields(config.model)
+                     and built.get(k) != wanted[k])
+    if differs:
+        raise ValueError(
+            f"config.model differs from the shipped base in {ws.base_dir} in "
+            + ", ".join(f"{k} ({wanted[k]!r}, the base has {built.get(k)!r})" for k in differs)
+            + ": set --config.pretrain.source=train to pretrain a base of that shape")
+    return _load(ws.base_dir, config, mesh), manifest["fingerprint"]
+
+
+def pretrain_base(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, tokenizer: Any,
+                  fields: dict[str, Any]) -> tuple[Decoder, dict[str, Any]]:
+    """Train the tiny base from random initialisation in `<workdir>/pretrain` (a killed run
+    resumes); returns it with what its manifest records (corpus counts, tokens, loss)."""
+    section = config.pretrain
+    run_dir = ws.run_dir("pretrain")
+    run_dir_lib.claim(run_dir, fields, replace_stale=True)
+    texts, manifest = corpus.pretraining_corpus(
+        ws.jsonl_dir, source_bytes=int(section.corpus_mb * 1e6),
+        generated_functions=int(section.generated_functions), seed=config.data.seed)
+    examples = tokenize_documents(texts, tokenizer, section.seq_len)
+    batches, stats = packed_batches(examples, seq_len=section.seq_len,
+                                    batch_size=section.batch_size,
+                                    seed=order_seed(config.data.seed, config.seed))
+    if jax.process_index() == 0:
+        docs = manifest["documents"]
+        print(f"pretrain   {docs['generated']:,} generated functions and {docs['stdlib']} stdlib "
+              f"files (none holding task text), {stats.tokens:,} tokens in "
+              f"{stats.rows_per_epoch} rows of {section.seq_len} per epoch; "
+              f"{section.num_steps} steps of {section.batch_size} rows")
+    model = build_model(config.model, mesh, seed=config.seed)
+    result = train_lm(model, batches, section, run_dir=run_dir, mesh=mesh,
+                      checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
+                      num_steps=int(section.num_steps), desc="pretrain")
+    record = {"corpus": manifest, "tokens_per_epoch": stats.tokens,
+              "tokens_trained": int(section.num_steps) * section.batch_size * section.seq_len,
+              "steps": result.steps, "last_metrics": result.last_metrics}
+    return result.model, record
+
+
+def ensure_base(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, tokenizer: Any) -> Base:
+    """The base model on `mesh`: a checkpoint preset's own, the shipped tiny base, or a tiny
+    base pretrained here (cached in `ws.base_dir` while the fields that made it hold)."""
+    if ws.base_source == "checkpoint":
+        model = build_model(config.model, mesh, seed=config.seed)
+        fingerprint = run_dir_lib.fingerprint({"checkpoint": os.path.abspath(ws.base_dir)})
+        return Base(model, tokenizer, Checkpoint(ws.base_dir, fingerprint))
+    if ws.base_source == "shipped":
+        model, fingerprint = _load_shipped(config, ws, mesh)
+        return Base(model, tokenizer, Checkpoint(ws.base_dir, fingerprint))
+    fields = base_fields(config, ws)
+    fingerprint = run_dir_lib.fingerprint(fields)
+    manifest = read_json(os.path.join(ws.base_dir, BASE_MANIFEST))
+    if manifest is not None and manifest.get("fingerprint") == fingerprint:
+        return Base(_load(ws.base_dir, config, mesh), tokenizer,
+                    Checkpoint(ws.base_dir, fingerprint))
+    if manifest is not None and jax.process_index() == 0:
+        print(f"base       {ws.base_dir} was made by another configuration: pretraining a new one")
+    model, record = pretrain_base(config, ws, mesh, tokenizer, fields)
+    save_hf_checkpoint(model, ws.base_dir, tokenizer=tokenizer)
+    if jax.process_index() == 0:
+        write_json_atomic(os.path.join(ws.base_dir, BASE_MANIFEST),
+                          {"fingerprint": fingerprint, "fields": fields, "training": record},
+                          default=str)
+    return Base(model, tokenizer, Checkpoint(ws.base_dir, fingerprint))
+
+
+def _eval_fields(config: Any) -> dict[str, Any]:
+    """The evaluation settings a cached score depends on."""
+    keep = ("suites", "composite_families", "max_tasks", "greedy", "num_samples", "temperature",
+            "ks", "max_new_tokens")
+    return {k: config.eval[k] for k in keep} | {"prompt_style": config.data.prompt_style,
+                                                "synth": config.synth.to_dict()}
+
+
+def evaluate_base(config: Any, ws: Workspace, base: Base, evaluator: Evaluator) -> SuiteResults:
+    """The base's scores, computed once per (base, evaluation settings) and cached in
+    `ws.base_eval_dir`."""
+    key = run_dir_lib.fingerprint({"base": base.checkpoint.fingerprint,
+                                   "eval": _eval_fields(config)})
+    directory = os.path.join(ws.base_eval_dir, f"eval_{key}")
+    cached = read_json(os.path.join(directory, "eval", "latest.json"))
+    if cached is not None:
+        return cached["results"]
+    if jax.process_index() == 0:
+        print("eval       scoring the base model (once; cached in the workdir)")
+    return evaluator.run(base.model, 0, directory, seed=config.seed)
+
+
+@dataclasses.dataclass
+class Start:
+    """What every training regime starts from."""
+
+    ws: Workspace
+    base: Base
+    evaluator: Evaluator  # the configured suites, loaded once
+    base_results: SuiteResults  # the base's scores on them
+
+
+def start(config: Any, workdir: str, mesh: jax.sharding.Mesh, executor: Executor) -> Start:
+    """Datasets, tokenizer, base (each reused when made before) and the base's scores."""
+    ws = Workspace.from_config(config, workdir)
+    ensure_datasets(config, ws)
+    base = ensure_base(config, ws, mesh, ensure_tokenizer(config, ws))
+    evaluator = Evaluator(config, ws.jsonl_dir, base.tokenizer, mesh, executor)
+    results = evaluate_base(config, ws, base, evaluator)
+    if jax.process_index() == 0:
+        print(f"base       {suites_lib.summary_line(results)}")
+    return Start(ws, base, evaluator, results)
+
+
+def sft_steps(section: Any, rows_per_epoch: int) -> int:
+    """`sft.num_steps`, or enough steps for `sft.epochs` passes over the mixture."""
+    if section.epochs > 0:
+        return max(1, math.ceil(section.epochs * rows_per_epoch / section.batch_size))
+    return int(section.num_steps)
+
+
+def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
+            evaluator: Evaluator, run_name: str = "sft") -> SftOutcome:
+    """Fine-tune the base (or a random init, `sft.init`) on the data mixture with periodic
+    evaluation; score the result and export it to `<run_dir>/final`. A finished run is kept."""
+    section = config.sft
+    run_dir = ws.run_dir(run_name)
+    fields = {"base": base.checkpoint.fingerprint if section.init == "base" else "scratch",
+              "model": config.model.to_dict(), "data": config.data.to_dict(),
+              "sft": section.to_dict(), "seed": config.seed}
+    run_dir_lib.claim(run_dir, fields, replace_stale=False)
+    if section.init == "base" and base.model is None:
+        raise ValueError("run_sft(init='base') needs the loaded base model; it was released")
+    model = base.model if section.init == "base" else \
+        build_model(config.model, mesh, seed=config.seed)
+    batches, stats = sft_dataset(ws.tfds_dir, config.data, base.tokenizer,
+                                 batch_size=section.batch_size, seed=config.data.seed,
+                                 shuffle_seed=order_seed(config.data.seed, config.seed))
+    steps = sft_steps(section, stats.rows_per_epoch)
+    if jax.process_index() == 0:
+        mix = ", ".join(f"{k}={v}" for k, v in config.data.mixture.items() if v)
+        if config.data.atom_step_repeats:
+            mix += f", atoms as one-step composites x{config.data.atom_step_repeats}"
+        print(f"sft        {stats.examples} tasks ({mix}), {stats.loss_tokens:,} trained tokens "
+              f"in {stats.rows_per_epoch} rows of {config.data.max_length} per epoch "
+              f"({stats.padding_fraction:.1%} padding); {stats.dropped_too_long} longer than "
+              f"data.max_length dropped; {steps} steps of {section.batch_size} rows "
+              f"(~{steps * section.batch_size / max(stats.rows_per_epoch, 1):.1f} epochs)")
+
+    def periodic_eval(model: Decoder, step: int, key: jax.Array) -> dict[str, float]:
+        del key  # greedy decoding: the scores do not depend on it
+        results = evaluator.run(model, step, run_dir, periodic=True, seed=config.seed)
+        if jax.process_index() == 0:
+            print(f"eval       step {step}: {suites_lib.summary_line(results)}")
+        return suites_lib.scalars(results)
+
+    result = train_lm(model, batches, section, run_dir=run_dir, mesh=mesh,
+                      checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
+                      num_steps=steps, desc="sft", eval_hook=periodic_eval,
+                      eval_every=int(config.eval.every_steps))
+    final_dir = os.path.join(run_dir, "final")
+    done = read_json(os.path.join(run_dir, "eval", f"step_{result.steps:08d}.json"))
+    if done is not None and os.path.isdir(final_dir) and result.resumed_from == result.steps:
+        after = done["results"]  # a finished run: its final scores and checkpoint stand
+    else:
+        after = evaluator.run(result.model, result.steps, run_dir, seed=config.seed)
+        save_hf_checkpoint(result.model, final_dir, tokenizer=base.tokenizer)
+    return SftOutcome(run_dir, Checkpoint(final_dir, run_dir_lib.fingerprint(fields)), after,
+                      dataclasses.replace(result, model=None))
+
+
+def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Executor,
+            evaluator: Evaluator, tokenizer: Any, *, start: Checkpoint, base: Checkpoint,
+            run_name: str) -> PpoOutcome:
+    """PPO from the model in `start`; score the policy and export it to `<run_dir>/final`.
+
+    The policy and the frozen reference both start from `start`; the critic from `start` or
+    `base` (`rl.critic_init`), with a value head that starts at zero.
+    """
+    section = config.rl
+    run_dir = ws.run_dir(run_name)
+    fields = {"init": start.fingerprint, "model": config.model.to_dict(),
+              "rl": section.to_dict(), "reward": config.executor.reward,
+              "mixture": rl_mixture(config), "prompt_style": config.data.prompt_style,
+              "seed": config.seed}
+    run_dir_lib.claim(run_dir, fields, replace_stale=False)
+    prompts, too_long = rl_prompts(config, ws.tfds_dir, tokenizer)
+    if jax.process_index() == 0:
+        print(f"rl         {len(prompts)} prompts ({too_long} too long for "
+              f"rl.max_new_tokens={section.max_new_tokens} left out); "
+              f"{section.num_iterations} iterations of {section.prompts_per_iteration} prompts "
+              f"x {section.samples_per_prompt} samples; estimator {section.estimator}, "
+              f"reward {config.executor.reward}")
+    policy = _load(start.directory, config, mesh)
+    focus = None
+    if section.frontier_fraction > 0:
+        focus = frontier_flags(evaluator, policy, prompts, run_dir,
+                               max_new_tokens=int(section.max_new_tokens), seed=config.seed)
+        if jax.process_index() == 0:
+            print(f"rl         frontier: the starting policy fails {sum(focus)} of "
+                  f"{len(prompts)} prompts (greedy); {section.frontier_fraction:.0%} of each "
+                  "iteration's prompts are drawn from them")
+    reference = _load(start.directory, config, mesh) if uses_reference(section) else None
+    critic = None
+    if section.estimator in NEEDS_CRITIC:
+        critic_dir = start.directory if section.critic_init == "policy" else base.directory
+        critic = _load(critic_dir, config, mesh, value_head=True)
+
+    def periodic_eval(model: Decoder, iteration: int) -> dict[str, float]:
+        results = evaluator.run(model, iteration, run_dir, periodic=True, seed=config.seed)
+        if jax.process_index() == 0:
+            print(f"eval       iteration {iteration}: {suites_lib.summary_line(results)}")
+        return suites_lib.scalars(results)
+
+    pad = tokenizer.pad_token_id
+    result = train_ppo(policy, reference, critic, prompts,
+                       TaskRewarder(executor, tokenizer, config.executor.reward), section,
+                       run_dir=run_dir, mesh=mesh, eos_token_id=tokenizer.eos_token_id,
+                       pad_token_id=tokenizer.eos_token_id if pad is None else pad,
+                       checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
+                       eval_hook=periodic_eval, eval_every=int(section.eval_every),
+                       focus=focus)
+    after = evaluator.run(result.policy, result.iterations, run_dir, seed=config.seed)
+    save_hf_checkpoint(result.policy, os.path.join(run_dir, "final"), tokenizer=tokenizer)
+    history = read_metrics(run_dir, "rl/reward") or result.history
+    return PpoOutcome(run_dir, after, history)
