@@ -17,14 +17,15 @@ from typing import Any
 
 import ml_collections
 
+from codecorr_jax import regimes as regimes_lib
 from codecorr_jax.eval.suites import SUITES as EVAL_SUITES
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import DTYPES, ModelConfig, model_config
 from codecorr_jax.train import ppo_core
 
-# Regimes launch/main.py can run; each has an entry in codecorr_jax.regimes.REGIMES.
-REGIMES = ("inspect", "datasets", "pretrain", "sft", "rl", "sft_then_rl", "study")
+# Regimes launch/main.py can run: the names of the regimes' registry.
+REGIMES = regimes_lib.ALL_REGIMES
 MODEL_PRESETS = ("tiny", "llama", "qwen2")
 DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")

@@ -85,19 +85,17 @@ def main(argv: list[str]) -> None:
     except config_lib.ConfigError as e:
         _fail(str(e))
     log_path = _route_library_logs(_WORKDIR.value)
-    from codecorr_jax.regimes import HOST_REGIMES
+    from codecorr_jax import regimes
 
-    if config.regime in HOST_REGIMES:  # its own processes take the devices, not this one
+    if config.regime in regimes.HOST_REGIMES:  # its own processes take the devices, not this one
         print(f"log        library logs of this run: {log_path}")
-        HOST_REGIMES[config.regime](config, _WORKDIR.value)
+        regimes.get(config.regime)(config, _WORKDIR.value)
         return
     distributed.maybe_initialize(config.distributed)
 
     import jax  # the backend starts here, after jax.distributed had its chance
 
     from codecorr_jax.models import sharding
-    from codecorr_jax.regimes import REGIMES
-
     try:
         shape = config_lib.validate_for_devices(config, jax.device_count(),
                                                 config_lib.sharded_dims(model_cfg))
@@ -108,7 +106,7 @@ def main(argv: list[str]) -> None:
                  _WORKDIR.value)
     if jax.process_index() == 0:
         print(f"log        library logs of this run: {log_path}")
-    REGIMES[config.regime](config, _WORKDIR.value, mesh)
+    regimes.get(config.regime)(config, _WORKDIR.value, mesh)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,19 @@ def _launch(*args, timeout=300):
 
 
 def test_every_listed_regime_has_a_config_file_and_an_implementation():
-    from codecorr_jax.regimes import HOST_REGIMES, REGIMES as IMPLEMENTED
+    import inspect
 
-    assert set(REGIMES) == set(IMPLEMENTED) | set(HOST_REGIMES)
-    assert not set(IMPLEMENTED) & set(HOST_REGIMES)
+    from codecorr_jax import regimes
+
+    assert set(REGIMES) == set(regimes.REGIMES) | set(regimes.HOST_REGIMES)
+    assert not set(regimes.REGIMES) & set(regimes.HOST_REGIMES)
     for regime in REGIMES:
         assert os.path.isfile(os.path.join(ROOT, "configs", f"{regime}.py")), regime
+        parameters = list(inspect.signature(regimes.get(regime)).parameters)
+        expected = ["config", "workdir"] + ([] if regime in regimes.HOST_REGIMES else ["mesh"])
+        assert parameters == expected, regime
+    with pytest.raises(KeyError, match="regime 'nope' is unknown; allowed: inspect"):
+        regimes.get("nope")
 
 
 def test_inspect_regime_runs_sharded_and_exports(tmp_path):

@@ -57,7 +57,8 @@ def pass_at_k_table(results: Results) -> str:
     return "\n".join(lines)
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot on the file-only backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -68,7 +69,7 @@ def _pyplot():
 
 def plot_stages(stages: Mapping[str, Results], path: str) -> str:
     """Grouped bars of pass@1: suites on the x axis, one bar per stage."""
-    plt = _pyplot()
+    plt = pyplot()
     names = list(stages)
     suites = list(dict.fromkeys(s for results in stages.values() for s in results))
     width = 0.8 / max(len(names), 1)
@@ -92,7 +93,7 @@ def plot_stages(stages: Mapping[str, Results], path: str) -> str:
 
 def plot_history(history: Sequence[Mapping[str, float]], keys: Sequence[str], path: str) -> str:
     """One panel per metric key against the iteration (1-based)."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 3.0), squeeze=False)
     for ax, key in zip(axes[0], keys):
         ys = [h[key] for h in history if key in h]

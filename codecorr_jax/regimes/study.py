@@ -21,7 +21,7 @@ from codecorr_jax.fileio import write_text_atomic
 from codecorr_jax.study import findings as findings_lib
 from codecorr_jax.study import report as report_lib
 from codecorr_jax.study import runner
-from codecorr_jax.study.cells import MAIN, cell_config, grid
+from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, cell_config, grid
 from codecorr_jax.study.runner import CellRun
 from codecorr_jax.synth import build
 
@@ -71,12 +71,12 @@ def run(config: Any, workdir: str) -> dict[str, Any]:
 
     runs = runner.run_all(study_dir, config, cells, seeds, int(section.parallel), on_done)
     scores = _scores(runs, seeds)
-    min_effect, other = float(section.min_effect), "rl_other_prompts"
+    min_effect = float(section.min_effect)
     results = [
         findings_lib.finding_1(scores, list(section.composite_counts), MAIN, min_effect,
                                float(section.handful_share)),
-        findings_lib.finding_2(scores, MAIN, other, min_effect),
-        findings_lib.finding_3(scores, MAIN, "rl_base", min_effect),
+        findings_lib.finding_2(scores, MAIN, OTHER_PROMPTS, min_effect),
+        findings_lib.finding_3(scores, MAIN, FROM_BASE, min_effect),
     ]
     command = " ".join(shlex.quote(a) for a in ["python", *sys.argv])
     dataset_dir = cell_config(config, cells[0], seeds[0],

@@ -37,7 +37,10 @@ class Cell:
     about: str = ""
 
 
+# The cells the findings read by name (the others are found by their finding number).
 MAIN = "main"  # SFT on atoms + every composite of the family, then PPO on the same prompts
+OTHER_PROMPTS = "rl_other_prompts"  # the main SFT, then PPO on another family's prompts
+FROM_BASE = "rl_base"  # PPO from the base model, no SFT
 
 
 def grid(section: Any) -> list[Cell]:
@@ -54,12 +57,12 @@ def grid(section: Any) -> list[Cell]:
     for count in section.composite_counts:
         cells.append(Cell(f"sft_atoms_{count}", 1, "sft", {f"data.mixture.{family}": int(count)},
                           about=f"SFT on atoms + {count} {family} composites"))
-    cells.append(Cell("rl_other_prompts", 2, "sft_then_rl",
+    cells.append(Cell(OTHER_PROMPTS, 2, "sft_then_rl",
                       {"rl.mixture.atom": 0, f"rl.mixture.{family}": 0,
                        f"rl.mixture.{other}": -1},
                       reuses=MAIN, links=("sft",),
                       about=f"the main SFT, then PPO on {other} prompts instead"))
-    cells.append(Cell("rl_base", 3, "rl", {}, about="PPO from the base model (no SFT)"))
+    cells.append(Cell(FROM_BASE, 3, "rl", {}, about="PPO from the base model (no SFT)"))
     return cells
 
 

@@ -16,7 +16,7 @@ from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.suites import EvalTask
 from codecorr_jax.fileio import write_text_atomic
 from codecorr_jax.study import taxonomy
-from codecorr_jax.study.cells import REGIME_STAGES, Cell
+from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, REGIME_STAGES, Cell
 from codecorr_jax.study.findings import Finding, Scores
 from codecorr_jax.study.runner import CellRun
 
@@ -76,7 +76,7 @@ def _finding_section(finding: Finding, plot: str) -> list[str]:
 
 def plot_cells(scores: Mapping[str, Scores], pairs: Sequence[tuple[str, str]], path: str) -> str:
     """Bars of held-out pass@1 (mean over seeds, t 95% CI as error bars) per (cell, stage)."""
-    plt = report_lib._pyplot()
+    plt = report_lib.pyplot()
     suites = ("composite_in_domain", "composite_target")
     shown = [(c, s) for c, s in pairs if s in scores.get(c, {})]
     fig, ax = plt.subplots(figsize=(2.2 + 1.3 * len(shown), 3.6))
@@ -112,7 +112,7 @@ def plot_overfitting(metrics_files: Sequence[str], path: str) -> str | None:
         series.append([r for r in rows if "eval/composite_train/pass@1" in r])
     if not any(series):
         return None
-    plt = report_lib._pyplot()
+    plt = report_lib.pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 3.4))
     for seed, rows in enumerate(series):
         steps = [r["step"] for r in rows]
@@ -186,15 +186,15 @@ def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
     (by task id) are the held-out composites', for the failure taxonomy."""
     plots = {
         1: plot_cells(scores, [(c.name, "SFT") for c in cells if c.finding == 1 or
-                               c.name == "main"], os.path.join(study_dir, "finding_1.png")),
-        2: plot_cells(scores, [("main", "SFT"), ("main", "SFT then RL"),
-                               ("rl_other_prompts", "SFT then RL")],
+                               c.name == MAIN], os.path.join(study_dir, "finding_1.png")),
+        2: plot_cells(scores, [(MAIN, "SFT"), (MAIN, "SFT then RL"),
+                               (OTHER_PROMPTS, "SFT then RL")],
                       os.path.join(study_dir, "finding_2.png")),
-        3: plot_cells(scores, [("rl_base", "base"), ("rl_base", "RL"), ("main", "SFT"),
-                               ("main", "SFT then RL")], os.path.join(study_dir, "finding_3.png")),
+        3: plot_cells(scores, [(FROM_BASE, "base"), (FROM_BASE, "RL"), (MAIN, "SFT"),
+                               (MAIN, "SFT then RL")], os.path.join(study_dir, "finding_3.png")),
     }
     overfit = plot_overfitting(
-        [os.path.join(r.workdir, "sft", "metrics.jsonl") for r in runs if r.cell.name == "main"],
+        [os.path.join(r.workdir, "sft", "metrics.jsonl") for r in runs if r.cell.name == MAIN],
         os.path.join(study_dir, "sft_overfitting.png"))
     parts = ["# The study: SFT and RL on atomic and composite functions", "",
              f"Command: `{command}`  ", f"Machine: {machine()}  ",
