@@ -20,7 +20,38 @@ def get_config(model_preset: str = "tiny"):
     config.regime = "rl"
     if config.model.preset == "tiny":
         tiny_ppo(config)
+    else:
+        checkpoint_ppo(config)
     return config
+
+
+def checkpoint_ppo(config) -> None:
+    """PPO for a pretrained 0.5B-7B code model (qwen2 / llama presets): settings to start from.
+
+    Those of the nearest relative with code (STUDY_NOTES.md: Llama-3.1-8B, GRPO/DAPO-style):
+    no critic (no second model of that size in memory), 16 samples a prompt at temperature 1,
+    learning rate 1e-6, no KL penalty, token-level loss, all-pass / all-fail groups replaced by
+    fresh prompts. 32 prompts an iteration (512 programs for the executor), 4 updates of 128
+    samples; the old log-probabilities are recomputed, as sampler and trainer differ in
+    bfloat16. Not measured at this scale in the project yet (BUILD_NOTES.md, "Real models").
+    """
+    rl = config.rl
+    rl.estimator = "grpo"
+    rl.learning_rate = 1e-6
+    rl.num_iterations = 100
+    rl.prompts_per_iteration = 32
+    rl.samples_per_prompt = 16
+    rl.minibatch_size = 128
+    rl.ppo_epochs = 1
+    rl.loss_agg = "token_mean"
+    rl.temperature = 1.0
+    rl.max_new_tokens = 512
+    rl.kl_coef = 0.0
+    rl.filter_groups = True
+    rl.max_sampling_rounds = 3
+    rl.old_logprobs = "recompute"
+    rl.checkpoint_every = 10
+    config.executor.reward = "binary"
 
 
 def tiny_ppo(config) -> None:

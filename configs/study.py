@@ -2,6 +2,8 @@
 
     python launch/main.py --config=configs/study.py --workdir=runs/study        # CPU micro-scale
     python launch/main.py --config=configs/study.py:smoke --workdir=runs/smoke  # the pipeline, ~3 min
+    python launch/main.py --config=configs/study.py:qwen2 --workdir=runs/study_qwen \
+        --config.model.checkpoint_dir=/models/Qwen2.5-Coder-0.5B         # a real code model
 
 Cells (codecorr_jax/study/cells.py), each an ordinary `sft`, `sft_then_rl` or `rl` run from
 this file's settings (those of configs/sft.py and configs/rl.py) for every seed:
@@ -20,10 +22,14 @@ import ml_collections
 from codecorr_jax.config import sibling_config
 
 
+PRESETS = ("cpu", "smoke", "qwen2", "llama")
+
+
 def get_config(preset: str = "cpu"):
-    if preset not in ("cpu", "smoke"):
-        raise ValueError(f"configs/study.py preset {preset!r}: choose cpu or smoke")
-    config = sibling_config(__file__, "rl", "tiny")  # configs/sft.py's data + tiny PPO
+    if preset not in PRESETS:
+        raise ValueError(f"configs/study.py preset {preset!r}: choose one of {', '.join(PRESETS)}")
+    model = preset if preset in ("qwen2", "llama") else "tiny"
+    config = sibling_config(__file__, "rl", model)  # configs/sft.py's data + rl.py's PPO
     config.regime = "study"
     config.study = ml_collections.ConfigDict(dict(
         seeds=(0, 1, 2),
@@ -44,7 +50,20 @@ def get_config(preset: str = "cpu"):
     config.eval.every_steps = config.sft.num_steps // 4
     if preset == "smoke":
         smoke(config)
+    if model != "tiny":
+        real_model(config)
     return config
+
+
+def real_model(config) -> None:
+    """A pretrained code model from a local checkpoint on GPUs / TPUs (BUILD_NOTES.md, "Real
+    models"): configs/sft.py's and configs/rl.py's checkpoint settings, plus HumanEval and
+    sampled pass@k, where a real model's differences show (the nearest relative finds RL's
+    advantage growing with k). One cell at a time: each takes every device of the host."""
+    config.eval.suites = (*config.eval.suites, "humaneval")
+    config.eval.num_samples, config.eval.ks = 16, (1, 4, 16)
+    config.eval.temperature = 1.0
+    config.eval.periodic_max_tasks = 64
 
 
 def smoke(config) -> None:

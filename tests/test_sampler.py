@@ -115,6 +115,18 @@ def test_sharded_equals_unsharded(greedy, shape):
     np.testing.assert_allclose(out.logprobs, greedy.logprobs, atol=2e-5)
 
 
+def test_a_rematerialised_model_samples_as_the_plain_one(greedy):
+    """The checkpoint presets train with per-layer remat; sampling the same weights must work
+    (remat inside the decode loop once failed) and give the same tokens."""
+    import dataclasses
+
+    with jax.default_device(jax.devices()[0]):
+        model = Decoder(dataclasses.replace(CFG, remat=True), rngs=nnx.Rngs(0))
+    out = Sampler(model).generate(PROMPTS, SamplingConfig(max_new_tokens=STEPS, temperature=0))
+    np.testing.assert_array_equal(out.tokens, greedy.tokens)
+    np.testing.assert_allclose(out.logprobs, greedy.logprobs, atol=1e-5)
+
+
 def test_eos_and_stop_sequences_end_rows(model, greedy):
     row0 = greedy.tokens[0].tolist()
     eos = row0[4]  # the first occurrence of this token ends row 0

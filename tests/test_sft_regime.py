@@ -259,3 +259,66 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, tmp_path):
     again = _run("configs/study.py:smoke", tmp_path, *shared, *one_seed, timeout=300)
     assert {p: p.stat().st_mtime for p in stamps} == stamps
     assert again.stdout.count(": done (") == 6
+
+
+def _tiny_checkpoint(directory, family):
+    """A random Hugging Face checkpoint of `family` with the shipped base's tokenizer: what a
+    real code model's directory holds, at a size that runs in seconds."""
+    import shutil
+
+    import torch
+    import transformers
+
+    from codecorr_jax.regimes.workspace import SHIPPED_BASE_DIR
+
+    config_cls = {"qwen2": transformers.Qwen2Config, "llama": transformers.LlamaConfig}[family]
+    torch.manual_seed(0)
+    config = config_cls(vocab_size=1024, hidden_size=32, intermediate_size=64,
+                        num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                        max_position_embeddings=1024, tie_word_embeddings=True)
+    model = transformers.AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    model.save_pretrained(directory)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(os.path.join(SHIPPED_BASE_DIR, name), directory)
+
+
+def test_real_model_study_cell_runs_from_a_local_checkpoint(shared, tmp_path):
+    """configs/study.py:qwen2's main cell (SFT, then PPO) from a tiny random Qwen2 checkpoint:
+    the checkpoint is the base and its tokenizer is the run's; nothing is pretrained."""
+    from codecorr_jax import config as config_lib
+    from codecorr_jax.study import runner
+    from codecorr_jax.study.cells import MAIN, grid
+
+    checkpoint = tmp_path / "qwen"
+    _tiny_checkpoint(checkpoint, "qwen2")
+    config = config_lib.sibling_config(os.path.join(ROOT, "configs", "study.py"), "study",
+                                       "qwen2")
+    small = {"model.checkpoint_dir": str(checkpoint), "model.dtype": "float32",
+             "synth.size_a": 24, "synth.size_b": 18, "synth.size_c": 18,  # the shared datasets
+             "data.dataset_dir": shared[0].split("=", 1)[1], "data.max_length": 256,
+             "sft.num_steps": 4, "sft.batch_size": 16, "sft.grad_accum_steps": 2,
+             "eval.suites": ("composite_in_domain", "humaneval"), "eval.max_tasks": 2,
+             "eval.num_samples": 2, "eval.ks": (1, 2), "eval.max_new_tokens": 8,
+             "eval.batch_size": 8, "eval.every_steps": 2, "eval.periodic_max_tasks": 2,
+             "rl.num_iterations": 1, "rl.prompts_per_iteration": 4,
+             "rl.samples_per_prompt": 2, "rl.minibatch_size": 8, "rl.max_new_tokens": 8,
+             "rl.max_sampling_rounds": 1, "logging.progress_bar": False}
+    for field, value in small.items():
+        section, leaf = field.split(".")
+        config[section][leaf] = value
+    config_lib.validate(config)  # the study section and every cell's config
+    cells = grid(config.study)
+    main = next(c for c in cells if c.name == MAIN)
+    run = runner.run_one(str(tmp_path / "study"), config, main, 0, cells)
+    console = os.path.join(run.workdir, "console.log")
+    assert run.returncode == 0, open(console).read()[-4000:]
+    text = open(console).read()
+    assert "pretrain" not in text and "report     " in text.splitlines()[-1]
+    rl_dir = os.path.join(run.workdir, "sft_then_rl")
+    exported = json.load(open(os.path.join(rl_dir, "final", "config.json")))
+    assert exported["architectures"] == ["Qwen2ForCausalLM"] and exported["hidden_size"] == 32
+    sft_fields = json.load(open(os.path.join(run.workdir, "sft", "run.json")))
+    assert sft_fields["sft"]["grad_accum_steps"] == 2  # the checkpoint preset's SFT, shrunk
+    results = json.load(open(os.path.join(rl_dir, "eval", "latest.json")))["results"]
+    assert set(results) == {"composite_in_domain", "humaneval"}
+    assert results["humaneval"]["n_tasks"] == 2 and "pass@2" in str(results["humaneval"])

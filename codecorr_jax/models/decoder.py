@@ -312,7 +312,7 @@ class Decoder(nnx.Module):
                       layer_cache: LayerCache | None) -> tuple[jax.Array, LayerCache | None]:
             return layer(x, positions, mask, layer_cache, None if cache is None else cache.index)
 
-        if cfg.remat:
+        if cfg.remat and cache is None:  # decoding with a cache is never differentiated
             run_layer = nnx.remat(run_layer)
         new_layers = []
         for i, layer in enumerate(self.layers):

@@ -89,6 +89,8 @@ def cell_config(study_config: ml_collections.ConfigDict, cell: Cell, seed: int,
         return os.path.abspath(given or os.path.join(shared_dir, name))
 
     config.data.dataset_dir = shared(config.data.dataset_dir, "datasets")
+    if config.model.checkpoint_dir:
+        config.model.checkpoint_dir = os.path.abspath(config.model.checkpoint_dir)
     if config.pretrain.source == "train":
         config.data.tokenizer_dir = shared(config.data.tokenizer_dir, "tokenizer")
         config.pretrain.base_dir = shared(config.pretrain.base_dir, "base")
