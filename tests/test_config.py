@@ -36,7 +36,19 @@ def test_default_config_is_valid_and_tiny_model_matches_fields():
     ({"regime": "pretrainn"}, r"config\.regime='pretrainn' is not allowed; choose one of"),
     ({"model__dtype": "float16"}, r"config\.model\.dtype='float16'.*did you mean 'bfloat16'"),
     ({"model__num_heads": 6}, r"num_heads=6 must be a multiple of .*num_kv_heads=4"),
-    ({"rl__estimator": "ppo2"}, r"config\.rl\.estimator='ppo2'.*\['gae', 'grpo', 'rloo'\]"),
+    ({"rl__estimator": "ppo2"}, r"config\.rl\.estimator='ppo2'.*\['gae', 'grpo', 'rloo', "
+                                r"'drgrpo', 'reinforce_pp', 'reinforce_pp_baseline'\]"),
+    ({"rl__estimator": "drgrp"}, r"did you mean 'drgrpo'"),
+    ({"rl__policy_loss": "gspo2"}, r"config\.rl\.policy_loss='gspo2'.*did you mean 'gspo'"),
+    ({"rl__loss_agg": "seq_mean_token_sum"}, r"did you mean 'seq_mean_token_sum_norm'"),
+    ({"rl__micro_batch_size": 5}, r"config\.rl\.micro_batch_size=5 must divide "
+                                  r"config\.rl\.minibatch_size=32"),
+    ({"rl__clip_ratio_dual": 0.5}, r"config\.rl\.clip_ratio_dual=0\.5 0 \(off\) or > 1"),
+    ({"rl__overlong_buffer": 192}, r"config\.rl\.overlong_buffer=192 must lie in \[0, "
+                                   r"config\.rl\.max_new_tokens=192\)"),
+    ({"rl__tis_cap": 2.0, "rl__old_logprobs": "sampler"},
+     r"config\.rl\.tis_cap=2\.0 must be 0 \(off\) or >= 1, with "
+     r"config\.rl\.old_logprobs='recompute'"),
     ({"sft__learning_rate": 0.0}, r"config\.sft\.learning_rate=0\.0 must be > 0"),
     ({"rl__gae_lambda": 1.5}, r"config\.rl\.gae_lambda=1\.5 must be in \[0, 1\]"),
     ({"eval__num_samples": 10, "eval__ks": (1, 20)},

@@ -1,6 +1,8 @@
 """The jitted PPO core against independent references: GAE against a plain Python loop over each
 row's valid positions, token rewards and KL estimators by formula, whitening by numpy, GRPO /
-RLOO / clipped losses / KL controllers by hand-computed numbers, entropy by a float64 numpy
+RLOO / Dr. GRPO / clipped losses (clip-higher, dual clip, GSPO's sequence ratio and its
+gradient) / overlong shaping / importance weights / KL controllers by hand-computed numbers,
+REINFORCE++ against a loop, entropy by a float64 numpy
 log-sum-exp, and exact aggregation of summed metrics over micro-batches."""
 
 from __future__ import annotations
@@ -112,9 +114,13 @@ def test_kl_estimators_by_formula():
     np.testing.assert_allclose(pc.kl_penalty(lp, ref, "k1"), lp - ref, rtol=1e-6)
     np.testing.assert_allclose(pc.kl_penalty(lp, ref, "k3"),
                                np.exp(ref - lp) - (ref - lp) - 1.0, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(pc.kl_penalty(lp, ref, "k2"), 0.5 * (ref - lp) ** 2, rtol=1e-5)
     assert np.all(np.asarray(pc.kl_penalty(lp, ref, "k3")) >= 0)
-    with pytest.raises(ValueError, match=r"'k2'.*\['k1', 'k3'\]"):
-        pc.kl_penalty(lp, ref, "k2")
+    with pytest.raises(ValueError, match=r"'k4'.*\['k1', 'k2', 'k3'\]"):
+        pc.kl_penalty(lp, ref, "k4")
+    # A diverged token: the log-ratio is clamped to +-20 before any estimator sees it.
+    far = pc.kl_penalty(np.float32([[0.0]]), np.float32([[-1e4]]), "k2")
+    assert float(far[0, 0]) == pytest.approx(0.5 * 20.0 ** 2)
 
 
 @pytest.mark.parametrize("estimator", ["k1", "k3"])
@@ -228,6 +234,47 @@ def test_rloo_hand_computed():
     np.testing.assert_allclose(np.asarray(adv2)[:, 0], [2 / 3, -2 / 3, -2 / 3, 2 / 3], rtol=1e-6)
 
 
+def test_drgrpo_hand_computed():
+    rewards, mask = _group_batch()
+    adv, ret = pc.get_estimator("drgrpo")(rewards, np.zeros_like(rewards), mask, group_size=4,
+                                          gamma=1.0, lam=1.0)
+    # Group 0: R = [1, 0, 0, 0.5] minus its mean 0.375, not scaled; group 1 all equal -> 0.
+    expected = np.array([0.625, -0.375, -0.375, 0.125, 0, 0, 0, 0], np.float32)
+    np.testing.assert_allclose(adv, expected[:, None] * mask, rtol=1e-6, atol=1e-7)
+    assert not np.any(np.asarray(ret))
+
+
+def _whiten(values, mask):
+    valid = values[mask]
+    return np.where(mask, (values - valid.mean()) / np.sqrt(valid.var() + 1e-8), 0.0)
+
+
+def test_reinforce_pp_against_a_loop_over_valid_tokens():
+    """Each valid token's discounted sum of the rewards at and after it (masked positions
+    skipped), then whitened over every valid token of the batch."""
+    rewards, _, mask = _inputs(rows=12, seed=8)
+    gamma = 0.9
+    to_go = np.zeros_like(rewards)
+    for b in range(rewards.shape[0]):
+        running = 0.0
+        for t in reversed(np.flatnonzero(mask[b])):
+            running = rewards[b, t] + gamma * running
+            to_go[b, t] = running
+    adv, ret = pc.get_estimator("reinforce_pp")(rewards, np.zeros_like(rewards), mask,
+                                                group_size=3, gamma=gamma, lam=0.5)
+    np.testing.assert_allclose(adv, _whiten(to_go, mask), rtol=1e-4, atol=1e-5)
+    assert not np.any(np.asarray(ret))
+
+
+def test_reinforce_pp_baseline_is_group_centred_then_batch_whitened():
+    rewards, mask = _group_batch()
+    adv, _ = pc.get_estimator("reinforce_pp_baseline")(rewards, np.zeros_like(rewards), mask,
+                                                       group_size=4, gamma=1.0, lam=1.0)
+    centred = np.array([0.625, -0.375, -0.375, 0.125, 0, 0, 0, 0], np.float32)[:, None] * mask
+    np.testing.assert_allclose(adv, _whiten(centred, mask), rtol=1e-5, atol=1e-6)
+    assert pc.GROUP_ESTIMATORS == {"grpo", "rloo", "drgrpo", "reinforce_pp_baseline"}
+
+
 def test_estimator_errors():
     rewards, mask = _group_batch()
     zeros = np.zeros_like(rewards)
@@ -237,7 +284,7 @@ def test_estimator_errors():
         pc.ESTIMATORS["rloo"](rewards, zeros, mask, group_size=1, gamma=1.0, lam=1.0)
     with pytest.raises(ValueError, match=r"grpo.*>= 1.*0"):
         pc.ESTIMATORS["grpo"](rewards, zeros, mask, group_size=0, gamma=1.0, lam=1.0)
-    with pytest.raises(ValueError, match=r"'ppo'.*\['gae', 'grpo', 'rloo'\]"):
+    with pytest.raises(ValueError, match=r"'ppo'.*\['drgrpo', 'gae', 'grpo', 'reinforce_pp'"):
         pc.get_estimator("ppo")
 
 
@@ -277,6 +324,83 @@ def test_policy_loss_log_ratio_clamp_keeps_values_finite():
     assert float(terms["policy_loss_sum"]) == pytest.approx(big - small, rel=1e-5)
     assert float(terms["approx_kl_sum"]) == pytest.approx((big - 1 - 10) + (small - 1 + 10),
                                                           rel=1e-5)
+
+
+def test_clip_higher_and_dual_clip_hand_computed():
+    """Bounds [1 - 0.2, 1 + 0.28]; dual clip 3 caps a negative advantage's loss at -3 A."""
+    ratios = np.array([1.25, 1.35, 0.7, 5.0, 5.0])
+    adv = np.array([[1.0, 1.0, -1.0, -1.0, 1.0]], np.float32)
+    old = np.full((1, 5), -1.0, np.float32)
+    new = (old + np.log(ratios)).astype(np.float32)
+    clip = pc.Clip(0.2, 0.28, 3.0)
+    terms = pc.surrogate(new, old, adv, np.ones((1, 5), bool), clip)
+    # r=1.25, A=+1: inside [0.8, 1.28] -> -1.25; r=1.35: -1.28 (high clip); r=0.7, A=-1:
+    # max(0.7, 0.8) = 0.8 (low clip); r=5, A=-1: max(5, 1.28) = 5, dual-capped to 3;
+    # r=5, A=+1: max(-5, -1.28) = -1.28 (high clip; dual clip only for A < 0).
+    np.testing.assert_allclose(terms.loss[0], [-1.25, -1.28, 0.8, 3.0, -1.28], rtol=1e-6)
+    np.testing.assert_array_equal(terms.clipped_high[0], [0, 1, 0, 0, 1])
+    np.testing.assert_array_equal(terms.clipped_low[0], [0, 0, 1, 0, 0])
+    np.testing.assert_array_equal(terms.dual_clipped[0], [0, 0, 0, 1, 0])
+    sums = pc.policy_loss_terms(new, old, adv, np.ones((1, 5), bool), 0.2,
+                                clip_ratio_high=0.28, clip_ratio_dual=3.0)
+    assert float(sums["policy_loss_sum"]) == pytest.approx(-1.25 - 1.28 + 0.8 + 3.0 - 1.28,
+                                                           abs=1e-5)
+    assert (float(sums["clipped_low_tokens"]), float(sums["clipped_high_tokens"]),
+            float(sums["dual_clipped_tokens"])) == (1.0, 2.0, 1.0)
+
+
+def test_gspo_uses_the_length_normalised_sequence_ratio_and_its_gradient():
+    """GSPO's value: every token of a response carries s = exp(mean log-ratio over its valid
+    tokens); its gradient under per-response aggregation is that of the sequence objective
+    -A min(s, clip(s)) written directly."""
+    rng = np.random.default_rng(9)
+    mask = np.array([[1, 1, 1, 0], [1, 0, 1, 1]], bool)
+    old = rng.normal(size=(2, 4)).astype(np.float32) - 2
+    new = old + 0.05 * rng.normal(size=(2, 4)).astype(np.float32)
+    new[0, 3] = 50.0  # masked: must not reach the ratio
+    adv = np.array([[1.5] * 4, [-0.5] * 4], np.float32)
+    clip = pc.Clip(0.02, 0.03)
+    terms = pc.surrogate(new, old, adv, mask, clip, "gspo")
+    log_s = [(new[b] - old[b])[mask[b]].mean() for b in range(2)]
+    s = np.exp(log_s)
+    want = [max(-a * r, -a * min(max(r, 0.98), 1.03)) for a, r in zip(adv[:, 0], s)]
+    for b in range(2):
+        np.testing.assert_allclose(np.asarray(terms.loss)[b][mask[b]], want[b], rtol=1e-5)
+
+    weights = pc.aggregation_weights("seq_mean_token_mean", mask)
+
+    def token_form(lp):
+        return jnp.sum(weights * pc.surrogate(lp, old, adv, mask, clip, "gspo").loss)
+
+    def sequence_form(lp):
+        m = jnp.asarray(mask, jnp.float32)
+        ratio = jnp.exp(jnp.sum(m * (lp - old), 1) / m.sum(1))
+        a = adv[:, 0]
+        per_seq = jnp.maximum(-a * ratio, -a * jnp.clip(ratio, 0.98, 1.03))
+        return jnp.mean(per_seq)
+
+    np.testing.assert_allclose(jax.grad(token_form)(jnp.asarray(new)) * mask,
+                               jax.grad(sequence_form)(jnp.asarray(new)) * mask,
+                               rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match=r"unknown policy loss 'cispo'; allowed: \['gspo'"):
+        pc.surrogate(new, old, adv, mask, clip, "cispo")
+
+
+def test_overlong_penalty_hand_computed():
+    lengths = np.array([10, 12, 14, 16, 16])
+    truncated = np.array([False, False, False, False, True])
+    got = pc.overlong_penalty(lengths, truncated, max_length=16, buffer=4, penalty=0.5)
+    # free up to 12 tokens, then -0.5 x (length - 12) / 4; a cut response -0.5
+    np.testing.assert_allclose(got, [0.0, 0.0, -0.25, -0.5, -0.5], rtol=1e-6)
+
+
+def test_truncated_importance_weights_and_mismatch_hand_computed():
+    sampler = np.log(np.array([[0.5, 0.2, 0.4]], np.float32))
+    trainer = np.log(np.array([[0.4, 0.5, 0.4]], np.float32))
+    weights, mismatch = pc.truncated_importance_weights(trainer, sampler, 2.0)
+    np.testing.assert_allclose(weights, [[0.8, 2.0, 1.0]], rtol=1e-6)  # 2.5 capped at 2
+    d = np.log([0.8, 2.5, 1.0])
+    np.testing.assert_allclose(mismatch, [np.exp(d) - d - 1], rtol=1e-5, atol=1e-7)
 
 
 def _value_example():
@@ -322,7 +446,8 @@ def test_finalize_metrics_exact_over_micro_batches_and_explained_variance():
     halves = [_all_terms({k: v[s] for k, v in d.items()}) for s in (slice(0, 5), slice(5, None))]
     summed = {k: halves[0][k] + halves[1][k] for k in whole}
     full, parts = pc.finalize_metrics(whole), pc.finalize_metrics(summed)
-    assert set(full) == {"policy_loss", "clip_fraction", "approx_kl", "value_loss",
+    assert set(full) == {"policy_loss", "clip_fraction", "clip_fraction_low",
+                         "clip_fraction_high", "dual_clip_fraction", "approx_kl", "value_loss",
                          "value_clip_fraction", "explained_variance"}
     for k in full:
         assert parts[k] == pytest.approx(full[k], rel=1e-5, abs=1e-6), k
@@ -399,6 +524,9 @@ def test_loss_aggregation_weights_hand_computed():
     seq = np.asarray(pc.aggregation_weights("seq_mean_token_mean", mask))
     # two responses with tokens, each weighs 1/2: row 0's three tokens 1/6 each, row 1's 1/2
     np.testing.assert_allclose(seq, [[1 / 6, 1 / 6, 1 / 6, 0], [0.5, 0, 0, 0], [0, 0, 0, 0]])
+    norm = np.asarray(pc.aggregation_weights("seq_mean_token_sum_norm", mask, 8))
+    # two responses with tokens, each token 1 / (8 x 2) whatever its response's length
+    np.testing.assert_allclose(norm, mask / 16.0)
     empty = np.zeros((2, 3), bool)
     for name in pc.LOSS_AGGREGATIONS:
         assert np.all(np.asarray(pc.aggregation_weights(name, empty)) == 0)
@@ -413,7 +541,9 @@ def test_loss_aggregation_against_numpy_loops_on_ragged_masks():
     mask[2] = False  # a response with no valid token
     valid = [row[m] for row, m in zip(loss, mask) if m.any()]
     want = {"token_mean": np.concatenate(valid).mean(),
-            "seq_mean_token_mean": np.mean([v.mean() for v in valid])}
+            "seq_mean_token_mean": np.mean([v.mean() for v in valid]),
+            "seq_mean_token_sum_norm": np.mean([v.sum() / 12 for v in valid])}
+    assert set(want) == set(pc.LOSS_AGGREGATIONS)
     for name, expected in want.items():
-        got = float(jnp.sum(pc.aggregation_weights(name, mask) * loss))
+        got = float(jnp.sum(pc.aggregation_weights(name, mask, 12) * loss))
         assert got == pytest.approx(float(expected), rel=1e-5), name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import ml_collections
@@ -14,6 +16,7 @@ from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig
 from codecorr_jax.models.decoder import create_sharded
 from codecorr_jax.sampling import Sampler, SamplingConfig
+from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import ppo_step
 from codecorr_jax.train.ppo_trainer import (FocusedPromptIterator, PromptItem, PromptIterator,
                                             RewardBatch, train_ppo)
@@ -75,14 +78,36 @@ def mesh():
     return sharding.make_mesh(2, 1, 1, devices=jax.devices()[:2])
 
 
-@pytest.mark.parametrize("estimator", ["gae", "grpo"])
+# Every estimator; the critic-free ones with a modern objective each (clip-higher and the
+# dual clip, GSPO's sequence ratio, Dr. GRPO's aggregation, KL as a loss term, importance
+# weights against sampler / trainer mismatch, overlong shaping).
+LEARNS = {
+    "gae": {},
+    "grpo": {"clip_ratio_high": 0.28, "clip_ratio_dual": 3.0},
+    "rloo": {"policy_loss": "gspo", "loss_agg": "seq_mean_token_mean",
+             "clip_ratio_low": 0.01, "clip_ratio_high": 0.01},
+    "drgrpo": {"loss_agg": "seq_mean_token_sum_norm"},
+    "reinforce_pp": {"kl_in_loss": True, "kl_coef": 1e-3, "kl_estimator": "k3",
+                     "old_logprobs": "recompute", "tis_cap": 2.0},
+    "reinforce_pp_baseline": {"overlong_buffer": 1, "overlong_penalty": 0.1},
+}
+
+
+@pytest.mark.parametrize("estimator", list(LEARNS))
 def test_ppo_learns_the_target_token(tmp_path, mesh, estimator):
-    result = _run(tmp_path, estimator, mesh, _section(estimator=estimator))
+    result = _run(tmp_path, estimator, mesh, _section(estimator=estimator, **LEARNS[estimator]))
     rewards = [h["rl/reward"] for h in result.history]
     # A random policy emits the target 1/16 of the time; the optimum is always.
     assert np.mean(rewards[:3]) < 0.25
     assert np.mean(rewards[-3:]) > 0.8, rewards
     assert result.skipped_minibatches == 0
+    last = result.history[-1]
+    for name in ("clip_fraction_low", "clip_fraction_high", "dual_clip_fraction", "entropy",
+                 "response_length_max", "truncated", "zero_variance_groups"):
+        assert f"rl/{name}" in last, name
+    if estimator == "reinforce_pp":  # the KL term is logged; on a CPU in float32 the
+        # sampler's and the trainer's log-probabilities agree: next to no mismatch
+        assert last["rl/kl_loss"] >= 0 and 0 <= last["rl/mismatch_kl"] < 1e-4
     if estimator == "gae":  # the critic learns the return: its residuals shrink
         assert result.history[-1]["rl/explained_variance"] > result.history[0][
             "rl/explained_variance"]
@@ -205,6 +230,16 @@ class _CharTokenizer:
         return "".join(chr(i) for i in ids)
 
 
+def test_truncated_rows_are_those_cut_at_the_limit_before_an_eos():
+    from codecorr_jax.train.ppo_trainer import truncated_rows
+
+    tokens = np.array([[5, 2, 0], [5, 6, 7], [5, 6, 2], [5, 0, 0]], np.int32)
+    lengths = np.array([2, 3, 3, 1])
+    sample = SampleOutput(None, None, tokens, None, None, lengths, None)
+    assert truncated_rows(sample, 3, eos_token_id=2).tolist() == [False, True, False, False]
+    assert truncated_rows(sample, 3, eos_token_id=None).tolist() == [False, True, True, False]
+
+
 def test_task_rewarder_scores_programs_in_the_executor():
     from codecorr_jax.eval.suites import EvalTask
     from codecorr_jax.execution import Executor, ExecutorConfig
@@ -242,26 +277,61 @@ def _rollout(model, mesh, seed=0):
     return ppo_step.Rollout(seq, old - 0.05 * normal(), normal(), normal(), normal())
 
 
-@pytest.mark.parametrize("loss_agg", ["token_mean", "seq_mean_token_mean"])
-def test_one_update_equals_the_loss_gradient_step_by_hand(mesh, loss_agg):
-    """One epoch, one minibatch of every row: the update is one SGD step on the clipped loss
-    minus the entropy bonus, aggregated over tokens (every token alike) or over responses
-    (every response alike, numpy weights here), computed from ppo_core and the model."""
+def _numpy_weights(name, mask, norm_length):
+    """Aggregation weights by their definitions (every token / response alike; Dr. GRPO's
+    constant)."""
+    m = np.asarray(mask, np.float32)
+    rows = max((m.sum(1) > 0).sum(), 1)
+    if name == "token_mean":
+        return m / max(m.sum(), 1)
+    if name == "seq_mean_token_mean":
+        return m / np.maximum(m.sum(1, keepdims=True), 1) / rows
+    return m / norm_length / rows
+
+
+UPDATES = {  # name: PPOHyperparams changes beyond the test's own
+    "token_mean_clip_higher_dual": {"clip_ratio_high": 0.28, "clip_ratio_dual": 3.0},
+    "seq_mean_token_mean": {"loss_agg": "seq_mean_token_mean"},
+    "gspo": {"policy_loss": "gspo", "loss_agg": "seq_mean_token_mean",
+             "clip_ratio_low": 3e-4, "clip_ratio_high": 4e-4},
+    "sum_norm_kl_k3": {"loss_agg": "seq_mean_token_sum_norm", "norm_length": 7,
+                       "kl_in_loss": True, "kl_estimator": "k3"},
+    "kl_k2_tis": {"kl_in_loss": True, "kl_estimator": "k2", "tis": True},
+}
+MICRO_BATCHED = ("sum_norm_kl_k3", "kl_k2_tis")
+
+
+@pytest.mark.parametrize("case", list(UPDATES))
+def test_one_update_equals_the_loss_gradient_step_by_hand(mesh, case):
+    """One epoch, one minibatch of every row: the update is one SGD step on the objective
+    written out here from its parts (the surrogate of ppo_core, hand-written weights, KL and
+    importance weights), for each aggregation, clip, ratio form and KL placement."""
     import optax
 
     from codecorr_jax.train import ppo_core
 
+    changes = dict(UPDATES[case])
+    tis = changes.pop("tis", False)
     policy = create_sharded(_cfg(), mesh, seed=1)
     critic = create_sharded(_cfg(value_head=True), mesh, seed=2)
     rollout = _rollout(policy, mesh)
     batch = rollout.seq
-    hp = ppo_step.PPOHyperparams(clip_ratio=0.1, value_clip=0.3, entropy_coef=0.01,
-                                 ppo_epochs=1, minibatch_size=6, loss_agg=loss_agg)
+    rng = np.random.default_rng(3)
+    shape = batch.response_mask.shape
+    ref = np.asarray(rollout.old_logprobs) - 0.3 * rng.random(shape).astype(np.float32)
+    weights_is = (0.5 + rng.random(shape)).astype(np.float32) if tis else None
+    rollout = rollout._replace(ref_logprobs=ref if changes.get("kl_in_loss") else None,
+                               is_weights=weights_is)
+    hp = ppo_step.PPOHyperparams(**{"clip_ratio_low": 0.1, "clip_ratio_high": 0.1,
+                                    "value_clip": 0.3, "entropy_coef": 0.01, "ppo_epochs": 1,
+                                    "minibatch_size": 6, **changes})
+    kl_coef = 0.7
     tx, critic_tx = optax.sgd(0.1), optax.sgd(0.2)
     pg, pp, prest = nnx.split(policy, nnx.Param, ...)
     cg, cp, crest = nnx.split(critic, nnx.Param, ...)
     pp, cp = nnx.to_pure_dict(pp), nnx.to_pure_dict(cp)
     mask = batch.response_mask
+    weights = _numpy_weights(hp.loss_agg, mask, hp.norm_length)
 
     def policy_loss(params):
         logits = nnx.merge(pg, params, prest)(batch.input_ids, batch.positions,
@@ -269,14 +339,15 @@ def test_one_update_equals_the_loss_gradient_step_by_hand(mesh, loss_agg):
         logp = jax.nn.log_softmax(logits)
         tokens = batch.input_ids[:, -4:]
         chosen = jnp.take_along_axis(logp, tokens[..., None], -1)[..., 0]
-        per_token, _, _ = ppo_core.clipped_surrogate(chosen, rollout.old_logprobs,
-                                                     rollout.advantages, 0.1)
+        per_token = ppo_core.surrogate(chosen, rollout.old_logprobs, rollout.advantages, mask,
+                                       hp.clip, hp.policy_loss).loss
+        if tis:
+            per_token = per_token * weights_is
         per_token = per_token - 0.01 * ppo_core.entropy_from_logits(logits)
-        m = np.asarray(mask, np.float32)
-        if loss_agg == "token_mean":
-            weights = m / m.sum()
-        else:
-            weights = m / np.maximum(m.sum(1, keepdims=True), 1) / (m.sum(1) > 0).sum()
+        if hp.kl_in_loss:
+            d = ref - chosen
+            kl = jnp.expm1(d) - d if hp.kl_estimator == "k3" else 0.5 * d ** 2
+            per_token = per_token + kl_coef * kl
         return jnp.sum(weights * per_token)
 
     def value_loss(params):
@@ -286,18 +357,23 @@ def test_one_update_equals_the_loss_gradient_step_by_hand(mesh, loss_agg):
                                           0.3)
         return terms["value_loss_sum"] / mask.sum()
 
-    want_p = jax.tree.map(lambda p, g: p - 0.1 * g, pp, jax.grad(policy_loss)(pp))
-    want_c = jax.tree.map(lambda p, g: p - 0.2 * g, cp, jax.grad(value_loss)(cp))
-    update = ppo_step.make_ppo_update(pg, prest, cg, crest, tx, critic_tx, hp)
+    want_p = jax.tree.map(lambda p, g: p - 0.1 * g, pp, jax.jit(jax.grad(policy_loss))(pp))
+    want_c = jax.tree.map(lambda p, g: p - 0.2 * g, cp, jax.jit(jax.grad(value_loss))(cp))
     copy = lambda tree: jax.tree.map(jnp.copy, tree)  # noqa: E731 (inputs are donated)
-    new, sums = update(ppo_step.PPOState(copy(pp), tx.init(pp), copy(cp), critic_tx.init(cp)),
-                       rollout, jax.random.key(0))
-    new_p, new_c = new.policy, new.critic
-    for got, want in zip(jax.tree.leaves(new_p), jax.tree.leaves(want_p)):
-        np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=2e-6)
-    for got, want in zip(jax.tree.leaves(new_c), jax.tree.leaves(want_c)):
-        np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=2e-6)
-    assert float(sums["tokens"]) == mask.sum() and float(sums["skipped"]) == 0
+    # Micro-batches of 2 rows sum to the same step (checked where the weights are least
+    # uniform: a constant normaliser, importance weights and a KL term).
+    for micro in (0, 2) if case in MICRO_BATCHED else (0,):
+        update = ppo_step.make_ppo_update(
+            pg, prest, cg, crest, tx, critic_tx,
+            dataclasses.replace(hp, micro_batch_size=micro))
+        new, sums = update(ppo_step.PPOState(copy(pp), tx.init(pp), copy(cp),
+                                             critic_tx.init(cp)),
+                           rollout, jax.random.key(0), kl_coef)
+        for got, want in zip(jax.tree.leaves(new.policy), jax.tree.leaves(want_p)):
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=2e-6)
+        for got, want in zip(jax.tree.leaves(new.critic), jax.tree.leaves(want_c)):
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=2e-6)
+        assert float(sums["tokens"]) == mask.sum() and float(sums["skipped"]) == 0
 
 
 def test_a_non_finite_minibatch_changes_nothing_and_is_counted(mesh):

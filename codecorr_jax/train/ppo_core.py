@@ -12,12 +12,17 @@ with those static, and nest inside a caller's jit. Numeric hyper-parameters (gam
 clip ratios, eps) may be Python floats or traced scalars. Losses return *sums* over valid tokens
 (never means) so micro-batches and devices combine exactly; `finalize_metrics` turns the summed
 terms into means once at the end.
+
+The objectives are registries, selected by name in `config.rl` (the config validates against
+these dicts): ESTIMATORS (advantages), POLICY_LOSSES (how the ratio is formed),
+LOSS_AGGREGATIONS (how a minibatch's tokens weigh), KL_ESTIMATORS and KL_CONTROLLERS. A new
+objective is one entry here and one test.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -26,19 +31,30 @@ import numpy as np
 # ---------------------------------------------------------------------------- KL to the reference
 
 
-def _kl_k1(logprobs: jax.Array, ref_logprobs: jax.Array) -> jax.Array:
-    """log pi - log ref: unbiased for KL(pi || ref) under samples of pi, may be negative."""
-    return logprobs - ref_logprobs
+# Schulman's estimators of KL(pi || ref) from one sample of pi, as functions of the log-ratio
+# d = log ref - log pi, clamped to +-KL_LOG_RATIO_LIMIT first (one diverged token cannot make
+# an infinite penalty or gradient).
+KL_LOG_RATIO_LIMIT = 20.0
 
 
-def _kl_k3(logprobs: jax.Array, ref_logprobs: jax.Array) -> jax.Array:
-    """exp(d) - d - 1 with d = log ref - log pi: unbiased, never negative, lower variance."""
-    d = ref_logprobs - logprobs
+def _kl_k1(d: jax.Array) -> jax.Array:
+    """-d = log pi - log ref: unbiased, may be negative, high variance."""
+    return -d
+
+
+def _kl_k2(d: jax.Array) -> jax.Array:
+    """d^2 / 2: biased, never negative, low variance (its gradient is that of KL's)."""
+    return 0.5 * jnp.square(d)
+
+
+def _kl_k3(d: jax.Array) -> jax.Array:
+    """exp(d) - d - 1: unbiased, never negative, lower variance (GRPO's KL loss)."""
     return jnp.expm1(d) - d
 
 
-KL_ESTIMATORS: dict[str, Callable[[jax.Array, jax.Array], jax.Array]] = {
+KL_ESTIMATORS: dict[str, Callable[[jax.Array], jax.Array]] = {
     "k1": _kl_k1,
+    "k2": _kl_k2,
     "k3": _kl_k3,
 }
 
@@ -61,7 +77,8 @@ def _lookup(registry: Mapping[str, Any], name: str, what: str) -> Any:
 def kl_penalty(logprobs: jax.Array, ref_logprobs: jax.Array, estimator: str) -> jax.Array:
     """Per-token estimate of KL(policy || ref) from the sampled tokens' log-probs (unmasked)."""
     fn = _lookup(KL_ESTIMATORS, estimator, "kl_estimator")
-    return fn(_f32(logprobs), _f32(ref_logprobs))
+    d = jnp.clip(_f32(ref_logprobs) - _f32(logprobs), -KL_LOG_RATIO_LIMIT, KL_LOG_RATIO_LIMIT)
+    return fn(d)
 
 
 # -------------------------------------------------------------------------------- token rewards
@@ -215,12 +232,54 @@ def _rloo_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, g
     return _per_token(grouped - others, mask)
 
 
+@functools.partial(jax.jit, static_argnames=("group_size",))
+def _drgrpo_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *,
+                      group_size: int, gamma: float, lam: float) -> tuple[jax.Array, jax.Array]:
+    """Dr. GRPO (Liu et al. 2025): the return minus its group's mean, not divided by the std
+    (which up-weights prompts that are nearly always or never solved)."""
+    del values, gamma, lam
+    mask = _bool(mask)
+    grouped = _grouped_returns(_f32(rewards), mask, group_size, 1, "drgrpo")
+    return _per_token(grouped - jnp.mean(grouped, axis=-1, keepdims=True), mask)
+
+
+@functools.partial(jax.jit, static_argnames=("group_size",))
+def _reinforce_pp_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *,
+                            group_size: int, gamma: float,
+                            lam: float) -> tuple[jax.Array, jax.Array]:
+    """REINFORCE++ (Hu 2025): each token's discounted return-to-go of the token rewards (the
+    KL penalty included), whitened over every valid token of the batch; no groups, no critic."""
+    del values, group_size, lam
+    mask = _bool(mask)
+    rewards = _f32(rewards)
+    to_go, _ = gae(rewards, jnp.zeros_like(rewards), mask, gamma, 1.0)  # lambda 1, V = 0
+    return masked_whiten(to_go, mask), jnp.zeros_like(rewards)
+
+
+@functools.partial(jax.jit, static_argnames=("group_size",))
+def _reinforce_pp_baseline_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array,
+                                     *, group_size: int, gamma: float,
+                                     lam: float) -> tuple[jax.Array, jax.Array]:
+    """REINFORCE++-baseline: each sample's return minus its group's mean, then whitened over
+    every valid token of the batch (group-relative, with a batch-wide scale)."""
+    del values, gamma, lam
+    mask = _bool(mask)
+    grouped = _grouped_returns(_f32(rewards), mask, group_size, 1, "reinforce_pp_baseline")
+    centred, returns = _per_token(grouped - jnp.mean(grouped, axis=-1, keepdims=True), mask)
+    return masked_whiten(centred, mask), returns
+
+
 ESTIMATORS: dict[str, Callable[..., tuple[jax.Array, jax.Array]]] = {
     "gae": _gae_estimator,
     "grpo": _grpo_estimator,
     "rloo": _rloo_estimator,
+    "drgrpo": _drgrpo_estimator,
+    "reinforce_pp": _reinforce_pp_estimator,
+    "reinforce_pp_baseline": _reinforce_pp_baseline_estimator,
 }
 NEEDS_CRITIC: frozenset[str] = frozenset({"gae"})
+# Estimators that compare the samples of one prompt: they need rl.samples_per_prompt >= 2.
+GROUP_ESTIMATORS: frozenset[str] = frozenset({"grpo", "rloo", "drgrpo", "reinforce_pp_baseline"})
 
 
 def get_estimator(name: str) -> Callable[..., tuple[jax.Array, jax.Array]]:
@@ -239,76 +298,195 @@ def entropy_from_logits(logits: jax.Array) -> jax.Array:
     return -jnp.sum(jnp.where(p > 0, p * logp, 0.0), axis=-1)
 
 
-@jax.jit
-def clipped_surrogate(logprobs: jax.Array, old_logprobs: jax.Array, advantages: jax.Array,
-                      clip_ratio: float, max_log_ratio: float = 10.0
-                      ) -> tuple[jax.Array, jax.Array, jax.Array]:
-    """PPO's clipped surrogate per token: (loss, clip active, k3 of old vs new), unmasked.
+class Clip(NamedTuple):
+    """The trust region of the policy ratio r: [1 - low, 1 + high] (DAPO's clip-higher when
+    high > low); with dual > 1 the loss of a negative advantage is also capped at -A * dual
+    (Ye et al.'s dual clip), so a token whose ratio ran far off cannot dominate."""
 
-    The log-ratio is clamped to +-max_log_ratio before exp so a stale or diverged token cannot
-    overflow the ratio. "Clip active": the clipped branch is strictly larger.
-    """
-    adv = _f32(advantages)
-    log_ratio = jnp.clip(_f32(logprobs) - _f32(old_logprobs), -_f32(max_log_ratio),
-                         _f32(max_log_ratio))
+    low: Any = 0.2
+    high: Any = 0.2
+    dual: Any = 0.0  # 0: off
+    max_log_ratio: Any = 10.0  # the log-ratio is clamped before exp: no overflow
+
+
+def _token_log_ratio(logprobs: jax.Array, old_logprobs: jax.Array,
+                     mask: jax.Array) -> jax.Array:
+    """PPO: each token's own log pi / pi_old."""
+    del mask
+    return logprobs - old_logprobs
+
+
+def _sequence_log_ratio(logprobs: jax.Array, old_logprobs: jax.Array,
+                        mask: jax.Array) -> jax.Array:
+    """GSPO (Zheng et al. 2025): the response's length-normalised log-ratio (the mean over its
+    valid tokens) on each of its tokens, in the token form sg(s) + log pi - sg(log pi): its
+    value is the sequence's, its gradient reaches each token (GSPO's gradient under
+    seq_mean_token_mean aggregation)."""
+    per_token = jnp.where(mask, logprobs - old_logprobs, 0.0)
+    count = jnp.maximum(jnp.sum(mask, axis=-1, keepdims=True, dtype=jnp.float32), 1.0)
+    sequence = jnp.sum(per_token, axis=-1, keepdims=True) / count
+    return jax.lax.stop_gradient(sequence) + logprobs - jax.lax.stop_gradient(logprobs)
+
+
+# How the policy ratio is formed: `fn(logprobs, old_logprobs, mask) -> (B, T) log-ratio`.
+POLICY_LOSSES: dict[str, Callable[[jax.Array, jax.Array, jax.Array], jax.Array]] = {
+    "ppo": _token_log_ratio,
+    "gspo": _sequence_log_ratio,
+}
+
+
+class PolicyLoss(NamedTuple):
+    """Per-token (B, T) terms of the clipped surrogate, unmasked."""
+
+    loss: jax.Array
+    clipped_low: jax.Array  # 1.0 where the lower clip bound is what the loss takes
+    clipped_high: jax.Array  # 1.0 where the upper one is
+    dual_clipped: jax.Array  # 1.0 where the dual clip caps a negative advantage's loss
+    approx_kl: jax.Array  # k3 of the token's old vs new policy: how far the update moved
+
+
+@functools.partial(jax.jit, static_argnames=("policy_loss",))
+def surrogate(logprobs: jax.Array, old_logprobs: jax.Array, advantages: jax.Array,
+              mask: jax.Array, clip: Clip, policy_loss: str = "ppo") -> PolicyLoss:
+    """The clipped surrogate max(-A r, -A clip(r, 1 - low, 1 + high)) per token, with the
+    ratio r of `policy_loss` (POLICY_LOSSES) and the optional dual clip."""
+    form = _lookup(POLICY_LOSSES, policy_loss, "policy loss")
+    mask = _bool(mask)
+    logprobs, old_logprobs, adv = _f32(logprobs), _f32(old_logprobs), _f32(advantages)
+    limit = _f32(clip.max_log_ratio)
+    log_ratio = jnp.clip(form(logprobs, old_logprobs, mask), -limit, limit)
     ratio = jnp.exp(log_ratio)
-    eps = _f32(clip_ratio)
+    low, high = 1.0 - _f32(clip.low), 1.0 + _f32(clip.high)
     unclipped = -adv * ratio
-    clipped = -adv * jnp.clip(ratio, 1.0 - eps, 1.0 + eps)
-    return (jnp.maximum(unclipped, clipped), (clipped > unclipped).astype(jnp.float32),
-            (ratio - 1.0) - log_ratio)
+    clipped = -adv * jnp.clip(ratio, low, high)
+    loss = jnp.maximum(unclipped, clipped)
+    takes_clip = clipped > unclipped
+    dual = _f32(clip.dual)
+    capped = (dual > 1.0) & (adv < 0) & (loss > -adv * dual)
+    loss = jnp.where(capped, -adv * dual, loss)
+    token_log_ratio = jnp.clip(logprobs - old_logprobs, -limit, limit)
+    return PolicyLoss(loss, (takes_clip & (ratio < low)).astype(jnp.float32),
+                      (takes_clip & (ratio > high)).astype(jnp.float32),
+                      capped.astype(jnp.float32),
+                      jnp.expm1(token_log_ratio) - token_log_ratio)
 
 
-@jax.jit
+@functools.partial(jax.jit, static_argnames=("policy_loss",))
 def policy_loss_terms(logprobs: jax.Array, old_logprobs: jax.Array, advantages: jax.Array,
-                      mask: jax.Array, clip_ratio: float,
-                      max_log_ratio: float = 10.0) -> dict[str, jax.Array]:
-    """PPO's clipped surrogate (`clipped_surrogate`), summed over valid tokens.
+                      mask: jax.Array, clip_ratio: Any, max_log_ratio: Any = 10.0, *,
+                      clip_ratio_high: Any = None, clip_ratio_dual: Any = 0.0,
+                      policy_loss: str = "ppo") -> dict[str, jax.Array]:
+    """The clipped surrogate (`surrogate`) summed over valid tokens; `clip_ratio` is the lower
+    bound's, and the upper one's too unless `clip_ratio_high` is given.
 
-    Sums: policy_loss_sum, clipped_tokens, approx_kl_sum, tokens.
+    Sums: policy_loss_sum, clipped_tokens (either bound), clipped_low_tokens,
+    clipped_high_tokens, dual_clipped_tokens, approx_kl_sum, tokens.
     """
     mask = _bool(mask)
-    loss, clip_active, approx_kl = clipped_surrogate(logprobs, old_logprobs, advantages,
-                                                     clip_ratio, max_log_ratio)
+    clip = Clip(clip_ratio, clip_ratio if clip_ratio_high is None else clip_ratio_high,
+                clip_ratio_dual, max_log_ratio)
+    terms = surrogate(logprobs, old_logprobs, advantages, mask, clip, policy_loss)
 
     def total(x: jax.Array) -> jax.Array:
         return jnp.sum(jnp.where(mask, x, 0.0))
 
-    return {"policy_loss_sum": total(loss),
-            "clipped_tokens": total(clip_active),
-            "approx_kl_sum": total(approx_kl),
+    return {"policy_loss_sum": total(terms.loss),
+            "clipped_tokens": total(terms.clipped_low + terms.clipped_high),
+            "clipped_low_tokens": total(terms.clipped_low),
+            "clipped_high_tokens": total(terms.clipped_high),
+            "dual_clipped_tokens": total(terms.dual_clipped),
+            "approx_kl_sum": total(terms.approx_kl),
             "tokens": jnp.sum(mask, dtype=jnp.float32)}
 
 
 # ----------------------------------------------------------------------------- loss aggregation
 
 
-def _token_mean_weights(mask: jax.Array) -> jax.Array:
-    """Every valid token of the minibatch weighs the same (a long response weighs more)."""
+def _token_mean_weights(mask: jax.Array, norm_length: int) -> jax.Array:
+    """Every valid token of the minibatch weighs the same (a long response weighs more;
+    DAPO's token-level loss)."""
+    del norm_length
     m = _bool(mask).astype(jnp.float32)
     return m / jnp.maximum(jnp.sum(m), 1.0)
 
 
-def _seq_mean_token_mean_weights(mask: jax.Array) -> jax.Array:
+def _seq_mean_token_mean_weights(mask: jax.Array, norm_length: int) -> jax.Array:
     """Every response with a valid token weighs the same; its tokens share that weight
     (GRPO's original aggregation: a long response's tokens each weigh less)."""
+    del norm_length
     m = _bool(mask).astype(jnp.float32)
     per_row = jnp.sum(m, axis=-1, keepdims=True)
     rows = jnp.sum(per_row > 0, dtype=jnp.float32)
     return m / jnp.maximum(per_row, 1.0) / jnp.maximum(rows, 1.0)
 
 
-LOSS_AGGREGATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
+def _seq_mean_token_sum_norm_weights(mask: jax.Array, norm_length: int) -> jax.Array:
+    """Dr. GRPO's: each response's token sum divided by one constant (the longest response
+    allowed, `norm_length`), then the mean over responses: no length bias either way."""
+    m = _bool(mask).astype(jnp.float32)
+    rows = jnp.sum(jnp.sum(m, axis=-1) > 0, dtype=jnp.float32)
+    return m / float(norm_length) / jnp.maximum(rows, 1.0)
+
+
+LOSS_AGGREGATIONS: dict[str, Callable[[jax.Array, int], jax.Array]] = {
     "token_mean": _token_mean_weights,
     "seq_mean_token_mean": _seq_mean_token_mean_weights,
+    "seq_mean_token_sum_norm": _seq_mean_token_sum_norm_weights,
 }
 
 
-@functools.partial(jax.jit, static_argnames=("name",))
-def aggregation_weights(name: str, mask: jax.Array) -> jax.Array:
+@functools.partial(jax.jit, static_argnames=("name", "norm_length"))
+def aggregation_weights(name: str, mask: jax.Array, norm_length: int | None = None) -> jax.Array:
     """(B, T) weights of the per-token losses under aggregation `name`: zero on masked
-    positions, summing to 1 over the valid ones (0 when there is none)."""
-    return _lookup(LOSS_AGGREGATIONS, name, "loss aggregation")(mask)
+    positions. Computed over a whole minibatch, they make a micro-batch's weighted sum its
+    exact share of the minibatch's loss. `norm_length`: the constant of
+    seq_mean_token_sum_norm (default T)."""
+    fn = _lookup(LOSS_AGGREGATIONS, name, "loss aggregation")
+    return fn(mask, int(norm_length or mask.shape[-1]))
+
+
+# ------------------------------------------------------------------ response shaping, mismatch
+
+
+@functools.partial(jax.jit, static_argnames=("max_length", "buffer"))
+def overlong_penalty(lengths: jax.Array, truncated: jax.Array, *, max_length: int,
+                     buffer: int, penalty: Any = 1.0) -> jax.Array:
+    """DAPO's soft overlong punishment, (B,) to add to the scores: 0 up to max_length - buffer
+    tokens, then falling linearly to -penalty at max_length; -penalty for a truncated response
+    (one that never ended)."""
+    lengths = _f32(lengths)
+    start = float(max_length - buffer)
+    ramp = -jnp.clip(lengths - start, 0.0, float(buffer)) / float(max(buffer, 1)) * _f32(penalty)
+    return jnp.where(_bool(truncated), -_f32(penalty), ramp)
+
+
+@jax.jit
+def truncated_importance_weights(logprobs: jax.Array, sampler_logprobs: jax.Array,
+                                 cap: Any) -> tuple[jax.Array, jax.Array]:
+    """Sampler / trainer mismatch (Yao et al. 2025): the tokens were drawn from the sampler's
+    distribution, the update assumes the trainer's. Returns (B, T) weights
+    min(pi_trainer / pi_sampler, cap) for each token's loss, and the per-token k3 estimate of
+    KL(sampler || trainer) as the mismatch metric (both unmasked)."""
+    d = jnp.clip(_f32(logprobs) - _f32(sampler_logprobs), -KL_LOG_RATIO_LIMIT,
+                 KL_LOG_RATIO_LIMIT)
+    return jnp.minimum(jnp.exp(d), _f32(cap)), jnp.expm1(d) - d
+
+
+def _value_errors(values: jax.Array, old_values: jax.Array, returns: jax.Array,
+                  value_clip: Any) -> tuple[jax.Array, jax.Array]:
+    """Squared errors of the values and of the values clipped to +-value_clip of the old."""
+    clip = _f32(value_clip)
+    v_clipped = old_values + jnp.clip(values - old_values, -clip, clip)
+    return jnp.square(values - returns), jnp.square(v_clipped - returns)
+
+
+@jax.jit
+def clipped_value_loss(values: jax.Array, old_values: jax.Array, returns: jax.Array,
+                       value_clip: Any) -> jax.Array:
+    """Per token 0.5 * max((V - R)^2, (V_clip - R)^2), unmasked."""
+    plain_sq, clipped_sq = _value_errors(_f32(values), _f32(old_values), _f32(returns),
+                                         value_clip)
+    return 0.5 * jnp.maximum(plain_sq, clipped_sq)
 
 
 @jax.jit
@@ -322,10 +500,7 @@ def value_loss_terms(values: jax.Array, old_values: jax.Array, returns: jax.Arra
     """
     mask = _bool(mask)
     values, old_values, returns = _f32(values), _f32(old_values), _f32(returns)
-    clip = _f32(value_clip)
-    v_clipped = old_values + jnp.clip(values - old_values, -clip, clip)
-    plain_sq = jnp.square(values - returns)
-    clipped_sq = jnp.square(v_clipped - returns)
+    plain_sq, clipped_sq = _value_errors(values, old_values, returns, value_clip)
     residual = returns - values
 
     def total(x: jax.Array) -> jax.Array:
@@ -340,6 +515,8 @@ def value_loss_terms(values: jax.Array, old_values: jax.Array, returns: jax.Arra
 
 
 _MEANS = {"policy_loss": "policy_loss_sum", "clip_fraction": "clipped_tokens",
+          "clip_fraction_low": "clipped_low_tokens", "clip_fraction_high": "clipped_high_tokens",
+          "dual_clip_fraction": "dual_clipped_tokens", "kl_loss": "kl_loss_sum",
           "approx_kl": "approx_kl_sum", "entropy": "entropy_sum",
           "value_loss": "value_loss_sum", "value_clip_fraction": "value_clipped_tokens"}
 _EV_KEYS = ("return_sum", "return_sq_sum", "residual_sum", "residual_sq_sum")

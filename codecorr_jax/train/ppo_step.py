@@ -49,6 +49,8 @@ class Rollout(NamedTuple):
     old_values: jax.Array  # (B, R) the critic's values; zeros without a critic
     advantages: jax.Array  # (B, R)
     returns: jax.Array  # (B, R) the critic's targets; zeros without a critic
+    ref_logprobs: jax.Array | None = None  # (B, R) the reference's: only for KL in the loss
+    is_weights: jax.Array | None = None  # (B, R) truncated importance weights (rl.tis_cap)
 
 
 class PPOState(NamedTuple):
@@ -64,15 +66,27 @@ class PPOState(NamedTuple):
 class PPOHyperparams:
     """The update's settings; hashable, so they are static arguments of the compiled update."""
 
-    clip_ratio: float = 0.2
+    clip_ratio_low: float = 0.2
+    clip_ratio_high: float = 0.2
+    clip_ratio_dual: float = 0.0  # 0: no dual clip
     value_clip: float = 0.2
     entropy_coef: float = 0.0
     ppo_epochs: int = 2
     minibatch_size: int = 32
+    micro_batch_size: int = 0  # rows a forward / backward pass; 0: the whole minibatch
     max_log_ratio: float = 10.0  # the log-ratio is clamped before exp: one bad token cannot overflow
+    policy_loss: str = "ppo"  # how the ratio is formed (ppo_core.POLICY_LOSSES)
     loss_agg: str = "token_mean"  # how per-token losses make a minibatch's (ppo_core registry)
+    norm_length: int = 0  # seq_mean_token_sum_norm's constant (the response limit); 0: R
+    kl_in_loss: bool = False  # KL to the reference as a loss term (else a reward penalty)
+    kl_estimator: str = "k3"  # of the loss term
     use_critic: bool = True
     temperature: float = 1.0  # the sampling temperature: log-probs are those of the policy sampled
+
+    @property
+    def clip(self) -> ppo_core.Clip:
+        return ppo_core.Clip(self.clip_ratio_low, self.clip_ratio_high, self.clip_ratio_dual,
+                             self.max_log_ratio)
 
 
 def round_up(length: int, multiple: int, limit: int | None = None) -> int:
@@ -177,54 +191,100 @@ def _keep_if(finite: jax.Array, new: Any, old: Any) -> Any:
     return jax.tree.map(lambda n, o: jnp.where(finite, n, o), new, old)
 
 
+def _micro_batches(tree: Any, count: int) -> Any:
+    """(rows, ...) leaves -> (count, rows / count, ...): consecutive micro-batches."""
+    return jax.tree.map(lambda x: x.reshape(count, x.shape[0] // count, *x.shape[1:]), tree)
+
+
 def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
                     critic_graphdef: nnx.GraphDef | None, critic_rest: nnx.State | None,
                     policy_tx: optax.GradientTransformation,
                     critic_tx: optax.GradientTransformation | None,
-                    hp: PPOHyperparams) -> Callable[[PPOState, Rollout, jax.Array],
-                                                    tuple[PPOState, dict[str, jax.Array]]]:
-    """The jitted update `(state, rollout, key) -> (state, metric sums)`.
+                    hp: PPOHyperparams) -> Callable[..., tuple[PPOState, dict[str, jax.Array]]]:
+    """The jitted update `(state, rollout, key, kl_coef=0) -> (state, metric sums)`.
 
     `hp.ppo_epochs` passes over the rollout, each a fresh permutation of its rows cut into
     minibatches of `hp.minibatch_size` rows; one optimizer step of each model per minibatch.
-    The policy loss aggregates its tokens by `hp.loss_agg`; the value loss is a token mean. A minibatch whose losses or gradients are not
-    finite changes nothing and is counted. The sums are over every minibatch (see
+    The policy loss is `hp.policy_loss`'s clipped surrogate (times the rollout's importance
+    weights, if any), minus the entropy bonus, plus `kl_coef` x KL to the reference when
+    `hp.kl_in_loss`; its tokens weigh by `hp.loss_agg`, computed over the whole minibatch, so
+    cutting it into micro-batches of `hp.micro_batch_size` rows (gradients summed) changes
+    nothing but memory. The value loss is a token mean. A minibatch whose losses or gradients
+    are not finite changes nothing and is counted. The sums are over every minibatch (see
     `ppo_core.finalize_metrics`), plus "skipped" and "minibatches". Without a critic
     (`hp.use_critic=False`) the state's critic fields pass through untouched. The state is
     donated.
     """
+    micro = hp.micro_batch_size or hp.minibatch_size
+    if hp.minibatch_size % micro:
+        raise ValueError(f"rl.micro_batch_size={micro} must divide "
+                         f"rl.minibatch_size={hp.minibatch_size}")
+    micro_count = hp.minibatch_size // micro
 
-    def policy_objective(params: Any, mb: Rollout) -> tuple[jax.Array, dict[str, jax.Array]]:
+    def masked_total(x: jax.Array, mask: jax.Array) -> jax.Array:
+        return jnp.sum(jnp.where(mask, x, 0.0))
+
+    def policy_objective(params: Any, mb: Rollout, weights: jax.Array,
+                         kl_coef: jax.Array) -> tuple[jax.Array, dict[str, jax.Array]]:
         model = nnx.merge(policy_graphdef, params, policy_rest)
         logits = _response_logits(model, mb.seq, hp.temperature)
         mask = mb.seq.response_mask
         logprobs = _token_logprobs(logits, _response_tokens(mb.seq))
-        per_token, clip_active, approx_kl = ppo_core.clipped_surrogate(
-            logprobs, mb.old_logprobs, mb.advantages, hp.clip_ratio, hp.max_log_ratio)
+        terms = ppo_core.surrogate(logprobs, mb.old_logprobs, mb.advantages, mask, hp.clip,
+                                   hp.policy_loss)
+        per_token = terms.loss if mb.is_weights is None else terms.loss * mb.is_weights
         entropy = ppo_core.entropy_from_logits(logits)
-        weights = ppo_core.aggregation_weights(hp.loss_agg, mask)
-        loss = jnp.sum(weights * (per_token - hp.entropy_coef * entropy))
+        per_token_objective = per_token - hp.entropy_coef * entropy
+        sums = {"policy_loss_sum": masked_total(per_token, mask),
+                "clipped_tokens": masked_total(terms.clipped_low + terms.clipped_high, mask),
+                "clipped_low_tokens": masked_total(terms.clipped_low, mask),
+                "clipped_high_tokens": masked_total(terms.clipped_high, mask),
+                "dual_clipped_tokens": masked_total(terms.dual_clipped, mask),
+                "approx_kl_sum": masked_total(terms.approx_kl, mask),
+                "entropy_sum": masked_total(entropy, mask),
+                "tokens": jnp.sum(mask, dtype=jnp.float32)}
+        if hp.kl_in_loss:
+            kl = ppo_core.kl_penalty(logprobs, mb.ref_logprobs, hp.kl_estimator)
+            per_token_objective = per_token_objective + kl_coef * kl
+            sums["kl_loss_sum"] = masked_total(kl, mask)
+        return jnp.sum(weights * per_token_objective), sums
 
-        def total(x: jax.Array) -> jax.Array:
-            return jnp.sum(jnp.where(mask, x, 0.0))
-
-        return loss, {"policy_loss_sum": total(per_token), "clipped_tokens": total(clip_active),
-                      "approx_kl_sum": total(approx_kl), "entropy_sum": total(entropy),
-                      "tokens": jnp.sum(mask, dtype=jnp.float32)}
-
-    def critic_objective(params: Any, mb: Rollout) -> tuple[jax.Array, dict[str, jax.Array]]:
+    def critic_objective(params: Any, mb: Rollout,
+                         weights: jax.Array) -> tuple[jax.Array, dict[str, jax.Array]]:
         values = _response_values(nnx.merge(critic_graphdef, params, critic_rest), mb.seq)
-        mask = mb.seq.response_mask
-        terms = ppo_core.value_loss_terms(values, mb.old_values, mb.returns, mask,
-                                          hp.value_clip)
-        tokens = jnp.maximum(jnp.sum(mask.astype(jnp.float32)), 1.0)
-        return terms["value_loss_sum"] / tokens, terms
+        terms = ppo_core.value_loss_terms(values, mb.old_values, mb.returns,
+                                          mb.seq.response_mask, hp.value_clip)
+        per_token = ppo_core.clipped_value_loss(values, mb.old_values, mb.returns,
+                                                hp.value_clip)
+        return jnp.sum(weights * per_token), terms
 
     policy_grad = jax.value_and_grad(policy_objective, has_aux=True)
     critic_grad = jax.value_and_grad(critic_objective, has_aux=True)
 
-    def minibatch_step(state: PPOState, mb: Rollout) -> tuple[PPOState, dict[str, jax.Array]]:
-        (loss, sums), grads = policy_grad(state.policy, mb)
+    def accumulate(grad_fn: Callable, params: Any, mb: Rollout,
+                   *extra: Any) -> tuple[jax.Array, dict[str, jax.Array], Any]:
+        """(loss, sums, grads) of the minibatch, micro-batch by micro-batch (`weights`, the
+        first of `extra`, are the minibatch's, so the sums are the minibatch's exactly)."""
+        if micro_count == 1:
+            (loss, sums), grads = grad_fn(params, mb, *extra)
+            return loss, sums, grads
+        weights, rest = extra[0], extra[1:]
+        parts = (_micro_batches(mb, micro_count), _micro_batches(weights, micro_count))
+
+        def one(total: Any, part: tuple[Rollout, jax.Array]) -> tuple[Any, None]:
+            return jax.tree.map(jnp.add, total, grad_fn(params, *part, *rest)), None
+
+        shapes = jax.eval_shape(grad_fn, params, *jax.tree.map(lambda x: x[0], parts), *rest)
+        zeros = jax.tree.map(lambda x: jnp.zeros(x.shape, x.dtype), shapes)
+        ((loss, sums), grads), _ = jax.lax.scan(one, zeros, parts)
+        return loss, sums, grads
+
+    def minibatch_step(carry: tuple[PPOState, jax.Array],
+                       mb: Rollout) -> tuple[tuple[PPOState, jax.Array], dict[str, jax.Array]]:
+        state, kl_coef = carry
+        mask = mb.seq.response_mask
+        weights = ppo_core.aggregation_weights(hp.loss_agg, mask, hp.norm_length or None)
+        loss, sums, grads = accumulate(policy_grad, state.policy, mb, weights, kl_coef)
         grad_norm = optax.tree.norm(grads)
         updates, policy_opt = policy_tx.update(grads, state.policy_opt, state.policy)
         new = state._replace(policy=optax.apply_updates(state.policy, updates),
@@ -232,7 +292,9 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         finite = jnp.isfinite(loss) & jnp.isfinite(grad_norm)
         sums = {**sums, "policy_grad_norm_sum": grad_norm}
         if hp.use_critic:
-            (value_loss, value_sums), value_grads = critic_grad(state.critic, mb)
+            value_weights = ppo_core.aggregation_weights("token_mean", mask)
+            value_loss, value_sums, value_grads = accumulate(critic_grad, state.critic, mb,
+                                                             value_weights)
             value_grad_norm = optax.tree.norm(value_grads)
             value_updates, critic_opt = critic_tx.update(value_grads, state.critic_opt,
                                                          state.critic)
@@ -245,21 +307,25 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         sums = {k: jnp.where(finite, v, 0.0) for k, v in sums.items()}
         sums["skipped"] = 1.0 - finite.astype(jnp.float32)
         sums["minibatches"] = jnp.ones((), jnp.float32)
-        return new, sums
+        return (new, kl_coef), sums
 
-    def update(state: PPOState, rollout: Rollout,
-               key: jax.Array) -> tuple[PPOState, dict[str, jax.Array]]:
+    def update(state: PPOState, rollout: Rollout, key: jax.Array,
+               kl_coef: jax.Array | float = 0.0) -> tuple[PPOState, dict[str, jax.Array]]:
         rows = rollout.seq.response_mask.shape[0]
         if rows % hp.minibatch_size:
             raise ValueError(f"a rollout of {rows} rows does not split into minibatches of "
                              f"rl.minibatch_size={hp.minibatch_size}")
+        if hp.kl_in_loss and rollout.ref_logprobs is None:
+            raise ValueError("rl.kl_in_loss needs the rollout's ref_logprobs")
         count = rows // hp.minibatch_size
+        kl_coef = jnp.asarray(kl_coef, jnp.float32)
 
         def epoch(state: PPOState, epoch_key: jax.Array) -> tuple[PPOState, dict]:
             order = jax.random.permutation(epoch_key, rows)
             shuffled = jax.tree.map(
                 lambda x: x[order].reshape(count, hp.minibatch_size, *x.shape[1:]), rollout)
-            return jax.lax.scan(minibatch_step, state, shuffled)
+            (state, _), sums = jax.lax.scan(minibatch_step, (state, kl_coef), shuffled)
+            return state, sums
 
         state, sums = jax.lax.scan(epoch, state, jax.random.split(key, hp.ppo_epochs))
         return state, jax.tree.map(jnp.sum, sums)

@@ -265,10 +265,24 @@ def _split(model: Decoder) -> tuple[nnx.GraphDef, dict, nnx.State]:
 
 def _hyperparams(section: Any, use_critic: bool) -> ppo_step.PPOHyperparams:
     return ppo_step.PPOHyperparams(
-        clip_ratio=float(section.clip_ratio), value_clip=float(section.value_clip),
+        clip_ratio_low=float(section.clip_ratio_low),
+        clip_ratio_high=float(section.clip_ratio_high),
+        clip_ratio_dual=float(section.clip_ratio_dual), value_clip=float(section.value_clip),
         entropy_coef=float(section.entropy_coef), ppo_epochs=int(section.ppo_epochs),
-        minibatch_size=int(section.minibatch_size), loss_agg=str(section.loss_agg),
+        minibatch_size=int(section.minibatch_size),
+        micro_batch_size=int(section.micro_batch_size), policy_loss=str(section.policy_loss),
+        loss_agg=str(section.loss_agg), norm_length=int(section.max_new_tokens),
+        kl_in_loss=bool(section.kl_in_loss), kl_estimator=str(section.kl_estimator),
         use_critic=use_critic, temperature=float(section.temperature))
+
+
+def truncated_rows(sample: SampleOutput, max_new_tokens: int,
+                   eos_token_id: int | None) -> np.ndarray:
+    """(rows,) bool: responses cut at max_new_tokens before they ended."""
+    full = sample.lengths >= max_new_tokens
+    if eos_token_id is None:
+        return full
+    return full & (sample.tokens[:, max_new_tokens - 1] != eos_token_id)
 
 
 def uses_reference(section: Any) -> bool:
@@ -386,8 +400,11 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             response_len = ppo_step.round_up(int(sample.lengths.max()), RESPONSE_ROUNDING,
                                              max_new_tokens)
             seq = ppo_step.sequence_inputs(sample, prompt_len, response_len)
-            # Filler rows (all-equal groups kept only for the batch's shape) train nothing.
-            seq = seq._replace(response_mask=seq.response_mask & got.train_rows[:, None])
+            truncated = truncated_rows(sample, max_new_tokens, eos_token_id)
+            # Filler rows (all-equal groups kept only for the batch's shape) train nothing;
+            # with rl.mask_truncated neither do responses cut at the length limit.
+            trained = got.train_rows & ~truncated if section.mask_truncated else got.train_rows
+            seq = seq._replace(response_mask=seq.response_mask & trained[:, None])
             seq = jax.tree.map(lambda x: jax.device_put(x, batch_sharding), seq)
             # Each call is waited for before the next: on a multi-device CPU, queued calls with
             # collectives deadlock (BUILD_NOTES).
@@ -406,14 +423,32 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             if use_critic:
                 values = jax.block_until_ready(ppo_step.response_values(
                     critic_graphdef, state.critic, critic_rest, seq))
-            scores = jax.device_put(got.rewards.scores.astype(np.float32), row_sharding)
+            scores = got.rewards.scores.astype(np.float32)
+            if section.overlong_buffer:
+                scores = scores + np.asarray(ppo_core.overlong_penalty(
+                    sample.lengths, truncated, max_length=max_new_tokens,
+                    buffer=int(section.overlong_buffer),
+                    penalty=float(section.overlong_penalty)))
+            scores = jax.device_put(scores, row_sharding)
             adv = jax.block_until_ready(advantage_fn(
                 scores, old_logprobs, ref_logprobs, values, seq.response_mask,
-                jnp.float32(kl_coef)))
+                jnp.float32(0.0 if section.kl_in_loss else kl_coef)))
+            is_weights, mismatch_kl = None, None
+            if recompute_old:  # the trainer's log-probs beside the sampler's: their mismatch
+                sampler_logprobs = jax.device_put(
+                    sample.sampling_logprobs[:, :response_len].astype(np.float32),
+                    batch_sharding)
+                weights, mismatch = ppo_core.truncated_importance_weights(
+                    old_logprobs, sampler_logprobs, float(section.tis_cap or 1.0))
+                mismatch_kl = float(ppo_core.masked_mean(mismatch, seq.response_mask))
+                if section.tis_cap:
+                    is_weights = jax.block_until_ready(weights)
             rollout = ppo_step.Rollout(seq, old_logprobs, values, adv["advantages"],
-                                       adv["returns"])
+                                       adv["returns"],
+                                       ref_logprobs if section.kl_in_loss else None,
+                                       is_weights)
             scored = time.perf_counter()
-            state, sums = update(state, rollout, update_key)
+            state, sums = update(state, rollout, update_key, jnp.float32(kl_coef))
             sums = jax.device_get(sums)
             kl_per_row = np.asarray(jax.device_get(adv["kl"])).sum(axis=1)
             updated = time.perf_counter()
@@ -426,6 +461,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                                               horizon=int(section.kl_horizon))
             done = iteration + 1
             sampled = len(got.sampled_scores)
+            informative = float(np.mean(informative_groups(got.sampled_scores, group)))
             metrics = {
                 "rl/reward": float(got.sampled_scores.mean()),
                 "rl/pass_rate": float(got.sampled_passed.mean()),
@@ -434,11 +470,13 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                 "rl/kl": observed_kl,
                 "rl/kl_coef": old_coef,
                 "rl/response_length": float(sample.lengths.mean()),
+                "rl/response_length_max": float(sample.lengths.max()),
+                "rl/truncated": float(truncated.mean()),
                 "rl/samples": float(sampled),
                 "rl/sampling_rounds": float(got.rounds),
                 # The share of sampled groups whose rewards differ (DAPO's filter keeps them).
-                "rl/informative_groups": float(np.mean(informative_groups(got.sampled_scores,
-                                                                          group))),
+                "rl/informative_groups": informative,
+                "rl/zero_variance_groups": 1.0 - informative,
                 "rl/trained_groups": float(got.train_rows.sum() / group),
                 "rl/skipped_minibatches": skipped,
                 "rl/seconds_generation": got.seconds_generation,
@@ -450,6 +488,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                 "rl/policy_grad_norm": float(sums["policy_grad_norm_sum"]
                                              / max(sums["minibatches"], 1.0)),
             }
+            if mismatch_kl is not None:
+                metrics["rl/mismatch_kl"] = mismatch_kl
             metrics |= {f"rl/{k}": float(v) for k, v in ppo_core.finalize_metrics(sums).items()}
             history.append(metrics)
             logger.progress(done, reward=metrics["rl/reward"], groups=metrics["rl/trained_groups"])
