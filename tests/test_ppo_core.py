@@ -163,10 +163,11 @@ def test_masked_mean_and_whiten_against_numpy():
         rows, [x[b][mask[b]].mean() if mask[b].any() else 0.0 for b in range(12)], rtol=1e-5)
 
     out = np.asarray(jax.jit(pc.masked_whiten)(x, mask))
-    assert abs(out[mask].mean()) < 1e-5 and abs(out[mask].std() - 1.0) < 1e-4
+    assert abs(out[mask].mean()) < 1e-5 and abs(out[mask].std(ddof=1) - 1.0) < 1e-4
     assert not np.any(out[~mask])
     kept = np.asarray(pc.masked_whiten(x, mask, shift_mean=False))
-    np.testing.assert_allclose(kept[mask], (valid - valid.mean()) / valid.std() + valid.mean(),
+    np.testing.assert_allclose(kept[mask],
+                               (valid - valid.mean()) / valid.std(ddof=1) + valid.mean(),
                                rtol=1e-4)
     assert not np.any(kept[~mask])
 
@@ -181,7 +182,7 @@ def test_gae_estimator_whitens_advantages_keeps_returns():
     adv, ret = fn(rewards, values, mask)
     ref_adv, ref_ret = _gae_reference(rewards, values, mask, 0.95, 0.9)
     valid = ref_adv[mask]
-    np.testing.assert_allclose(np.asarray(adv)[mask], (valid - valid.mean()) / valid.std(),
+    np.testing.assert_allclose(np.asarray(adv)[mask], (valid - valid.mean()) / valid.std(ddof=1),
                                rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(ret, ref_ret, rtol=1e-5, atol=1e-5)
     assert not np.any(np.asarray(adv)[~mask])
@@ -204,19 +205,19 @@ def test_grpo_hand_computed():
     rewards, mask = _group_batch()
     fn = jax.jit(functools.partial(pc.ESTIMATORS["grpo"], group_size=4, gamma=1.0, lam=1.0))
     adv, ret = fn(rewards, np.zeros_like(rewards), mask)
-    # Group 0: R = [1, 0, 0, 0.5], mean 0.375, population std sqrt(0.171875).
-    std = math.sqrt(((0.625 ** 2) + 2 * (0.375 ** 2) + 0.125 ** 2) / 4)
+    # Group 0: R = [1, 0, 0, 0.5], mean 0.375, sample std sqrt(0.6875 / 3).
+    std = math.sqrt(((0.625 ** 2) + 2 * (0.375 ** 2) + 0.125 ** 2) / 3)
     expected = [(r - 0.375) / (std + 1e-6) for r in (1, 0, 0, 0.5)] + [0.0] * 4
     np.testing.assert_allclose(adv, np.array(expected, np.float32)[:, None] * mask, rtol=1e-5,
                                atol=1e-6)
     assert not np.any(np.asarray(ret))
-    # The plain [1, 0, 0, 1] group: +-0.5 / (0.5 + 1e-6).
+    # The plain [1, 0, 0, 1] group: sample std sqrt(1 / 3): +-0.5 / (0.57735 + 1e-6).
     r2 = np.zeros((4, 2), np.float32)
     r2[:, 1] = [1, 0, 0, 1]
     adv2, _ = pc.ESTIMATORS["grpo"](r2, r2, np.ones_like(r2, bool), group_size=4, gamma=1.0,
                                     lam=1.0)
-    np.testing.assert_allclose(np.asarray(adv2)[:, 0], [0.999998, -0.999998, -0.999998, 0.999998],
-                               rtol=1e-6)
+    half = 0.5 / (math.sqrt(1 / 3) + 1e-6)
+    np.testing.assert_allclose(np.asarray(adv2)[:, 0], [half, -half, -half, half], rtol=1e-6)
 
 
 def test_rloo_hand_computed():
@@ -246,7 +247,7 @@ def test_drgrpo_hand_computed():
 
 def _whiten(values, mask):
     valid = values[mask]
-    return np.where(mask, (values - valid.mean()) / np.sqrt(valid.var() + 1e-8), 0.0)
+    return np.where(mask, (values - valid.mean()) / np.sqrt(valid.var(ddof=1) + 1e-8), 0.0)
 
 
 def test_reinforce_pp_against_a_loop_over_valid_tokens():
@@ -282,8 +283,8 @@ def test_estimator_errors():
         pc.ESTIMATORS["grpo"](rewards, zeros, mask, group_size=3, gamma=1.0, lam=1.0)
     with pytest.raises(ValueError, match=r"rloo.*>= 2.*1"):
         pc.ESTIMATORS["rloo"](rewards, zeros, mask, group_size=1, gamma=1.0, lam=1.0)
-    with pytest.raises(ValueError, match=r"grpo.*>= 1.*0"):
-        pc.ESTIMATORS["grpo"](rewards, zeros, mask, group_size=0, gamma=1.0, lam=1.0)
+    with pytest.raises(ValueError, match=r"grpo.*>= 2.*1"):
+        pc.ESTIMATORS["grpo"](rewards, zeros, mask, group_size=1, gamma=1.0, lam=1.0)
     with pytest.raises(ValueError, match=r"'ppo'.*\['drgrpo', 'gae', 'grpo', 'reinforce_pp'"):
         pc.get_estimator("ppo")
 

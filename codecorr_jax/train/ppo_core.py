@@ -125,15 +125,17 @@ def masked_mean(x: jax.Array, mask: jax.Array, axis: int | tuple[int, ...] | Non
 @functools.partial(jax.jit, static_argnames=("shift_mean",))
 def masked_whiten(x: jax.Array, mask: jax.Array, shift_mean: bool = True,
                   eps: float = 1e-8) -> jax.Array:
-    """Normalize to unit (population) variance over valid tokens only; masked positions -> 0.
+    """Normalize to unit variance over valid tokens only; masked positions -> 0.
 
-    With `shift_mean` the mean is also removed; without it the mean is kept (only scaled),
-    which keeps the sign of an all-positive advantage batch.
+    The variance is the sample one (divided by n - 1, as in verl, TRL and Tunix). With
+    `shift_mean` the mean is also removed; without it the mean is kept (only scaled), which
+    keeps the sign of an all-positive advantage batch.
     """
     mask = _bool(mask)
     x = _f32(x)
     mean = masked_mean(x, mask)
-    var = masked_mean(jnp.square(x - mean), mask)
+    count = jnp.sum(mask, dtype=jnp.float32)
+    var = jnp.sum(jnp.where(mask, jnp.square(x - mean), 0.0)) / jnp.maximum(count - 1.0, 1.0)
     out = (x - mean) * jax.lax.rsqrt(var + _f32(eps))
     if not shift_mean:
         out = out + mean
@@ -212,12 +214,13 @@ def _gae_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, gr
 @functools.partial(jax.jit, static_argnames=("group_size",))
 def _grpo_estimator(rewards: jax.Array, values: jax.Array, mask: jax.Array, *, group_size: int,
                     gamma: float, lam: float) -> tuple[jax.Array, jax.Array]:
-    """GRPO: each sample's return standardized within its group (population std + 1e-6)."""
+    """GRPO: each sample's return standardized within its group (sample std, ddof 1, + 1e-6,
+    as DeepSeekMath's implementations in TRL, verl and Tunix)."""
     del values, gamma, lam
     mask = _bool(mask)
-    grouped = _grouped_returns(_f32(rewards), mask, group_size, 1, "grpo")
+    grouped = _grouped_returns(_f32(rewards), mask, group_size, 2, "grpo")
     mean = jnp.mean(grouped, axis=-1, keepdims=True)
-    std = jnp.std(grouped, axis=-1, keepdims=True)
+    std = jnp.std(grouped, axis=-1, keepdims=True, ddof=1)
     return _per_token((grouped - mean) / (std + 1e-6), mask)
 
 
