@@ -317,18 +317,22 @@ def _get(config: ml_collections.ConfigDict, field: str) -> Any:
     return node
 
 
+def _check_choice(field: str, value: Any, allowed: tuple[Any, ...]) -> None:
+    """A ConfigError naming `config.<field>`, the allowed values and the closest one."""
+    if value not in allowed:
+        hint = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
+        extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise ConfigError(f"config.{field}={value!r} is not allowed; "
+                          f"choose one of {list(allowed)}{extra}")
+
+
 def validate(config: ml_collections.ConfigDict) -> ModelConfig:
     """Check values that do not depend on the devices; raise ConfigError naming the field.
 
     Returns the model's architecture (read from config.json for checkpoint presets).
     """
     for field, allowed in _CHOICES.items():
-        value = _get(config, field)
-        if value not in allowed:
-            hint = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ConfigError(f"config.{field}={value!r} is not allowed; "
-                              f"choose one of {list(allowed)}{extra}")
+        _check_choice(field, _get(config, field), allowed)
     for field in _POSITIVE:
         if not _get(config, field) > 0:
             raise ConfigError(f"config.{field}={_get(config, field)!r} must be > 0")
@@ -383,7 +387,9 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
 
 def _validate_study(config: ml_collections.ConfigDict) -> None:
     """The study section, then every cell's config (a bad cell fails now, not hours in)."""
-    from codecorr_jax.study.cells import cell_config, grid
+    from codecorr_jax.study.cells import cell_config
+    from codecorr_jax.study.grids import GRIDS
+    from codecorr_jax.study.objectives import OBJECTIVES
     from codecorr_jax.synth.splits import FAMILIES
 
     if "study" not in config:
@@ -394,24 +400,37 @@ def _validate_study(config: ml_collections.ConfigDict) -> None:
         raise ConfigError(f"config.study.seeds={tuple(seeds)} must be distinct integers")
     if study.parallel < 1:
         raise ConfigError(f"config.study.parallel={study.parallel} must be >= 1")
+    _check_choice("study.grid", study.grid, tuple(GRIDS))
+    if study.grid == "objectives":
+        names = list(study.objectives)
+        for name in names:
+            _check_choice("study.objectives", name, tuple(OBJECTIVES))
+        if not names or len(set(names)) != len(names):
+            raise ConfigError(f"config.study.objectives={tuple(names)} must be distinct names")
+    else:
+        _validate_findings(study, FAMILIES)
+    for cell in GRIDS[study.grid].cells(study):
+        try:
+            validate(cell_config(config, cell, seeds[0], "<shared>"))
+        except (ConfigError, KeyError) as e:
+            raise ConfigError(f"study cell {cell.name!r}: {e}") from e
+
+
+def _validate_findings(study: ml_collections.ConfigDict, families: Any) -> None:
     if not all(isinstance(n, int) and n > 0 for n in study.composite_counts):
         raise ConfigError(f"config.study.composite_counts={tuple(study.composite_counts)} must "
                           "be positive task counts")
     for field in ("family", "other_rl_family"):
-        if study[field] not in FAMILIES:
+        if study[field] not in families:
             raise ConfigError(f"config.study.{field}={study[field]!r} is not a family; "
-                              f"choose one of {list(FAMILIES)}")
+                              f"choose one of {list(families)}")
     if study.family == study.other_rl_family:
         raise ConfigError("config.study.other_rl_family must differ from config.study.family: "
                           "it is PPO on other prompts")
     if study.min_effect < 0 or not 0 < study.handful_share <= 1:
         raise ConfigError(f"config.study.min_effect={study.min_effect} must be >= 0 and "
                           f"config.study.handful_share={study.handful_share} in (0, 1]")
-    for cell in grid(study):
-        try:
-            validate(cell_config(config, cell, seeds[0], "<shared>"))
-        except (ConfigError, KeyError) as e:
-            raise ConfigError(f"study cell {cell.name!r}: {e}") from e
+
 
 
 def _validate_rl(rl: ml_collections.ConfigDict) -> None:

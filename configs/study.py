@@ -32,6 +32,7 @@ def get_config(preset: str = "cpu"):
     config = sibling_config(__file__, "rl", model)  # configs/sft.py's data + rl.py's PPO
     config.regime = "study"
     config.study = ml_collections.ConfigDict(dict(
+        grid="findings",  # codecorr_jax/study/grids.py
         seeds=(0, 1, 2),
         parallel=1,  # runs at a time: one on a CPU; one per device or host elsewhere
         family="composite_A",  # the composite family SFT trains on (and PPO, in the main cell)

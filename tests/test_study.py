@@ -10,6 +10,7 @@ import pytest
 from codecorr_jax.config import ConfigError, sibling_config, validate
 from codecorr_jax.study import findings
 from codecorr_jax.study.cells import MAIN, cell_config, grid
+from codecorr_jax.study.grids import cells_of as grid_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STUDY = os.path.join(ROOT, "configs", "study.py")
@@ -144,3 +145,61 @@ def test_failure_taxonomy(verdict, completion, expected):
 
     kind = classify(verdict, PROMPT + completion, "composed", ["squares", "total"])
     assert kind == expected and kind in CLASSES
+
+
+def test_objectives_grid_shares_one_sft_per_seed_and_is_validated():
+    from codecorr_jax.study.objectives import OBJECTIVES
+
+    config = sibling_config(os.path.join(ROOT, "configs", "study.py"), "objectives", "cpu")
+    validate(config)
+    cells = {c.name: c for c in grid_of(config.study)}
+    assert list(cells) == ["grpo", "ppo_gae", "drgrpo", "dapo", "reinforce_pp"]
+    assert cells["grpo"].reuses == "" and cells["grpo"].regime == "sft_then_rl"
+    for name in ("ppo_gae", "drgrpo", "dapo", "reinforce_pp"):
+        assert cells[name].reuses == "grpo" and cells[name].links == ("sft",)
+        built = cell_config(config, cells[name], 0, "/shared")
+        for field, value in OBJECTIVES[name].changes.items():
+            section, leaf = field.split(".")
+            assert built[section][leaf] == value
+    config.study.objectives = ("grpo", "drgrpo", "grpo")
+    with pytest.raises(ConfigError, match=r"config\.study\.objectives=.*must be distinct"):
+        validate(config)
+    config.study.objectives = ("grpo", "dapoo")
+    with pytest.raises(ConfigError, match=r"did you mean 'dapo'"):
+        validate(config)
+
+
+def test_objectives_report_from_hand_made_runs(tmp_path):
+    """Gains are paired against the shared SFT; cost comes from each run's PPO metrics."""
+    import json
+
+    from codecorr_jax.study.cells import Cell
+    from codecorr_jax.study.objectives import compare, write_report
+    from codecorr_jax.study.runner import CellRun
+
+    sft = np.zeros((2, 40))
+    after = {"grpo": np.zeros((2, 40)), "dapo": np.zeros((2, 40))}
+    after["grpo"][:, :12] = 1  # +0.3 in both seeds
+    after["dapo"][0, :4] = 1  # +0.05
+    scores = {name: {"SFT": {"composite_target": sft}, "SFT then RL": {"composite_target": a}}
+              for name, a in after.items()}
+    runs = []
+    for name, seconds in (("grpo", 30.0), ("dapo", 60.0)):
+        for seed in (0, 1):
+            run_dir = tmp_path / name / f"seed{seed}" / "sft_then_rl"
+            run_dir.mkdir(parents=True)
+            lines = [{"step": i, "rl/reward": 0.5, "rl/samples": 64.0,
+                      "rl/seconds_iteration": seconds} for i in (1, 2)]
+            (run_dir / "metrics.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+            runs.append(CellRun(Cell(name, 2, "sft_then_rl"), seed, str(run_dir.parent)))
+    rows = compare(scores, runs, ["grpo", "dapo", "drgrpo"])  # drgrpo unfinished: left out
+    assert [r.objective for r in rows] == ["grpo", "dapo"]
+    assert rows[0].gains["composite_target"].mean == pytest.approx(0.3)
+    assert rows[0].gains["composite_target"].low > 0
+    assert rows[1].gains["composite_target"].mean == pytest.approx(0.05)
+    # 128 samples in 60 s (grpo) or 120 s (dapo) of PPO
+    assert (rows[0].samples_per_minute, rows[0].ppo_minutes) == (pytest.approx(128.0), 1.0)
+    assert (rows[1].samples_per_minute, rows[1].ppo_minutes) == (pytest.approx(64.0), 2.0)
+    path = write_report(str(tmp_path), rows, seeds=[0, 1], command="cmd", machine="cpu")
+    text = open(path).read()
+    assert "| grpo | +0.300 [" in text and "| 128 | 1.0 |" in text and "| dapo | +0.050 [" in text

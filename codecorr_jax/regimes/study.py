@@ -1,6 +1,9 @@
-"""The `study` regime: the grid of cells over seeds (codecorr_jax/study/), then the report.
+"""The `study` regime: a grid of cells over seeds (codecorr_jax/study/), then its report.
 
-    python launch/main.py --config=configs/study.py --workdir=runs/study
+    python launch/main.py --config=configs/study.py --workdir=runs/study       # the findings
+    python launch/main.py --config=configs/objectives.py --workdir=runs/obj    # RL objectives
+
+`study.grid` names the grid (study/grids.py: its cells and its report).
 
 Runs on the host: every cell is its own `launch/main.py` process, which takes the devices
 while it runs (so this process never initialises an accelerator). A killed study, run again,
@@ -16,14 +19,11 @@ import time
 from typing import Any
 
 from codecorr_jax.eval import seed_runs
-from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.fileio import write_text_atomic
 from codecorr_jax.study import findings as findings_lib
-from codecorr_jax.study import report as report_lib
 from codecorr_jax.study import runner
-from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, cell_config, grid
+from codecorr_jax.study.grids import GRIDS, Finished
 from codecorr_jax.study.runner import CellRun
-from codecorr_jax.synth import build
 
 
 def _scores(runs: list[CellRun], seeds: list[int]) -> dict[str, findings_lib.Scores]:
@@ -34,28 +34,18 @@ def _scores(runs: list[CellRun], seeds: list[int]) -> dict[str, findings_lib.Sco
             if len(workdirs) == len(seeds)}
 
 
-def _held_out_tasks(config: Any, dataset_dir: str
-                    ) -> tuple[dict[str, suites_lib.EvalTask], dict[str, list[str]]]:
-    """The evaluated families' test composites by id, as evaluated, and their atoms."""
-    jsonl_dir = os.path.join(dataset_dir, "jsonl")
-    full_program = config.data.prompt_style == "instruction"
-    records = [r for family in config.eval.composite_families
-               for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))]
-    return ({r["task_id"]: suites_lib.record_task(r, full_program) for r in records},
-            {r["task_id"]: list(r["atoms"]) for r in records})
-
-
 def run(config: Any, workdir: str) -> dict[str, Any]:
-    """Every cell for every seed, then `<workdir>/study/report.md`."""
+    """Every cell of the grid for every seed, then `<workdir>/study/report.md`."""
     section = config.study
+    grid = GRIDS[str(section.grid)]
     study_dir = os.path.join(workdir, "study")
     os.makedirs(study_dir, exist_ok=True)
     write_text_atomic(os.path.join(study_dir, "study_config.json"),
                       config.to_json(indent=1) + "\n")
-    cells = grid(section)
+    cells = grid.cells(section)
     seeds = [int(s) for s in section.seeds]
     total = len(cells) * len(seeds)
-    print(f"study      {len(cells)} cells x {len(seeds)} seeds = {total} runs, "
+    print(f"study      {section.grid}: {len(cells)} cells x {len(seeds)} seeds = {total} runs, "
           f"{int(section.parallel)} at a time; each logs to "
           f"{os.path.join(study_dir, 'cells', '<cell>', 'seed<k>', 'console.log')}")
     started = time.perf_counter()
@@ -70,22 +60,10 @@ def run(config: Any, workdir: str) -> dict[str, Any]:
               f"({(cell_run.seconds or 0) / 60:.1f} min; {elapsed:.1f} min so far)", flush=True)
 
     runs = runner.run_all(study_dir, config, cells, seeds, int(section.parallel), on_done)
-    scores = _scores(runs, seeds)
-    min_effect = float(section.min_effect)
-    results = [
-        findings_lib.finding_1(scores, list(section.composite_counts), MAIN, min_effect,
-                               float(section.handful_share)),
-        findings_lib.finding_2(scores, MAIN, OTHER_PROMPTS, min_effect),
-        findings_lib.finding_3(scores, MAIN, FROM_BASE, min_effect),
-    ]
     command = " ".join(shlex.quote(a) for a in ["python", *sys.argv])
-    dataset_dir = cell_config(config, cells[0], seeds[0],
-                              runner.shared_dir(study_dir)).data.dataset_dir
-    tasks, atoms = _held_out_tasks(config, dataset_dir)
-    path = report_lib.write(study_dir, cells, runs, scores, results, seeds=seeds,
-                            command=command, seconds=time.perf_counter() - started,
-                            tasks=tasks, atoms=atoms)
-    for finding in results:
-        print(f"finding {finding.number}  {finding.verdict}: {finding.statement}")
+    path, lines = grid.report(Finished(study_dir, config, cells, runs, _scores(runs, seeds),
+                                       seeds, command, time.perf_counter() - started))
+    for line in lines:
+        print(line)
     print(f"report     {path}")
-    return {"report": path, "findings": results, "runs": runs}
+    return {"report": path, "runs": runs}

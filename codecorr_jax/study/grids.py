@@ -1,0 +1,90 @@
+"""The study's grids by name (`study.grid`): which cells run, and what report they make.
+
+- `findings` (configs/study.py): the paper's three findings, with verdicts.
+- `objectives` (configs/objectives.py): the RL objectives from one SFT run per seed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any, Callable, Sequence
+
+from codecorr_jax.eval import suites as suites_lib
+from codecorr_jax.study import findings as findings_lib
+from codecorr_jax.study import objectives as objectives_lib
+from codecorr_jax.study import report as report_lib
+from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, Cell, cell_config
+from codecorr_jax.study.cells import grid as findings_grid
+from codecorr_jax.study.findings import Scores
+from codecorr_jax.study.runner import CellRun, shared_dir
+from codecorr_jax.synth import build
+
+
+@dataclasses.dataclass(frozen=True)
+class Finished:
+    """What a grid's report reads: the study's config and every finished run's scores."""
+
+    study_dir: str
+    config: Any
+    cells: list[Cell]
+    runs: list[CellRun]
+    scores: dict[str, Scores]  # cell -> stage -> suite -> (seeds, tasks)
+    seeds: list[int]
+    command: str
+    seconds: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Grid:
+    cells: Callable[[Any], list[Cell]]  # from config.study
+    report: Callable[[Finished], tuple[str, list[str]]]  # -> (report path, console lines)
+
+
+def _held_out_tasks(config: Any, dataset_dir: str
+                    ) -> tuple[dict[str, suites_lib.EvalTask], dict[str, list[str]]]:
+    """The evaluated families' test composites by id, as evaluated, and their atoms."""
+    jsonl_dir = os.path.join(dataset_dir, "jsonl")
+    full_program = config.data.prompt_style == "instruction"
+    records = [r for family in config.eval.composite_families
+               for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))]
+    return ({r["task_id"]: suites_lib.record_task(r, full_program) for r in records},
+            {r["task_id"]: list(r["atoms"]) for r in records})
+
+
+def _findings_report(done: Finished) -> tuple[str, list[str]]:
+    section = done.config.study
+    min_effect = float(section.min_effect)
+    results = [
+        findings_lib.finding_1(done.scores, list(section.composite_counts), MAIN, min_effect,
+                               float(section.handful_share)),
+        findings_lib.finding_2(done.scores, MAIN, OTHER_PROMPTS, min_effect),
+        findings_lib.finding_3(done.scores, MAIN, FROM_BASE, min_effect),
+    ]
+    dataset_dir = cell_config(done.config, done.cells[0], done.seeds[0],
+                              shared_dir(done.study_dir)).data.dataset_dir
+    tasks, atoms = _held_out_tasks(done.config, dataset_dir)
+    path = report_lib.write(done.study_dir, done.cells, done.runs, done.scores, results,
+                            seeds=done.seeds, command=done.command, seconds=done.seconds,
+                            tasks=tasks, atoms=atoms)
+    return path, [f"finding {f.number}  {f.verdict}: {f.statement}" for f in results]
+
+
+def _objectives_report(done: Finished) -> tuple[str, list[str]]:
+    names = [str(n) for n in done.config.study.objectives]
+    rows = objectives_lib.compare(done.scores, done.runs, names)
+    path = objectives_lib.write_report(done.study_dir, rows, seeds=done.seeds,
+                                       command=done.command, machine=report_lib.machine())
+    return path, [f"objective  {r.objective}: target {r.gains.get('composite_target', '')}, "
+                  f"{r.samples_per_minute:.0f} samples/min" for r in rows]
+
+
+GRIDS: dict[str, Grid] = {
+    "findings": Grid(findings_grid, _findings_report),
+    "objectives": Grid(objectives_lib.grid, _objectives_report),
+}
+
+
+def cells_of(section: Any) -> Sequence[Cell]:
+    """The cells of `config.study` under its grid."""
+    return GRIDS[str(section.grid)].cells(section)
