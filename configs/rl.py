@@ -35,22 +35,11 @@ def checkpoint_ppo(config) -> None:
     samples; the old log-probabilities are recomputed, as sampler and trainer differ in
     bfloat16. Not measured at this scale in the project yet (BUILD_NOTES.md, "Real models").
     """
-    rl = config.rl
-    rl.estimator = "grpo"
-    rl.learning_rate = 1e-6
-    rl.num_iterations = 100
-    rl.prompts_per_iteration = 32
-    rl.samples_per_prompt = 16
-    rl.minibatch_size = 128
-    rl.ppo_epochs = 1
-    rl.loss_agg = "token_mean"
-    rl.temperature = 1.0
-    rl.max_new_tokens = 512
-    rl.kl_coef = 0.0
-    rl.filter_groups = True
-    rl.max_sampling_rounds = 3
-    rl.old_logprobs = "recompute"
-    rl.checkpoint_every = 10
+    config.rl.update(dict(
+        estimator="grpo", learning_rate=1e-6, num_iterations=100, prompts_per_iteration=32,
+        samples_per_prompt=16, minibatch_size=128, ppo_epochs=1, loss_agg="token_mean",
+        temperature=1.0, max_new_tokens=512, kl_coef=0.0, filter_groups=True,
+        max_sampling_rounds=3, old_logprobs="recompute", checkpoint_every=10))
     config.executor.reward = "binary"
 
 
@@ -71,19 +60,10 @@ def tiny_ppo(config) -> None:
     greedy path and differ where the model is unsure (which helper to define, when to stop):
     +0.085 / +0.065 at 1e-4.
     """
-    rl = config.rl
-    rl.estimator = "grpo"
-    rl.learning_rate = 1e-4
-    rl.num_iterations = 30
-    rl.prompts_per_iteration = 8
-    rl.samples_per_prompt = 8
-    rl.minibatch_size = 32
-    rl.ppo_epochs = 1
-    rl.max_new_tokens = 384  # 95% of train completions are under ~310 tokens
-    rl.temperature = 0.6
-    rl.kl_coef = 0.0
-    rl.filter_groups = True
-    rl.max_sampling_rounds = 3
-    rl.old_logprobs = "sampler"
-    rl.checkpoint_every = 5
+    config.rl.update(dict(
+        estimator="grpo", learning_rate=1e-4, num_iterations=30, prompts_per_iteration=8,
+        samples_per_prompt=8, minibatch_size=32, ppo_epochs=1,
+        max_new_tokens=384,  # 95% of train completions are under ~310 tokens
+        temperature=0.6, kl_coef=0.0, filter_groups=True, max_sampling_rounds=3,
+        old_logprobs="sampler", checkpoint_every=5))
     config.executor.reward = "binary"
