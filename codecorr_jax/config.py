@@ -26,7 +26,7 @@ from codecorr_jax.train import ppo_core
 
 # Regimes launch/main.py can run: the names of the regimes' registry.
 REGIMES = regimes_lib.ALL_REGIMES
-MODEL_PRESETS = ("tiny", "llama", "qwen2")
+MODEL_PRESETS = ("tiny", "llama", "qwen2", "qwen3")
 DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = ("docstring", "instruction")
 
@@ -71,7 +71,7 @@ def tiny_model() -> ml_collections.ConfigDict:
 
 
 def hf_model(preset: str) -> ml_collections.ConfigDict:
-    """A Llama- or Qwen2-family checkpoint read from a local HF directory.
+    """A Llama-, Qwen2- or Qwen3-family checkpoint read from a local HF directory.
 
     Architecture fields come from the checkpoint's config.json; only the fields here apply.
     Set `--config.model.checkpoint_dir=/path/to/hf/dir`.
@@ -249,7 +249,7 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
 _CHOICES: dict[str, tuple[Any, ...]] = {
     "regime": REGIMES,
     "model.preset": MODEL_PRESETS,
-    "model.architecture": ("llama", "qwen2"),
+    "model.architecture": ("llama", "qwen2", "qwen3"),
     "model.dtype": DTYPES,
     "model.param_dtype": DTYPES,
     "model.attention_impl": ("xla", "cudnn"),

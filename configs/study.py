@@ -22,13 +22,14 @@ import ml_collections
 from codecorr_jax.config import sibling_config
 
 
-PRESETS = ("cpu", "smoke", "qwen2", "llama")
+REAL_MODELS = ("qwen2", "qwen3", "llama")  # checkpoint presets (BUILD_NOTES.md, "Real models")
+PRESETS = ("cpu", "smoke", *REAL_MODELS)
 
 
 def get_config(preset: str = "cpu"):
     if preset not in PRESETS:
         raise ValueError(f"configs/study.py preset {preset!r}: choose one of {', '.join(PRESETS)}")
-    model = preset if preset in ("qwen2", "llama") else "tiny"
+    model = preset if preset in REAL_MODELS else "tiny"
     config = sibling_config(__file__, "rl", model)  # configs/sft.py's data + rl.py's PPO
     config.regime = "study"
     config.study = ml_collections.ConfigDict(dict(

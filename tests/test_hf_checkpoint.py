@@ -1,4 +1,4 @@
-"""Parity with transformers' PyTorch Llama / Qwen2, and export/import round trips."""
+"""Parity with transformers' PyTorch Llama / Qwen2 / Qwen3, and export/import round trips."""
 
 import json
 import os
@@ -35,6 +35,10 @@ CASES = {
     # Qwen2: q/k/v biases, GQA, tied embeddings
     "qwen2_gqa_tied": (transformers.Qwen2Config, dict(
         COMMON, num_key_value_heads=2, tie_word_embeddings=True,
+        rope_parameters=dict(rope_type="default", rope_theta=1000000.0))),
+    # Qwen3: per-head q / k RMS norms before RoPE, no biases, head_dim apart from hidden / heads
+    "qwen3_qk_norm": (transformers.Qwen3Config, dict(
+        COMMON, num_key_value_heads=2, head_dim=24, tie_word_embeddings=True,
         rope_parameters=dict(rope_type="default", rope_theta=1000000.0))),
     # Qwen2 untied with 1 kv head (multi-query)
     "qwen2_mqa_untied": (transformers.Qwen2Config, dict(
@@ -79,6 +83,8 @@ def test_import_matches_transformers_logits(tmp_path, mesh, case):
     model = load_hf_checkpoint(path, mesh)
     np.testing.assert_allclose(_our_logits(model, ids), _hf_logits(hf_model, ids), atol=1e-4,
                                rtol=1e-4)
+    # the parameter count from the shapes is transformers' (tied tables counted once)
+    assert model.config.num_params == sum(p.numel() for p in hf_model.parameters())
 
 
 def test_left_padding_matches_transformers(tmp_path, mesh):
@@ -97,7 +103,7 @@ def test_left_padding_matches_transformers(tmp_path, mesh):
     np.testing.assert_allclose(ours[valid], theirs[valid], atol=1e-4, rtol=1e-4)
 
 
-@pytest.mark.parametrize("case", ["llama_gqa_llama3_rope", "qwen2_gqa_tied"])
+@pytest.mark.parametrize("case", ["llama_gqa_llama3_rope", "qwen2_gqa_tied", "qwen3_qk_norm"])
 def test_export_reimport_bit_exact_and_transformers_loads_it(tmp_path, mesh, case):
     hf_model, path = _make_hf_model(tmp_path, case)
     model = load_hf_checkpoint(path, mesh, value_head=True)

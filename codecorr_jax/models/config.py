@@ -11,7 +11,8 @@ import json
 import os
 from typing import Any
 
-ARCHITECTURES = {"LlamaForCausalLM": "llama", "Qwen2ForCausalLM": "qwen2"}
+ARCHITECTURES = {"LlamaForCausalLM": "llama", "Qwen2ForCausalLM": "qwen2",
+                 "Qwen3ForCausalLM": "qwen3"}
 DTYPES = ("float32", "bfloat16")
 ROPE_SCALING_KINDS = ("linear", "llama3")
 
@@ -42,11 +43,12 @@ class ModelConfig:
     num_heads: int
     num_kv_heads: int
     head_dim: int
-    architecture: str = "llama"  # "llama" | "qwen2": decides the exported HF class
+    architecture: str = "llama"  # "llama" | "qwen2" | "qwen3": decides the exported HF class
     rope_theta: float = 10000.0
     rope_scaling: RopeScaling | None = None
     rms_norm_eps: float = 1e-6
     qkv_bias: bool = False  # Qwen2 has biases on q, k, v projections
+    qk_norm: bool = False  # Qwen3 RMS-normalises each head's q and k (over head_dim) before RoPE
     tie_word_embeddings: bool = False
     max_position_embeddings: int = 2048
     dtype: str = "float32"  # activations / matmul inputs
@@ -84,6 +86,8 @@ class ModelConfig:
         attn = h * d * (self.num_heads * 2 + self.num_kv_heads * 2)
         if self.qkv_bias:
             attn += d * (self.num_heads + 2 * self.num_kv_heads)
+        if self.qk_norm:
+            attn += 2 * d
         layer = attn + 3 * h * i + 2 * h
         total = self.num_layers * layer + self.vocab_size * h + h
         if not self.tie_word_embeddings:
@@ -139,9 +143,9 @@ def from_hf_dict(hf: dict[str, Any], **overrides: Any) -> ModelConfig:
         raise CheckpointConfigError(f"config.json hidden_act={act!r}; only 'silu' is supported")
     if hf.get("mlp_bias"):
         raise CheckpointConfigError("config.json mlp_bias=true is not supported")
-    if arch == "qwen2" and hf.get("use_sliding_window"):
+    if arch in ("qwen2", "qwen3") and hf.get("use_sliding_window"):
         raise CheckpointConfigError("config.json use_sliding_window=true is not supported")
-    if arch == "llama" and hf.get("attention_bias"):
+    if arch in ("llama", "qwen3") and hf.get("attention_bias"):
         raise CheckpointConfigError(
             "config.json attention_bias=true (bias on o_proj too) is not supported")
     for field in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
@@ -163,6 +167,7 @@ def from_hf_dict(hf: dict[str, Any], **overrides: Any) -> ModelConfig:
         rope_scaling=scaling,
         rms_norm_eps=float(hf.get("rms_norm_eps", 1e-6)),
         qkv_bias=arch == "qwen2",
+        qk_norm=arch == "qwen3",
         tie_word_embeddings=bool(hf.get("tie_word_embeddings", False)),
         max_position_embeddings=int(hf.get("max_position_embeddings", 2048)),
         bos_token_id=_token_id(hf.get("bos_token_id")),
@@ -191,6 +196,10 @@ def to_hf_dict(cfg: ModelConfig) -> dict[str, Any]:
     if cfg.architecture == "qwen2" and not cfg.qkv_bias:
         raise CheckpointConfigError("Qwen2 checkpoints always carry q/k/v biases; "
                                     "set model.qkv_bias=True or model.architecture='llama'")
+    if cfg.qk_norm != (cfg.architecture == "qwen3") or (cfg.qk_norm and cfg.qkv_bias):
+        raise CheckpointConfigError(
+            f"qk_norm={cfg.qk_norm} with qkv_bias={cfg.qkv_bias} has no Hugging Face "
+            f"{cfg.architecture} equivalent: only Qwen3 (no q/k/v biases) normalises q and k")
     hf: dict[str, Any] = dict(
         vocab_size=cfg.vocab_size,
         hidden_size=cfg.hidden_size,
@@ -216,8 +225,10 @@ def to_hf_dict(cfg: ModelConfig) -> dict[str, Any]:
             rope.update(low_freq_factor=s.low_freq_factor, high_freq_factor=s.high_freq_factor,
                         original_max_position_embeddings=s.original_max_position_embeddings)
     hf["rope_parameters"] = rope
+    if cfg.architecture in ("llama", "qwen3"):
+        hf.update(attention_bias=False)
     if cfg.architecture == "llama":
-        hf.update(attention_bias=False, mlp_bias=False)
+        hf.update(mlp_bias=False)
     return hf
 
 
@@ -241,7 +252,7 @@ def model_config(section: Any, value_head: bool = False) -> ModelConfig:
         num_layers=section.num_layers, num_heads=section.num_heads,
         num_kv_heads=section.num_kv_heads, head_dim=section.head_dim,
         rope_theta=section.rope_theta, rms_norm_eps=section.rms_norm_eps,
-        qkv_bias=section.architecture == "qwen2",
+        qkv_bias=section.architecture == "qwen2", qk_norm=section.architecture == "qwen3",
         tie_word_embeddings=section.tie_word_embeddings,
         max_position_embeddings=section.max_position_embeddings, value_head=value_head,
         **runtime)

@@ -174,7 +174,8 @@ def self_attention(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array, sc
 
 
 class Attention(nnx.Module):
-    """Grouped-query self-attention with rotary embeddings and optional q/k/v biases."""
+    """Grouped-query self-attention with rotary embeddings, optional q/k/v biases (Qwen2) and
+    optional per-head q/k RMS norms (Qwen3)."""
 
     def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs, act: ActivationSharding | None):
         h, d = cfg.hidden_size, cfg.head_dim
@@ -185,6 +186,8 @@ class Attention(nnx.Module):
         self.v_proj = Projection(h, (cfg.num_kv_heads, d), ("embed", "kv_heads", "head_dim"),
                                  cfg, rngs, bias=cfg.qkv_bias)
         self.o_proj = OutputProjection(cfg, rngs)
+        self.q_norm = RMSNorm(d, cfg.rms_norm_eps, cfg.param_dtype) if cfg.qk_norm else None
+        self.k_norm = RMSNorm(d, cfg.rms_norm_eps, cfg.param_dtype) if cfg.qk_norm else None
         self.config = cfg
         self.act = act
 
@@ -194,8 +197,11 @@ class Attention(nnx.Module):
         """Attend over this call's tokens, or over the cache after writing them at `index`."""
         cfg = self.config
         inv_freq = rope.inverse_frequencies(cfg.head_dim, cfg.rope_theta, cfg.rope_scaling)
-        q = rope.apply_rope(self.q_proj(x), positions, inv_freq)
-        k = rope.apply_rope(self.k_proj(x), positions, inv_freq)
+        q, k = self.q_proj(x), self.k_proj(x)
+        if self.q_norm is not None:  # Qwen3: each head's q and k, over head_dim, before RoPE
+            q, k = self.q_norm(q), self.k_norm(k)
+        q = rope.apply_rope(q, positions, inv_freq)
+        k = rope.apply_rope(k, positions, inv_freq)
         v = self.v_proj(x)
         q = constrain(q, ("batch", "length", "act_heads", None), self.act)
         k = constrain(k, ("batch", "length", "act_kv_heads", None), self.act)

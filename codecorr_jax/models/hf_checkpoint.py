@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 VALUE_HEAD_FILE = "value_head.safetensors"
 _HF_CLASSES = {"llama": ("LlamaConfig", "LlamaForCausalLM"),
-               "qwen2": ("Qwen2Config", "Qwen2ForCausalLM")}
+               "qwen2": ("Qwen2Config", "Qwen2ForCausalLM"),
+               "qwen3": ("Qwen3Config", "Qwen3ForCausalLM")}
 # Buffers some checkpoints carry that are recomputed, not learned.
 _IGNORED_SUFFIXES = ("rotary_emb.inv_freq",)
 _NP_DTYPES = {"float32": np.float32, "bfloat16": ml_dtypes.bfloat16}
