@@ -66,6 +66,7 @@ def tiny_model() -> ml_collections.ConfigDict:
         param_dtype="float32",
         attention_impl="xla",
         attention_query_block=128,  # causal attention by query blocks on the XLA path; 0 = dense
+        logits_chunk=0,  # training losses project the vocabulary in chunks of positions; 0 = all
         remat=False,
     ))
 
@@ -82,6 +83,7 @@ def hf_model(preset: str) -> ml_collections.ConfigDict:
     model.dtype = "bfloat16"
     model.param_dtype = "bfloat16"
     model.remat = True
+    model.logits_chunk = 256  # (rows x 256 x ~150k) float32 logits at a time, not x length
     return model
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from flax import nnx
 
 from codecorr_jax.models import Decoder, ModelConfig
-from codecorr_jax.models.decoder import attention_mask
+from codecorr_jax.models.decoder import attention_mask, entropy_from_logits
 
 CFG = ModelConfig(vocab_size=64, hidden_size=32, intermediate_size=48, num_layers=2,
                   num_heads=4, num_kv_heads=2, head_dim=8, value_head=True)
@@ -59,6 +59,41 @@ def test_rematerialised_layers_give_the_same_gradients():
     for (path, g), (_, r) in zip(plain, remat):
         np.testing.assert_allclose(np.asarray(g.get_value()), np.asarray(r.get_value()),
                                    rtol=1e-5, atol=1e-7, err_msg=str(path))
+
+
+def test_chunked_vocabulary_projection_equals_the_whole_one():
+    """token_logprobs in chunks of 4 positions (length 10: a padded last chunk) equals the
+    log-softmax of the whole logits, in value and in gradient, for both output matrices."""
+    rng = np.random.default_rng(5)
+    ids = rng.integers(0, 64, (3, 10))
+    targets = rng.integers(0, 64, (3, 10))
+    weights = rng.normal(size=(3, 10)).astype(np.float32)
+    for tied in (True, False):
+        base = dataclasses.replace(CFG, tie_word_embeddings=tied)
+
+        def objective(model, chunked):
+            hidden = model(ids, compute_logits=False).hidden
+            if chunked:
+                logp, entropy = model.token_logprobs(hidden, targets, temperature=0.7)
+            else:
+                logits = model(ids).logits / 0.7
+                full = jax.nn.log_softmax(logits, axis=-1)
+                logp = jnp.take_along_axis(full, targets[..., None], -1)[..., 0]
+                entropy = entropy_from_logits(logits)
+            return jnp.sum(weights * logp) + jnp.sum(entropy), (logp, entropy)
+
+        outs = []
+        for chunk, chunked in ((0, False), (4, True)):
+            model = Decoder(dataclasses.replace(base, logits_chunk=chunk), rngs=nnx.Rngs(3))
+            (_, aux), grads = nnx.jit(nnx.value_and_grad(
+                lambda m: objective(m, chunked), has_aux=True))(model)
+            outs.append((aux, nnx.to_flat_state(grads)))
+        (want, want_grads), (got, got_grads) = outs
+        for a, b in zip(got, want):
+            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+        for (path, g), (_, w) in zip(got_grads, want_grads):
+            np.testing.assert_allclose(np.asarray(g.get_value()), np.asarray(w.get_value()),
+                                       rtol=1e-4, atol=1e-6, err_msg=str(path))
 
 
 def test_query_blocks_equal_dense_attention_on_packed_rows():

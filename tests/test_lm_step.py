@@ -1,6 +1,7 @@
 """The jitted LM train step against independent references: numpy NLL, one big batch, a
 plain optax update, a sharded mesh; non-finite steps are dropped; the schedule by hand."""
 
+import dataclasses
 import math
 
 import jax
@@ -68,8 +69,10 @@ def test_token_nll_equals_numpy():
     np.testing.assert_allclose(nll / count, _numpy_mean_nll(logits, batch), rtol=1e-5)
 
 
-def test_step_equals_plain_optax_update_on_the_mean_loss():
-    model = Decoder(CFG, rngs=nnx.Rngs(0))
+@pytest.mark.parametrize("logits_chunk", [0, 5])
+def test_step_equals_plain_optax_update_on_the_mean_loss(logits_chunk):
+    """Also with the vocabulary projected 5 positions at a time (length 12)."""
+    model = Decoder(dataclasses.replace(CFG, logits_chunk=logits_chunk), rngs=nnx.Rngs(0))
     graphdef, params, rest = _split(model)
     batch = _batch()
     tx = optim.make_optimizer(SECTION)

@@ -14,7 +14,7 @@ from flax import nnx
 from codecorr_jax.config import base_config
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig
-from codecorr_jax.models.decoder import create_sharded
+from codecorr_jax.models.decoder import create_sharded, entropy_from_logits
 from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import ppo_step
@@ -343,7 +343,7 @@ def test_one_update_equals_the_loss_gradient_step_by_hand(mesh, case):
                                        hp.clip, hp.policy_loss).loss
         if tis:
             per_token = per_token * weights_is
-        per_token = per_token - 0.01 * ppo_core.entropy_from_logits(logits)
+        per_token = per_token - 0.01 * entropy_from_logits(logits)
         if hp.kl_in_loss:
             d = ref - chosen
             kl = jnp.expm1(d) - d if hp.kl_estimator == "k3" else 0.5 * d ** 2

@@ -59,6 +59,9 @@ class ModelConfig:
     # up to its end (decoder.self_attention); 0 = one dense block.
     attention_query_block: int = 128
     remat: bool = False  # rematerialise each layer in the backward pass (saves activation memory)
+    # Training losses project the vocabulary this many positions at a time, each chunk
+    # rematerialised, so (batch, length, vocab) logits never exist whole; 0 = all at once.
+    logits_chunk: int = 0
     bos_token_id: int | None = None
     eos_token_id: int | None = None
     pad_token_id: int | None = None
@@ -75,6 +78,8 @@ class ModelConfig:
             raise ValueError(f"model.head_dim={self.head_dim} must be even for rotary embeddings")
         if self.attention_impl not in ("xla", "cudnn"):
             raise ValueError(f"model.attention_impl={self.attention_impl!r}; allowed: xla, cudnn")
+        if self.logits_chunk < 0:
+            raise ValueError(f"model.logits_chunk={self.logits_chunk} must be >= 0 (0: off)")
         if self.attention_query_block < 0:
             raise ValueError(f"model.attention_query_block={self.attention_query_block} must be "
                              ">= 0 (0 = dense attention)")
@@ -233,7 +238,8 @@ def to_hf_dict(cfg: ModelConfig) -> dict[str, Any]:
 
 
 # Fields of config.model that apply to any preset (the rest describe the built-in architecture).
-RUNTIME_FIELDS = ("dtype", "param_dtype", "attention_impl", "attention_query_block", "remat")
+RUNTIME_FIELDS = ("dtype", "param_dtype", "attention_impl", "attention_query_block", "remat",
+                  "logits_chunk")
 
 
 def runtime_fields(section: Any) -> dict[str, Any]:

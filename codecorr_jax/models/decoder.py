@@ -262,6 +262,14 @@ class DecoderLayer(nnx.Module):
         return constrain(x, ("batch", "length", "act_embed"), self.act), cache
 
 
+@jax.jit
+def entropy_from_logits(logits: jax.Array) -> jax.Array:
+    """(B, T, V) logits -> (B, T) entropy in nats, via log_softmax (no overflow, -inf allowed)."""
+    logp = jax.nn.log_softmax(logits.astype(jnp.float32), axis=-1)
+    p = jnp.exp(logp)
+    return -jnp.sum(jnp.where(p > 0, p * logp, 0.0), axis=-1)
+
+
 class DecoderOutput(NamedTuple):
     logits: jax.Array  # (batch, length, vocab) float32
     values: jax.Array | None  # (batch, length) float32 when the model has a value head
@@ -287,7 +295,7 @@ class Decoder(nnx.Module):
 
     def __call__(self, input_ids: jax.Array, positions: jax.Array | None = None,
                  segment_ids: jax.Array | None = None,
-                 cache: KVCache | None = None) -> DecoderOutput:
+                 cache: KVCache | None = None, compute_logits: bool = True) -> DecoderOutput:
         """Forward pass over (batch, length) token ids.
 
         positions: per-token positions for rotary embeddings (default 0..length-1; packed
@@ -295,6 +303,8 @@ class Decoder(nnx.Module):
           mark tokens of the same sequence (default: one sequence per row, no padding).
         cache: decode incrementally: the tokens are written at `cache.index` and attend to every
           valid earlier slot (one sequence per row; segment_ids then only mark padding).
+        compute_logits: False leaves `logits` None (a loss projects `hidden` itself, in chunks:
+          `token_logprobs`).
         """
         cfg = self.config
         batch, length = input_ids.shape
@@ -327,17 +337,53 @@ class Decoder(nnx.Module):
         if cache is not None:
             cache = KVCache(tuple(new_layers), valid, cache.index + length)
         hidden = self.norm(x)
-        if self.lm_head is None:
-            logits = jnp.einsum("btd,vd->btv", hidden, embedding.astype(cfg.dtype),
-                                preferred_element_type=jnp.float32)
-        else:
-            logits = jnp.einsum("btd,dv->btv", hidden, self.lm_head.kernel[...].astype(cfg.dtype),
-                                preferred_element_type=jnp.float32)
-        logits = constrain(logits, ("batch", "length", "act_vocab"), self.act)
+        logits = self.project(hidden) if compute_logits else None
         values = None
         if self.value_head is not None:
             values = self.value_head(hidden).astype(jnp.float32)[..., 0]
         return DecoderOutput(logits=logits, values=values, hidden=hidden, cache=cache)
+
+
+    def _output_matrix(self) -> tuple[jax.Array, str]:
+        if self.lm_head is None:
+            return self.embed_tokens.embedding[...], "btd,vd->btv"
+        return self.lm_head.kernel[...], "btd,dv->btv"
+
+    def project(self, hidden: jax.Array) -> jax.Array:
+        """(batch, length, hidden) -> float32 logits over the vocabulary."""
+        matrix, spec = self._output_matrix()
+        logits = jnp.einsum(spec, hidden, matrix.astype(self.config.dtype),
+                            preferred_element_type=jnp.float32)
+        return constrain(logits, ("batch", "length", "act_vocab"), self.act)
+
+    def token_logprobs(self, hidden: jax.Array, targets: jax.Array, temperature: float = 1.0
+                       ) -> tuple[jax.Array, jax.Array]:
+        """(log p(target), entropy) per position, both (batch, length) float32, of the logits
+        `project(hidden) / temperature`.
+
+        With `config.logits_chunk` = c > 0 the vocabulary is projected c positions at a time
+        under rematerialisation, so neither the forward nor the backward pass holds more than
+        (batch, c, vocab) logits (a 152k vocabulary at length 2k would otherwise take 1.2 GB a
+        row in float32). Equal to the whole computation (tested).
+        """
+        def one(h: jax.Array, t: jax.Array) -> tuple[jax.Array, jax.Array]:
+            logits = self.project(h) / temperature
+            logp = jax.nn.log_softmax(logits, axis=-1)
+            chosen = jnp.take_along_axis(logp, t[..., None], axis=-1)[..., 0]
+            return chosen, entropy_from_logits(logits)
+
+        chunk, (batch, length) = self.config.logits_chunk, targets.shape
+        if not chunk or length <= chunk:
+            return one(hidden, targets)
+        count = -(-length // chunk)
+        pad = count * chunk - length
+        h = jnp.pad(hidden, ((0, 0), (0, pad), (0, 0)))
+        t = jnp.pad(targets, ((0, 0), (0, pad)))
+        h = h.reshape(batch, count, chunk, -1).swapaxes(0, 1)
+        t = t.reshape(batch, count, chunk).swapaxes(0, 1)
+        chosen, entropy = jax.lax.map(lambda xs: jax.checkpoint(one)(*xs), (h, t))
+        unchunk = lambda x: x.swapaxes(0, 1).reshape(batch, count * chunk)[:, :length]  # noqa
+        return unchunk(chosen), unchunk(entropy)
 
 
 def abstract_decoder(cfg: ModelConfig, act_sharding: ActivationSharding | None = None) -> Decoder:

@@ -57,8 +57,14 @@ def make_train_step(graphdef: nnx.GraphDef, rest: nnx.State,
 
     def nll_sum(params: Any, micro: Batch) -> tuple[jax.Array, jax.Array]:
         model = nnx.merge(graphdef, params, rest)
-        logits = model(micro["input_ids"], micro["positions"], micro["segment_ids"]).logits
-        return token_nll(logits, micro["targets"], micro["loss_mask"])
+        if not model.config.logits_chunk:
+            logits = model(micro["input_ids"], micro["positions"], micro["segment_ids"]).logits
+            return token_nll(logits, micro["targets"], micro["loss_mask"])
+        hidden = model(micro["input_ids"], micro["positions"], micro["segment_ids"],
+                       compute_logits=False).hidden
+        logprobs, _ = model.token_logprobs(hidden, micro["targets"])
+        mask = micro["loss_mask"].astype(jnp.float32)
+        return -jnp.sum(logprobs * mask), jnp.sum(mask)
 
     grad_fn = jax.value_and_grad(nll_sum, has_aux=True)
 

@@ -293,14 +293,6 @@ def get_estimator(name: str) -> Callable[..., tuple[jax.Array, jax.Array]]:
 # -------------------------------------------------------------------------------------- losses
 
 
-@jax.jit
-def entropy_from_logits(logits: jax.Array) -> jax.Array:
-    """(B, T, V) logits -> (B, T) entropy in nats, via log_softmax (no overflow, -inf allowed)."""
-    logp = jax.nn.log_softmax(_f32(logits), axis=-1)
-    p = jnp.exp(logp)
-    return -jnp.sum(jnp.where(p > 0, p * logp, 0.0), axis=-1)
-
-
 class Clip(NamedTuple):
     """The trust region of the policy ratio r: [1 - low, 1 + high] (DAPO's clip-higher when
     high > low); with dual > 1 the loss of a negative advantage is also capped at -A * dual

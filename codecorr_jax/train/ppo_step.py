@@ -127,20 +127,19 @@ def _response_slice(x: jax.Array, response_len: int) -> jax.Array:
     return jax.lax.slice_in_dim(x, start, start + response_len, axis=1)
 
 
-def _response_logits(model: Any, seq: Sequences, temperature: float) -> jax.Array:
-    """Logits of the policy that sampled the responses: the model's, divided by temperature."""
-    out = model(seq.input_ids, seq.positions, seq.segment_ids)
-    return _response_slice(out.logits, seq.response_mask.shape[1]) / temperature
+def _response_logprobs(model: Any, seq: Sequences,
+                       temperature: float) -> tuple[jax.Array, jax.Array]:
+    """(log-probabilities, entropies) (B, R) of the response tokens under the policy that
+    sampled them (the model at `temperature`); the vocabulary is projected only at the response
+    positions (in chunks when `model.config.logits_chunk` says so)."""
+    out = model(seq.input_ids, seq.positions, seq.segment_ids, compute_logits=False)
+    hidden = _response_slice(out.hidden, seq.response_mask.shape[1])
+    return model.token_logprobs(hidden, _response_tokens(seq), temperature)
 
 
 def _response_values(model: Any, seq: Sequences) -> jax.Array:
     out = model(seq.input_ids, seq.positions, seq.segment_ids)
     return _response_slice(out.values, seq.response_mask.shape[1])
-
-
-def _token_logprobs(logits: jax.Array, tokens: jax.Array) -> jax.Array:
-    logprobs = jax.nn.log_softmax(logits.astype(jnp.float32), axis=-1)
-    return jnp.take_along_axis(logprobs, tokens[..., None], axis=-1)[..., 0]
 
 
 def _response_tokens(seq: Sequences) -> jax.Array:
@@ -155,9 +154,7 @@ def response_logprobs(graphdef: nnx.GraphDef, params: Any, rest: nnx.State, batc
 
     Masked positions hold numbers too; every consumer multiplies by the response mask.
     """
-    model = nnx.merge(graphdef, params, rest)
-    return _token_logprobs(_response_logits(model, batch, temperature),
-                           _response_tokens(batch))
+    return _response_logprobs(nnx.merge(graphdef, params, rest), batch, temperature)[0]
 
 
 @functools.partial(jax.jit, static_argnames=("graphdef",))
@@ -227,13 +224,11 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
     def policy_objective(params: Any, mb: Rollout, weights: jax.Array,
                          kl_coef: jax.Array) -> tuple[jax.Array, dict[str, jax.Array]]:
         model = nnx.merge(policy_graphdef, params, policy_rest)
-        logits = _response_logits(model, mb.seq, hp.temperature)
+        logprobs, entropy = _response_logprobs(model, mb.seq, hp.temperature)
         mask = mb.seq.response_mask
-        logprobs = _token_logprobs(logits, _response_tokens(mb.seq))
         terms = ppo_core.surrogate(logprobs, mb.old_logprobs, mb.advantages, mask, hp.clip,
                                    hp.policy_loss)
         per_token = terms.loss if mb.is_weights is None else terms.loss * mb.is_weights
-        entropy = ppo_core.entropy_from_logits(logits)
         per_token_objective = per_token - hp.entropy_coef * entropy
         sums = {"policy_loss_sum": masked_total(per_token, mask),
                 "clipped_tokens": masked_total(terms.clipped_low + terms.clipped_high, mask),
