@@ -21,7 +21,7 @@ from codecorr_jax import regimes as regimes_lib
 from codecorr_jax.eval.suites import SUITES as EVAL_SUITES
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
-from codecorr_jax.models.config import DTYPES, ModelConfig, model_config
+from codecorr_jax.models.config import DTYPES, REMAT_POLICIES, ModelConfig, model_config
 from codecorr_jax.train import ppo_core
 
 # Regimes launch/main.py can run: the names of the regimes' registry.
@@ -67,7 +67,7 @@ def tiny_model() -> ml_collections.ConfigDict:
         attention_impl="xla",
         attention_query_block=128,  # causal attention by query blocks on the XLA path; 0 = dense
         logits_chunk=0,  # training losses project the vocabulary in chunks of positions; 0 = all
-        remat=False,
+        remat="none",  # per-layer rematerialisation: none | full | dots_saveable | ...
     ))
 
 
@@ -82,7 +82,7 @@ def hf_model(preset: str) -> ml_collections.ConfigDict:
     model.architecture = preset
     model.dtype = "bfloat16"
     model.param_dtype = "bfloat16"
-    model.remat = True
+    model.remat = "full"
     model.logits_chunk = 256  # (rows x 256 x ~150k) float32 logits at a time, not x length
     return model
 
@@ -255,6 +255,7 @@ _CHOICES: dict[str, tuple[Any, ...]] = {
     "model.dtype": DTYPES,
     "model.param_dtype": DTYPES,
     "model.attention_impl": ("xla", "cudnn"),
+    "model.remat": tuple(REMAT_POLICIES),
     "distributed.mode": DISTRIBUTED_MODES,
     "data.prompt_style": PROMPT_STYLES,
     "sft.init": ("base", "scratch"),

@@ -125,7 +125,7 @@ def test_hf_presets_read_architecture_from_checkpoint(tmp_path):
     cfg = model_config(config.model)
     assert (cfg.architecture, cfg.num_layers, cfg.qkv_bias, cfg.rope_theta) == ("qwen2", 3, True,
                                                                                  1e6)
-    assert (cfg.dtype, cfg.param_dtype, cfg.remat) == ("bfloat16", "bfloat16", True)
+    assert (cfg.dtype, cfg.param_dtype, cfg.remat) == ("bfloat16", "bfloat16", "full")
 
 
 def test_executor_section_builds_the_executor_config_and_names_bad_fields():

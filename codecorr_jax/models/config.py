@@ -11,6 +11,14 @@ import json
 import os
 from typing import Any
 
+# Per-layer rematerialisation (`model.remat`): the jax.checkpoint_policies policy that decides
+# what a layer keeps for its backward pass; None: no rematerialisation.
+REMAT_POLICIES: dict[str, str | None] = {
+    "none": None,  # every activation kept
+    "full": "nothing_saveable",  # nothing kept: the layer's forward pass runs again
+    "dots_saveable": "dots_saveable",  # matmul results kept: only elementwise work reruns
+    "dots_with_no_batch_dims_saveable": "dots_with_no_batch_dims_saveable",
+}
 ARCHITECTURES = {"LlamaForCausalLM": "llama", "Qwen2ForCausalLM": "qwen2",
                  "Qwen3ForCausalLM": "qwen3"}
 DTYPES = ("float32", "bfloat16")
@@ -58,7 +66,9 @@ class ModelConfig:
     # XLA path: causal self-attention in query blocks of this many tokens, each over the keys
     # up to its end (decoder.self_attention); 0 = one dense block.
     attention_query_block: int = 128
-    remat: bool = False  # rematerialise each layer in the backward pass (saves activation memory)
+    # Rematerialisation of each layer in the backward pass (REMAT_POLICIES): "none" keeps every
+    # activation, "full" recomputes the layer, "dots_saveable" keeps matmul outputs only.
+    remat: str = "none"
     # Training losses project the vocabulary this many positions at a time, each chunk
     # rematerialised, so (batch, length, vocab) logits never exist whole; 0 = all at once.
     logits_chunk: int = 0
@@ -78,6 +88,8 @@ class ModelConfig:
             raise ValueError(f"model.head_dim={self.head_dim} must be even for rotary embeddings")
         if self.attention_impl not in ("xla", "cudnn"):
             raise ValueError(f"model.attention_impl={self.attention_impl!r}; allowed: xla, cudnn")
+        if self.remat not in REMAT_POLICIES:
+            raise ValueError(f"model.remat={self.remat!r} is not one of {list(REMAT_POLICIES)}")
         if self.logits_chunk < 0:
             raise ValueError(f"model.logits_chunk={self.logits_chunk} must be >= 0 (0: off)")
         if self.attention_query_block < 0:

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from codecorr_jax.models import rope, sharding
-from codecorr_jax.models.config import ModelConfig
+from codecorr_jax.models.config import REMAT_POLICIES, ModelConfig
 from codecorr_jax.models.sharding import ActivationSharding, LogicalAxes, constrain
 
 _INIT_STDDEV = 0.02  # the initializer range of Llama / Qwen2 configs
@@ -328,8 +328,9 @@ class Decoder(nnx.Module):
                       layer_cache: LayerCache | None) -> tuple[jax.Array, LayerCache | None]:
             return layer(x, positions, mask, layer_cache, None if cache is None else cache.index)
 
-        if cfg.remat and cache is None:  # decoding with a cache is never differentiated
-            run_layer = nnx.remat(run_layer)
+        policy = REMAT_POLICIES[cfg.remat]
+        if policy is not None and cache is None:  # decoding with a cache is never differentiated
+            run_layer = nnx.remat(run_layer, policy=getattr(jax.checkpoint_policies, policy))
         new_layers = []
         for i, layer in enumerate(self.layers):
             x, layer_cache = run_layer(layer, x, None if cache is None else cache.layers[i])
