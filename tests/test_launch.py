@@ -54,6 +54,14 @@ def test_inspect_regime_runs_sharded_and_exports(tmp_path):
     # parameters are split 4 ways (fsdp x tensor) on the fullest device, give or take norms
     full = summary["model"]["parameters"] * 4
     assert full / 4 <= summary["param_bytes_per_device"]["max"] < full / 4 * 1.05
+    # the estimate made before loading: the same parameter bytes, Adam's two moments sharded
+    # like them, and the step's temporaries on top
+    estimate = summary["sft_step_memory_estimate"]
+    assert estimate["parameters"] == summary["param_bytes_per_device"]["max"]
+    assert 2 * estimate["parameters"] <= estimate["optimizer"] < 2 * estimate["parameters"] + 64
+    assert estimate["temporaries"] > 0
+    assert estimate["total"] >= sum(estimate[k] for k in ("parameters", "optimizer", "batch"))
+    assert "memory     estimated " in result.stdout
     assert "next" in result.stdout
     model = load_hf_checkpoint(str(export), make_mesh(-1, 1, 1))
     assert model.config.num_layers == 2 and model.config.tie_word_embeddings

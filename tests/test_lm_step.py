@@ -172,6 +172,24 @@ def test_sharded_step_equals_single_device_and_keeps_shardings():
         assert a.sharding.is_equivalent_to(s, a.ndim)
 
 
+def test_optimizer_state_is_sharded_like_the_parameters():
+    """Adam's moments of each parameter live where the parameter does (FSDP splits them too);
+    the step counts are replicated. They stay so through a step."""
+    tx = optim.make_optimizer(SECTION)
+    mesh = make_mesh(1, 4, 2)
+    _, params, _ = _split(create_sharded(CFG, mesh, seed=0))
+    opt_state = optim.init_on_mesh(tx, params, mesh)
+    adam = opt_state[1][0]  # chain(clip, adamw): adamw's (ScaleByAdamState, ...)
+    for moments in (adam.mu, adam.nu):
+        for (path, m), p in zip(jax.tree_util.tree_leaves_with_path(moments),
+                                jax.tree.leaves(params)):
+            assert m.sharding.is_equivalent_to(p.sharding, p.ndim), path
+            assert not np.any(np.asarray(m))
+    kernel = params["layers"][0]["mlp"]["up_proj"]["kernel"]
+    assert kernel.addressable_shards[0].data.size == kernel.size // 8  # split 8 ways
+    assert adam.count.sharding.is_fully_replicated
+
+
 def test_schedule_and_decay_mask_by_hand():
     schedule = optim.learning_rate_schedule(SECTION)
     assert schedule(0) == 0.0

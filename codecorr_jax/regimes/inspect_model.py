@@ -1,6 +1,7 @@
 """The `inspect` regime: load the configured model on the mesh, report it, time a train step.
 
-The first thing to run on a new machine or with a new checkpoint: it shows the mesh, where the
+The first thing to run on a new machine or with a new checkpoint: it estimates the SFT step's
+memory per device before loading anything (train/memory.py), shows the mesh, where the
 parameters live and how many bytes each device holds, checks a sharded forward and backward
 pass runs and is finite, measures tokens/s, and optionally exports the model in Hugging Face
 format (`--config.inspect.export_dir=DIR`).
@@ -8,6 +9,7 @@ format (`--config.inspect.export_dir=DIR`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -22,9 +24,11 @@ from flax import nnx
 
 from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
+from codecorr_jax.models.config import model_config
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import load_tokenizer, save_hf_checkpoint
 from codecorr_jax.train.lm_step import token_nll
+from codecorr_jax.train.memory import estimate_train_step
 
 
 def _next_token_loss(model: Decoder, ids: jax.Array) -> jax.Array:
@@ -49,7 +53,15 @@ def parameter_bytes_per_device(model: Decoder) -> dict[str, int]:
 
 
 def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
-    """Build, report and time the model; returns (and writes) the summary."""
+    """Estimate the SFT step's memory, then build, report and time the model; returns (and
+    writes) the summary."""
+    sft = config.sft
+    estimate = estimate_train_step(model_config(config.model), mesh, sft,
+                                   rows=int(sft.batch_size), length=int(config.data.max_length),
+                                   accum_steps=int(sft.grad_accum_steps))
+    if jax.process_index() == 0:  # before any weight is loaded: a config that cannot fit stops
+        print(f"memory     estimated {estimate.summary()} (config.sft: {sft.batch_size} rows "
+              f"of {config.data.max_length} tokens in {sft.grad_accum_steps} micro-batches)")
     started = time.perf_counter()
     model = build_model(config.model, mesh, seed=config.seed)
     load_s = time.perf_counter() - started
@@ -83,6 +95,7 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
         "platform": jax.devices()[0].platform,
         "param_bytes_per_device": {"max": max(per_device.values()),
                                    "min": min(per_device.values())},
+        "sft_step_memory_estimate": dataclasses.asdict(estimate),
         "load_seconds": round(load_s, 3),
         "first_step_seconds_incl_compile": round(compile_s, 3),
         "step_seconds_median": round(step_s, 4),

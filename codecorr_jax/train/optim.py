@@ -27,14 +27,31 @@ def decay_mask(params: Any) -> Any:
     return jax.tree.map(lambda p: p.ndim > 1, params)
 
 
-def init_on_mesh(tx: optax.GradientTransformation, params: Any, mesh: jax.sharding.Mesh) -> Any:
-    """`tx.init(params)` under jit, with the leaves jit leaves on one device (the optimizer's
-    step counts) replicated over `mesh`, so every input of a train step lives on the same
-    devices."""
+def state_shardings(tx: optax.GradientTransformation, params: Any,
+                    mesh: jax.sharding.Mesh) -> Any:
+    """Where each leaf of `tx.init(params)` lives: a leaf that mirrors a parameter (Adam's
+    moments: its tree path ends with the parameter's, same shape) is sharded like it, so FSDP
+    splits the optimizer state as it splits the weights; the rest (step counts) is replicated.
+
+    `params` may be arrays or ShapeDtypeStructs carrying their sharding.
+    """
     replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
-    return jax.tree.map(
-        lambda x: x if isinstance(x.sharding, jax.sharding.NamedSharding)
-        else jax.device_put(x, replicated), jax.jit(tx.init)(params))
+    by_path = {path: leaf for path, leaf in jax.tree_util.tree_flatten_with_path(params)[0]}
+
+    def place(path: tuple[Any, ...], leaf: jax.ShapeDtypeStruct) -> jax.sharding.Sharding:
+        for start in range(len(path)):
+            param = by_path.get(tuple(path[start:]))
+            if param is not None and param.shape == leaf.shape:
+                return param.sharding
+        return replicated
+
+    return jax.tree_util.tree_map_with_path(place, jax.eval_shape(tx.init, params))
+
+
+def init_on_mesh(tx: optax.GradientTransformation, params: Any, mesh: jax.sharding.Mesh) -> Any:
+    """`tx.init(params)` under jit, placed by `state_shardings`, so every input of a train step
+    lives on the mesh and no device holds more optimizer state than its share."""
+    return jax.jit(tx.init, out_shardings=state_shardings(tx, params, mesh))(params)
 
 
 def make_optimizer(section: Any) -> optax.GradientTransformation:
