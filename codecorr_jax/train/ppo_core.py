@@ -377,15 +377,22 @@ def policy_loss_terms(logprobs: jax.Array, old_logprobs: jax.Array, advantages: 
     Sums: policy_loss_sum, clipped_tokens (either bound), clipped_low_tokens,
     clipped_high_tokens, dual_clipped_tokens, approx_kl_sum, tokens.
     """
-    mask = _bool(mask)
     clip = Clip(clip_ratio, clip_ratio if clip_ratio_high is None else clip_ratio_high,
                 clip_ratio_dual, max_log_ratio)
-    terms = surrogate(logprobs, old_logprobs, advantages, mask, clip, policy_loss)
+    return policy_sums(surrogate(logprobs, old_logprobs, advantages, mask, clip, policy_loss),
+                       mask)
+
+
+def policy_sums(terms: PolicyLoss, mask: jax.Array,
+                loss: jax.Array | None = None) -> dict[str, jax.Array]:
+    """The surrogate's terms summed over valid tokens (`loss`: the per-token loss actually
+    trained, e.g. importance-weighted; default `terms.loss`)."""
+    mask = _bool(mask)
 
     def total(x: jax.Array) -> jax.Array:
         return jnp.sum(jnp.where(mask, x, 0.0))
 
-    return {"policy_loss_sum": total(terms.loss),
+    return {"policy_loss_sum": total(terms.loss if loss is None else loss),
             "clipped_tokens": total(terms.clipped_low + terms.clipped_high),
             "clipped_low_tokens": total(terms.clipped_low),
             "clipped_high_tokens": total(terms.clipped_high),

@@ -230,14 +230,8 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
                                    hp.policy_loss)
         per_token = terms.loss if mb.is_weights is None else terms.loss * mb.is_weights
         per_token_objective = per_token - hp.entropy_coef * entropy
-        sums = {"policy_loss_sum": masked_total(per_token, mask),
-                "clipped_tokens": masked_total(terms.clipped_low + terms.clipped_high, mask),
-                "clipped_low_tokens": masked_total(terms.clipped_low, mask),
-                "clipped_high_tokens": masked_total(terms.clipped_high, mask),
-                "dual_clipped_tokens": masked_total(terms.dual_clipped, mask),
-                "approx_kl_sum": masked_total(terms.approx_kl, mask),
-                "entropy_sum": masked_total(entropy, mask),
-                "tokens": jnp.sum(mask, dtype=jnp.float32)}
+        sums = {**ppo_core.policy_sums(terms, mask, per_token),
+                "entropy_sum": masked_total(entropy, mask)}
         if hp.kl_in_loss:
             kl = ppo_core.kl_penalty(logprobs, mb.ref_logprobs, hp.kl_estimator)
             per_token_objective = per_token_objective + kl_coef * kl
