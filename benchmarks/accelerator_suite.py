@@ -100,11 +100,7 @@ def sft_step(model: Any, mesh: jax.sharding.Mesh, rows: int, length: int,
     tx = optim.make_optimizer(config_lib.base_config("sft").sft)
     state = {"params": params, "opt": optim.init_on_mesh(tx, params, mesh)}
     step = lm_step.make_train_step(graphdef, rest, tx)
-    ids = np.random.default_rng(0).integers(1, cfg.vocab_size, (rows, length), dtype=np.int32)
-    batch = lm_step.split_micro_batches(dict(
-        input_ids=ids, targets=ids, loss_mask=np.ones(ids.shape, np.float32),
-        segment_ids=np.ones_like(ids),
-        positions=np.broadcast_to(np.arange(length, dtype=np.int32), ids.shape)), 1)
+    batch = lm_step.split_micro_batches(lm_step.random_batch(cfg.vocab_size, rows, length), 1)
     batch = jax.device_put(batch, jax.sharding.NamedSharding(
         mesh, sharding.logical_to_spec((None, "batch", None))))
 

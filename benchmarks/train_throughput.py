@@ -19,7 +19,6 @@ import platform
 import time
 
 import jax
-import numpy as np
 from flax import nnx
 
 from codecorr_jax import config as config_lib
@@ -43,11 +42,7 @@ def measure(width: int, rows: int, length: int, repeats: int,
     tx = optim.make_optimizer(config_lib.base_config("sft").sft)
     opt_state = tx.init(params)
     step = lm_step.make_train_step(graphdef, rest, tx)
-    ids = np.random.default_rng(0).integers(1, cfg.vocab_size, (rows, length), dtype=np.int32)
-    batch = lm_step.split_micro_batches(dict(
-        input_ids=ids, targets=ids, loss_mask=np.ones(ids.shape, np.float32),
-        segment_ids=np.ones_like(ids),
-        positions=np.broadcast_to(np.arange(length, dtype=np.int32), ids.shape)), 1)
+    batch = lm_step.split_micro_batches(lm_step.random_batch(cfg.vocab_size, rows, length), 1)
     params, opt_state, out = jax.block_until_ready(step(params, opt_state, batch))  # compile
     times = []
     for _ in range(repeats):

@@ -35,6 +35,15 @@ def token_nll(logits: jax.Array, targets: jax.Array,
     return jnp.sum(nll * mask), jnp.sum(mask)
 
 
+def random_batch(vocab_size: int, rows: int, length: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """Random token rows, one sequence each with a loss on every token: what throughput and
+    memory measurements feed the step."""
+    ids = np.random.default_rng(seed).integers(1, vocab_size, (rows, length), dtype=np.int32)
+    return dict(input_ids=ids, targets=ids, loss_mask=np.ones(ids.shape, np.float32),
+                segment_ids=np.ones_like(ids),
+                positions=np.broadcast_to(np.arange(length, dtype=np.int32), ids.shape))
+
+
 def split_micro_batches(batch: Mapping[str, np.ndarray], accum_steps: int) -> dict[str, np.ndarray]:
     """(batch, ...) arrays -> (accum_steps, batch / accum_steps, ...), the step's input layout."""
     rows = next(iter(batch.values())).shape[0]
