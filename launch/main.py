@@ -96,6 +96,7 @@ def main(argv: list[str]) -> None:
     import jax  # the backend starts here, after jax.distributed had its chance
 
     from codecorr_jax.models import sharding
+    from codecorr_jax.train.loop import Preempted
     try:
         shape = config_lib.validate_for_devices(config, jax.device_count(),
                                                 config_lib.sharded_dims(model_cfg))
@@ -106,7 +107,11 @@ def main(argv: list[str]) -> None:
                  _WORKDIR.value)
     if jax.process_index() == 0:
         print(f"log        library logs of this run: {log_path}")
-    regimes.get(config.regime)(config, _WORKDIR.value, mesh)
+    try:
+        regimes.get(config.regime)(config, _WORKDIR.value, mesh)
+    except Preempted as stop:
+        print(f"preempted  {stop}", flush=True)
+        sys.exit(143)  # 128 + SIGTERM, as a killed process reports
 
 
 if __name__ == "__main__":

@@ -226,3 +226,32 @@ def test_partial_restore_loads_a_subtree(tmp_path):
         got, meta = ck.restore({"params": jax.tree.map(jnp.zeros_like, params)}, partial=True)
     _assert_tree_equal(got, {"params": _host(params)})
     assert meta == {"stage": "sft"}
+
+
+def test_sigterm_finishes_the_step_saves_it_and_stops(tmp_path):
+    """A SIGTERM during step 4 of 10: step 4 is checkpointed, Preempted is raised, the previous
+    SIGTERM handler is back, and a new loop resumes from step 4 with its state."""
+    import signal
+
+    import ml_collections
+
+    from codecorr_jax.train.loop import Preempted, TrainingLoop
+
+    sections = dict(checkpoint=ml_collections.ConfigDict(dict(max_to_keep=2, async_save=True)),
+                    logging=ml_collections.ConfigDict(dict(tensorboard=False, jsonl=False,
+                                                           progress_bar=False)))
+    before = signal.getsignal(signal.SIGTERM)
+    loop = TrainingLoop(str(tmp_path), total=10, desc="t", save_every=100, **sections)
+    state = {"w": jnp.zeros(3)}
+    with pytest.raises(Preempted, match="stopped on SIGTERM after step 4") as stop:
+        with loop.running(0):
+            for step in range(10):
+                state = {"w": state["w"] + 1}
+                if step == 3:
+                    os.kill(os.getpid(), signal.SIGTERM)  # arrives while step 4 runs
+                loop.save(step + 1, state, {"step": step + 1})
+    assert stop.value.step == 4 and signal.getsignal(signal.SIGTERM) is before
+    again = TrainingLoop(str(tmp_path), total=10, desc="t", save_every=100, **sections)
+    restored, meta = again.restore({"w": jnp.zeros(3)})
+    assert meta == {"step": 4} and again.resumed_from == 4
+    np.testing.assert_array_equal(np.asarray(restored["w"]), [4.0, 4.0, 4.0])

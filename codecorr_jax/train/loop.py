@@ -14,16 +14,34 @@ do the same things, written once here:
             loop.save(done, state_tree, meta)  # every save_every, and always at the end
 
 Checkpoints are orbax's (atomic, asynchronous); `running` waits for the last save on exit.
+
+Preemption: while a single-process loop runs, SIGTERM (a SLURM time limit, a spot VM's notice)
+is noted, the step in progress finishes, a checkpoint of it is saved, and `Preempted` is raised;
+launch/main.py then exits with status 143 and the same command resumes. Across hosts JAX's
+runtime owns SIGTERM, and orbax's preemption policy saves at the step every host agrees on.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 from typing import Any, Iterator
+
+import jax
 
 from codecorr_jax.train.checkpoint import Checkpointer
 from codecorr_jax.train.metrics import MetricsLogger
+
+
+class Preempted(Exception):
+    """The loop stopped on SIGTERM after checkpointing step `step` of `run_dir`."""
+
+    def __init__(self, step: int, run_dir: str):
+        super().__init__(f"stopped on SIGTERM after step {step}; its checkpoint is in "
+                         f"{run_dir}: run the same command to resume")
+        self.step, self.run_dir = step, run_dir
 
 
 class TrainingLoop:
@@ -42,6 +60,7 @@ class TrainingLoop:
                                          save_every=int(save_every),
                                          async_save=checkpoint.async_save)
         self.resumed_from: int | None = None
+        self._stop_requested = False
 
     def restore(self, state: Any) -> tuple[Any, dict] | None:
         """(state, meta) of the latest checkpoint, shaped like `state`; None when there is none."""
@@ -57,7 +76,7 @@ class TrainingLoop:
         logger = MetricsLogger(self.run_dir, total_steps=self.total, initial_step=start,
                                desc=self.desc, tensorboard=self.logging.tensorboard,
                                jsonl=self.logging.jsonl, progress_bar=self.logging.progress_bar)
-        with logger:
+        with logger, self._sigterm_noted():
             if self.resumed_from is not None:
                 logger.write(f"{self.desc}: resumed from the checkpoint of step "
                              f"{self.resumed_from}")
@@ -67,11 +86,33 @@ class TrainingLoop:
                 self.checkpointer.wait()
                 self.checkpointer.close()
 
+    @contextlib.contextmanager
+    def _sigterm_noted(self) -> Iterator[None]:
+        """SIGTERM sets a flag the next `save` reads (single process, main thread only)."""
+        if jax.process_count() > 1 or threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def note(signum: int, frame: Any) -> None:
+            del signum, frame
+            self._stop_requested = True
+
+        previous = signal.signal(signal.SIGTERM, note)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
     def eval_due(self, done: int, every: int) -> bool:
         """A periodic evaluation after step `done` (never after the last: the caller's final
         evaluation scores that one)."""
         return bool(every) and done % every == 0 and done != self.total
 
     def save(self, done: int, state: Any, meta: dict) -> None:
-        """Checkpoint after step `done` when due, and always after the last step."""
-        self.checkpointer.save(done, state, meta, force=done == self.total)
+        """Checkpoint after step `done` when due, always after the last step, and after a
+        SIGTERM, which then raises `Preempted` (once the checkpoint is on disk)."""
+        self.checkpointer.save(done, state, meta,
+                               force=done == self.total or self._stop_requested)
+        if self._stop_requested:
+            self.checkpointer.wait()
+            raise Preempted(done, self.run_dir)
