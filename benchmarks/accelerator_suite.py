@@ -189,7 +189,8 @@ def main() -> None:
     args = parser.parse_args()
     preset = PRESETS[args.preset]
     mesh = sharding.make_mesh(1, -1, 1)
-    print(f"devices: {jax.device_count()} x {jax.devices()[0].device_kind}; mesh {dict(mesh.shape)}")
+    print(f"devices: {jax.device_count()} x {jax.devices()[0].device_kind}; "
+          f"mesh {dict(mesh.shape)}")
     results: dict[str, Any] = {"devices": jax.device_count(),
                                "device_kind": jax.devices()[0].device_kind,
                                "preset": args.preset, "models": {}}
@@ -207,7 +208,8 @@ def main() -> None:
         results["models"][shape] = out
         sft = out["sft"]
         print(f"\n### {shape} ({out['parameters'] / 1e6:,.2f}M parameters, {preset['dtype']})")
-        print("| SFT step | rows x length | step s | tokens/s | MFU | compile s |\n|---|---|---|---|---|---|")
+        print("| SFT step | rows x length | step s | tokens/s | MFU | compile s |\n"
+              "|---|---|---|---|---|---|")
         print(f"| | {sft['rows']} x {sft['length']} | {sft['step_s']} | {sft['tokens_per_s']:,} "
               f"| {sft['mfu'] if sft['mfu'] is not None else 'n/a'} | {sft['compile_s']} |")
         print("| decode batch | new tokens/s | GB/s | HBM share |\n|---|---|---|---|")

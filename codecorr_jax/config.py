@@ -28,7 +28,7 @@ from codecorr_jax.train import ppo_core
 REGIMES = regimes_lib.ALL_REGIMES
 MODEL_PRESETS = ("tiny", "llama", "qwen2", "qwen3")
 DISTRIBUTED_MODES = ("auto", "always", "never")
-PROMPT_STYLES = ("docstring", "instruction")
+PROMPT_STYLES = ("docstring", "instruction", "chat")  # chat: data/chat.py
 
 
 BASE_SOURCES = ("shipped", "train")  # where the tiny base comes from (config.pretrain.source)

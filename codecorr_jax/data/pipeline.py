@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import grain
 import numpy as np
 
+from codecorr_jax.data.chat import CHAT, chat_answer, chat_prompt, rendered_style
 from codecorr_jax.data.mixture import atom_steps, load_mixture
 from codecorr_jax.data.packing import (BATCH_KEYS, Example, PackStats,  # noqa: F401 (re-exports)
                                        packed_batches)
@@ -37,13 +38,17 @@ def _eos_id(tokenizer: Any) -> int:
 
 
 def tokenize_task(record: dict[str, Any], tokenizer: Any, style: str = "docstring") -> Example:
-    """Prompt (loss off) + completion + EOS (loss on) of one task record in prompt `style`."""
+    """Prompt (loss off) + completion + EOS (loss on) of one task record in prompt `style`
+    (chat: the request in the tokenizer's chat template, the program fenced; data/chat.py)."""
     try:
-        completion = render.completion(record, style)
+        completion = render.completion(record, rendered_style(style))
     except StopIteration:
         raise ValueError(f"task {record.get('task_id')!r}: its solution has no line "
                          f"'def {record.get('entry_point')}(' to complete") from None
-    prompt = _encode(tokenizer, record["prompt"])
+    prompt_text = record["prompt"]
+    if style == CHAT:
+        prompt_text, completion = chat_prompt(tokenizer, prompt_text), chat_answer(completion)
+    prompt = _encode(tokenizer, prompt_text)
     answer = _encode(tokenizer, completion) + [_eos_id(tokenizer)]
     tokens = np.asarray(prompt + answer, dtype=np.int32)
     mask = np.concatenate([np.zeros(len(prompt), bool), np.ones(len(answer), bool)])
@@ -91,7 +96,8 @@ def sft_dataset(tfds_dir: str, data_section: Any, tokenizer: Any, *, batch_size:
     and per-epoch shuffles, so runs of different seeds can train on the same tasks.
     """
     records = load_mixture(tfds_dir, data_section.mixture, data_section.repeats, seed)
-    records += atom_steps(records, data_section.atom_step_repeats, data_section.prompt_style)
+    records += atom_steps(records, data_section.atom_step_repeats,
+                          rendered_style(data_section.prompt_style))
     cache: dict[str, Example] = {}  # repeats tokenize once
     examples = []
     for record in records:

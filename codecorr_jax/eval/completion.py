@@ -13,6 +13,7 @@ from typing import Any, Protocol, Sequence
 import jax
 import numpy as np
 
+from codecorr_jax.data.chat import chat_prompt
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.sampling import Sampler, SamplingConfig
 
@@ -45,7 +46,7 @@ class SamplerCompleter:
     """
 
     def __init__(self, model: Decoder, tokenizer: Any, mesh: jax.sharding.Mesh | None = None,
-                 batch_size: int = 64) -> None:
+                 batch_size: int = 64, chat: bool = False) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size={batch_size} must be >= 1")
         if tokenizer.eos_token_id is None:
@@ -53,6 +54,7 @@ class SamplerCompleter:
         self.model = model
         self.tokenizer = tokenizer
         self.batch_size = batch_size
+        self.chat = chat  # prompts are asked through the tokenizer's chat template
         self.sampler = Sampler(model, mesh)
         self.truncated_prompts = 0  # over every call so far
 
@@ -62,7 +64,8 @@ class SamplerCompleter:
         if room < 1:
             raise ValueError(f"max_new_tokens={max_new_tokens} leaves no room for a prompt: "
                              f"the model has max_position_embeddings={limit}")
-        ids = self.tokenizer(list(prompts), add_special_tokens=False)["input_ids"]
+        texts = [chat_prompt(self.tokenizer, p) for p in prompts] if self.chat else list(prompts)
+        ids = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
         encoded = []
         for i, row in enumerate(ids):
             if not row:

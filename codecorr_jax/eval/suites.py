@@ -26,6 +26,7 @@ import zlib
 from typing import Any, Mapping, Sequence
 
 from codecorr_jax.atoms.render import STYLES
+from codecorr_jax.data.chat import CHAT, extract_code, rendered_style
 from codecorr_jax.eval.completion import Completer
 from codecorr_jax.fileio import write_json_atomic
 from codecorr_jax.execution import Executor, Program, ProgramResult, Verdict, mean_pass_at_k
@@ -47,11 +48,19 @@ class EvalTask:
     tests: tuple[dict[str, Any], ...] = ()  # task-record tests; empty for HumanEval
     test_code: str | None = None  # HumanEval's `check(candidate)` source
     full_program: bool = False  # the completion is the whole program (instruction style)
+    chat: bool = False  # asked through a chat template: the program is the answer's code block
 
 
 def program(task: EvalTask, completion: str) -> Program:
-    """The program that runs: prompt + completion, or the completion alone (instruction)."""
-    source = completion if task.full_program else task.prompt + completion
+    """The program that runs: prompt + completion, or the completion alone (instruction). A
+    chat answer's code block stands alone when it defines the entry point (a docstring-style
+    task such as HumanEval answered with the whole function), else it continues the prompt."""
+    if task.chat:
+        code = extract_code(completion)
+        whole = task.full_program or f"def {task.entry_point}(" in code
+        source = code if whole else task.prompt + code
+    else:
+        source = completion if task.full_program else task.prompt + completion
     if task.test_code is not None:
         return Program(source, task.entry_point, test_code=task.test_code, check_name="check")
     return Program(source, task.entry_point, [dict(t) for t in task.tests])
@@ -72,10 +81,12 @@ def subset(tasks: Sequence[EvalTask], max_tasks: int) -> list[EvalTask]:
     return [ordered[(i * n) // max_tasks] for i in range(max_tasks)]
 
 
-def record_task(record: Mapping[str, Any], full_program: bool) -> EvalTask:
-    """A dataset task record as evaluation (and the RL rewarder) sees it."""
+def record_task(record: Mapping[str, Any], prompt_style: str) -> EvalTask:
+    """A dataset task record as evaluation (and the RL rewarder) sees it under `prompt_style`."""
     return EvalTask(record["task_id"], record["prompt"], record["entry_point"],
-                    tuple(record["tests"]), None, full_program)
+                    tuple(record["tests"]), None,
+                    full_program=rendered_style(prompt_style) == "instruction",
+                    chat=prompt_style == CHAT)
 
 
 def _humaneval_tasks() -> list[EvalTask]:
@@ -92,30 +103,31 @@ def load_suite(name: str, jsonl_dir: str, *,
                max_tasks: int = 0, prompt_style: str = "docstring") -> list[EvalTask]:
     """The tasks of suite `name` from a dataset build in `jsonl_dir` (see the module doc).
 
-    `prompt_style` must be the style the build rendered its prompts in (its manifest says);
-    HumanEval prompts are always docstring style, whatever `prompt_style` says.
+    `prompt_style` must be the style the build rendered its prompts in (its manifest says;
+    chat asks the instruction-style prompts); HumanEval prompts are always docstring style
+    (asked through the chat template too under chat).
     """
     if name not in SUITES:
         raise ValueError(f"unknown eval suite {name!r}; allowed: {SUITES}")
-    if prompt_style not in STYLES:
-        raise ValueError(f"unknown prompt_style {prompt_style!r}; allowed: {STYLES}")
+    if rendered_style(prompt_style) not in STYLES:
+        raise ValueError(f"unknown prompt_style {prompt_style!r}; allowed: {(*STYLES, CHAT)}")
     unknown = [f for f in families if f not in splits.FAMILIES]
     if unknown:
         raise ValueError(f"unknown composite families {unknown}; allowed: {splits.FAMILIES}")
     if name == "humaneval":
-        return subset(_humaneval_tasks(), max_tasks)
+        return subset([dataclasses.replace(t, chat=prompt_style == CHAT)
+                       for t in _humaneval_tasks()], max_tasks)
     manifest = build.manifest(jsonl_dir)
     built_style = manifest.get("prompt_style", "docstring")
-    if built_style != prompt_style:
+    if built_style != rendered_style(prompt_style):
         raise ValueError(f"prompt_style={prompt_style!r}, but the build in {jsonl_dir} rendered "
                          f"its prompts in {built_style!r} style")
-    full_program = prompt_style == "instruction"
     if name == "atom":
         records = build.read_jsonl(build.jsonl_path(jsonl_dir, "atom", "train"))
     elif name == "composite_train":
         records = [r for family in dict.fromkeys(families)
                    for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "train"))]
-        tasks = subset([record_task(r, full_program) for r in records], TRAIN_SUITE_TASKS)
+        tasks = subset([record_task(r, prompt_style) for r in records], TRAIN_SUITE_TASKS)
         return subset(tasks, max_tasks)
     else:
         domain = {task_id: "composite_target" for task_id in manifest["target_test_ids"]}
@@ -123,7 +135,7 @@ def load_suite(name: str, jsonl_dir: str, *,
         records = [r for family in dict.fromkeys(families)
                    for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))
                    if domain.get(r["task_id"], "composite_in_domain") == name]
-    return subset([record_task(r, full_program) for r in records], max_tasks)
+    return subset([record_task(r, prompt_style) for r in records], max_tasks)
 
 
 def _verdict_counts(results: Sequence[ProgramResult]) -> dict[str, int]:

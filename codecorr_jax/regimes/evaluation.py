@@ -6,6 +6,7 @@ from typing import Any
 
 import jax
 
+from codecorr_jax.data.chat import CHAT
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.completion import SamplerCompleter
 from codecorr_jax.execution import Executor
@@ -30,6 +31,7 @@ class Evaluator:
         self.mesh = mesh
         self.executor = executor
         self.progress = bool(config.logging.progress_bar)
+        self.chat = config.data.prompt_style == CHAT
 
         every = {name: suites_lib.load_suite(
             name, jsonl_dir, families=tuple(section.composite_families),
@@ -44,7 +46,7 @@ class Evaluator:
         """Score `model` on the suites; results go to `out_dir/eval/step_<step>.json`."""
         section = self.section
         completer = SamplerCompleter(model, self.tokenizer, self.mesh,
-                                     batch_size=int(section.batch_size))
+                                     batch_size=int(section.batch_size), chat=self.chat)
         results = suites_lib.evaluate(
             completer, self.periodic_suites if periodic else self.final_suites, self.executor,
             greedy=bool(section.greedy), num_samples=0 if periodic else int(section.num_samples),
@@ -59,7 +61,7 @@ class Evaluator:
         """Greedy pass/fail of `tasks`, other than the configured suites, as suite `name`;
         written to `out_dir/eval/step_00000000.json`."""
         completer = SamplerCompleter(model, self.tokenizer, self.mesh,
-                                     batch_size=int(self.section.batch_size))
+                                     batch_size=int(self.section.batch_size), chat=self.chat)
         results = suites_lib.evaluate(completer, {name: tasks}, self.executor, greedy=True,
                                       max_new_tokens=max_new_tokens, seed=seed,
                                       progress=self.progress)

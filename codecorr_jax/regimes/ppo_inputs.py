@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from codecorr_jax.data.chat import CHAT, chat_prompt
 from codecorr_jax.data.mixture import load_mixture
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.completion import decode_completion
@@ -64,14 +65,15 @@ def rl_prompts(config: Any, tfds_dir: str, tokenizer: Any) -> tuple[list[PromptI
     out because prompt + `rl.max_new_tokens` exceeds the model's positions."""
     records = load_mixture(tfds_dir, rl_mixture(config), {}, seed=config.data.seed)
     room = config.model.max_position_embeddings - int(config.rl.max_new_tokens)
-    full_program = config.data.prompt_style == "instruction"
+    style = config.data.prompt_style
     items, too_long = [], 0
     for record in records:
-        ids = tokenizer(record["prompt"], add_special_tokens=False)["input_ids"]
+        text = chat_prompt(tokenizer, record["prompt"]) if style == CHAT else record["prompt"]
+        ids = tokenizer(text, add_special_tokens=False)["input_ids"]
         if len(ids) > room:
             too_long += 1
             continue
-        items.append(PromptItem(tuple(ids), suites_lib.record_task(record, full_program)))
+        items.append(PromptItem(tuple(ids), suites_lib.record_task(record, style)))
     return items, too_long
 
 

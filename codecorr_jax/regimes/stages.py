@@ -22,6 +22,7 @@ import jax
 
 from codecorr_jax.data import corpus, function_corpus, tfds_builder
 from codecorr_jax.data import tokenizer as tokenizer_lib
+from codecorr_jax.data.chat import rendered_style
 from codecorr_jax.data.mixture import order_seed
 from codecorr_jax.data.pipeline import packed_batches, sft_dataset, tokenize_documents
 from codecorr_jax.eval import suites as suites_lib
@@ -93,7 +94,7 @@ def ensure_datasets(config: Any, ws: Workspace) -> synth_build.BuildResult:
     if jax.process_index() == 0:
         started = time.perf_counter()
         result = synth_build.build(config.synth.to_dict(), ws.jsonl_dir,
-                                   prompt_style=config.data.prompt_style,
+                                   prompt_style=rendered_style(config.data.prompt_style),
                                    progress=config.logging.progress_bar)
         if not result.reused:  # the TFDS copy of an earlier build is stale: replace it
             shutil.rmtree(ws.tfds_dir, ignore_errors=True)
@@ -112,7 +113,8 @@ def ensure_tokenizer(config: Any, ws: Workspace) -> Any:
     if ws.base_source != "train":
         return load_tokenizer(ws.tokenizer_dir)
     texts = lambda: corpus.tokenizer_corpus(  # noqa: E731
-        ws.jsonl_dir, config.data.prompt_style, int(config.data.tokenizer_source_mb * 1e6),
+        ws.jsonl_dir, rendered_style(config.data.prompt_style),
+        int(config.data.tokenizer_source_mb * 1e6),
         seed=config.data.seed)
     if jax.process_index() == 0:
         tokenizer_lib.build_or_load_tokenizer(ws.tokenizer_dir, texts, config.model.vocab_size)

@@ -45,10 +45,10 @@ def _held_out_tasks(config: Any, dataset_dir: str
                     ) -> tuple[dict[str, suites_lib.EvalTask], dict[str, list[str]]]:
     """The evaluated families' test composites by id, as evaluated, and their atoms."""
     jsonl_dir = os.path.join(dataset_dir, "jsonl")
-    full_program = config.data.prompt_style == "instruction"
     records = [r for family in config.eval.composite_families
                for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))]
-    return ({r["task_id"]: suites_lib.record_task(r, full_program) for r in records},
+    style = config.data.prompt_style
+    return ({r["task_id"]: suites_lib.record_task(r, style) for r in records},
             {r["task_id"]: list(r["atoms"]) for r in records})
 
 
