@@ -355,6 +355,9 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         raise ConfigError(f"config.data.atom_step_repeats={config.data.atom_step_repeats} must "
                           "be >= 0 (copies per epoch of each atom as a one-step composite)")
     model = config.model
+    if config.data.prompt_style == "chat" and model.preset == "tiny":
+        raise ConfigError("config.data.prompt_style='chat' asks an instruct checkpoint through "
+                          "its chat template; the tiny model has none: use 'instruction'")
     if model.preset != "tiny" and not model.checkpoint_dir:
         raise ConfigError(f"config.model.preset={model.preset!r} reads a Hugging Face "
                           "checkpoint: set --config.model.checkpoint_dir=/path/to/checkpoint")

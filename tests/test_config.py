@@ -39,6 +39,7 @@ def test_default_config_is_valid_and_tiny_model_matches_fields():
     ({"rl__estimator": "ppo2"}, r"config\.rl\.estimator='ppo2'.*\['gae', 'grpo', 'rloo', "
                                 r"'drgrpo', 'reinforce_pp', 'reinforce_pp_baseline'\]"),
     ({"rl__estimator": "drgrp"}, r"did you mean 'drgrpo'"),
+    ({"data__prompt_style": "chat"}, r"prompt_style='chat' asks an instruct checkpoint"),
     ({"rl__policy_loss": "gspo2"}, r"config\.rl\.policy_loss='gspo2'.*did you mean 'gspo'"),
     ({"rl__loss_agg": "seq_mean_token_sum"}, r"did you mean 'seq_mean_token_sum_norm'"),
     ({"rl__micro_batch_size": 5}, r"config\.rl\.micro_batch_size=5 must divide "
