@@ -203,3 +203,15 @@ def test_objectives_report_from_hand_made_runs(tmp_path):
     path = write_report(str(tmp_path), rows, seeds=[0, 1], command="cmd", machine="cpu")
     text = open(path).read()
     assert "| grpo | +0.300 [" in text and "| 128 | 1.0 |" in text and "| dapo | +0.050 [" in text
+
+
+def test_taxonomy_parses_odd_literals_without_warnings():
+    """A completion such as `1if x` makes Python warn when parsed; the report stays quiet."""
+    import warnings
+
+    from codecorr_jax.study.taxonomy import classify
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert classify("wrong_answer", "def f(x):\n    return 1if x else 0\n", "f", []) == \
+            "wrong value"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import warnings
 from typing import Sequence
 
 CLASSES = ("pass", "syntax error", "missing helper", "wrong atom", "runtime error",
@@ -35,7 +36,9 @@ def classify(verdict: str, program: str, entry_point: str, atoms: Sequence[str])
     if verdict in _RESOURCE:
         return "timeout / memory"
     try:
-        tree = ast.parse(program)
+        with warnings.catch_warnings():  # a generated program's odd literals: no console noise
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(program)
     except SyntaxError:  # the executor compiled more (or less) than this text: by its verdict
         return "runtime error" if verdict == "runtime_error" else "wrong value"
     defined, called = _names(tree)
