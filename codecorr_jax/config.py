@@ -18,6 +18,8 @@ from typing import Any
 import ml_collections
 
 from codecorr_jax import regimes as regimes_lib
+from codecorr_jax.atoms.render import STYLES as RENDERED_STYLES
+from codecorr_jax.data.chat import CHAT
 from codecorr_jax.eval.suites import SUITES as EVAL_SUITES
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
@@ -28,7 +30,7 @@ from codecorr_jax.train import ppo_core
 REGIMES = regimes_lib.ALL_REGIMES
 MODEL_PRESETS = ("tiny", "llama", "qwen2", "qwen3")
 DISTRIBUTED_MODES = ("auto", "always", "never")
-PROMPT_STYLES = ("docstring", "instruction", "chat")  # chat: data/chat.py
+PROMPT_STYLES = (*RENDERED_STYLES, CHAT)  # chat: the instruction style in a chat template
 
 
 BASE_SOURCES = ("shipped", "train")  # where the tiny base comes from (config.pretrain.source)
@@ -355,7 +357,7 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         raise ConfigError(f"config.data.atom_step_repeats={config.data.atom_step_repeats} must "
                           "be >= 0 (copies per epoch of each atom as a one-step composite)")
     model = config.model
-    if config.data.prompt_style == "chat" and model.preset == "tiny":
+    if config.data.prompt_style == CHAT and model.preset == "tiny":
         raise ConfigError("config.data.prompt_style='chat' asks an instruct checkpoint through "
                           "its chat template; the tiny model has none: use 'instruction'")
     if model.preset != "tiny" and not model.checkpoint_dir:

@@ -27,6 +27,7 @@ from codecorr_jax.models.build import build_model
 from codecorr_jax.models.config import model_config
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import load_tokenizer, save_hf_checkpoint
+from codecorr_jax.regimes.workspace import Workspace
 from codecorr_jax.train.lm_step import token_nll
 from codecorr_jax.train.memory import estimate_train_step
 
@@ -112,8 +113,8 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
     logging.info("inspect summary:\n%s", json.dumps(summary, indent=2))
     _print_summary(summary, workdir)
     if config.inspect.export_dir:
-        tokenizer = (load_tokenizer(config.model.checkpoint_dir)
-                     if config.model.preset != "tiny" else None)
+        ws = Workspace.from_config(config, workdir)  # a checkpoint's tokenizer travels with it
+        tokenizer = load_tokenizer(ws.tokenizer_dir) if ws.base_source == "checkpoint" else None
         save_hf_checkpoint(model, config.inspect.export_dir, tokenizer=tokenizer)
         if jax.process_index() == 0:
             print(f"Exported the model in Hugging Face format to {config.inspect.export_dir}")

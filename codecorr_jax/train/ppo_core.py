@@ -112,12 +112,18 @@ def token_rewards(scores: jax.Array, logprobs: jax.Array, ref_logprobs: jax.Arra
 # --------------------------------------------------------------------------- masked statistics
 
 
+def masked_sum(x: jax.Array, mask: jax.Array, axis: int | tuple[int, ...] | None = None
+               ) -> jax.Array:
+    """Sum of `x` over valid positions along `axis` (masked values, even NaN, ignored)."""
+    return jnp.sum(jnp.where(_bool(mask), _f32(x), 0.0), axis=axis)
+
+
 @functools.partial(jax.jit, static_argnames=("axis",))
 def masked_mean(x: jax.Array, mask: jax.Array, axis: int | tuple[int, ...] | None = None
                 ) -> jax.Array:
     """Mean of `x` over valid positions along `axis`; 0 where there is none."""
     mask = _bool(mask)
-    total = jnp.sum(jnp.where(mask, _f32(x), 0.0), axis=axis)
+    total = masked_sum(x, mask, axis)
     count = jnp.sum(mask, axis=axis, dtype=jnp.float32)
     return total / jnp.maximum(count, 1.0)
 
@@ -135,7 +141,7 @@ def masked_whiten(x: jax.Array, mask: jax.Array, shift_mean: bool = True,
     x = _f32(x)
     mean = masked_mean(x, mask)
     count = jnp.sum(mask, dtype=jnp.float32)
-    var = jnp.sum(jnp.where(mask, jnp.square(x - mean), 0.0)) / jnp.maximum(count - 1.0, 1.0)
+    var = masked_sum(jnp.square(x - mean), mask) / jnp.maximum(count - 1.0, 1.0)
     out = (x - mean) * jax.lax.rsqrt(var + _f32(eps))
     if not shift_mean:
         out = out + mean
@@ -186,7 +192,7 @@ def _grouped_returns(rewards: jax.Array, mask: jax.Array, group_size: int,
     if rows % group_size:
         raise ValueError(f"{name}: batch of {rows} rows is not divisible by "
                          f"group_size={group_size}")
-    seq = jnp.sum(jnp.where(mask, rewards, 0.0), axis=-1)
+    seq = masked_sum(rewards, mask, axis=-1)
     return seq.reshape(rows // group_size, group_size)
 
 
@@ -388,10 +394,7 @@ def policy_sums(terms: PolicyLoss, mask: jax.Array,
     """The surrogate's terms summed over valid tokens (`loss`: the per-token loss actually
     trained, e.g. importance-weighted; default `terms.loss`)."""
     mask = _bool(mask)
-
-    def total(x: jax.Array) -> jax.Array:
-        return jnp.sum(jnp.where(mask, x, 0.0))
-
+    total = functools.partial(masked_sum, mask=mask)
     return {"policy_loss_sum": total(terms.loss if loss is None else loss),
             "clipped_tokens": total(terms.clipped_low + terms.clipped_high),
             "clipped_low_tokens": total(terms.clipped_low),
@@ -504,10 +507,7 @@ def value_loss_terms(values: jax.Array, old_values: jax.Array, returns: jax.Arra
     values, old_values, returns = _f32(values), _f32(old_values), _f32(returns)
     plain_sq, clipped_sq = _value_errors(values, old_values, returns, value_clip)
     residual = returns - values
-
-    def total(x: jax.Array) -> jax.Array:
-        return jnp.sum(jnp.where(mask, x, 0.0))
-
+    total = functools.partial(masked_sum, mask=mask)
     return {"value_loss_sum": total(0.5 * jnp.maximum(plain_sq, clipped_sq)),
             "value_clipped_tokens": total((clipped_sq > plain_sq).astype(jnp.float32)),
             "return_sum": total(returns),

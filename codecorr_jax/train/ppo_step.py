@@ -218,9 +218,6 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
                          f"rl.minibatch_size={hp.minibatch_size}")
     micro_count = hp.minibatch_size // micro
 
-    def masked_total(x: jax.Array, mask: jax.Array) -> jax.Array:
-        return jnp.sum(jnp.where(mask, x, 0.0))
-
     def policy_objective(params: Any, mb: Rollout, weights: jax.Array,
                          kl_coef: jax.Array) -> tuple[jax.Array, dict[str, jax.Array]]:
         model = nnx.merge(policy_graphdef, params, policy_rest)
@@ -231,11 +228,11 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         per_token = terms.loss if mb.is_weights is None else terms.loss * mb.is_weights
         per_token_objective = per_token - hp.entropy_coef * entropy
         sums = {**ppo_core.policy_sums(terms, mask, per_token),
-                "entropy_sum": masked_total(entropy, mask)}
+                "entropy_sum": ppo_core.masked_sum(entropy, mask)}
         if hp.kl_in_loss:
             kl = ppo_core.kl_penalty(logprobs, mb.ref_logprobs, hp.kl_estimator)
             per_token_objective = per_token_objective + kl_coef * kl
-            sums["kl_loss_sum"] = masked_total(kl, mask)
+            sums["kl_loss_sum"] = ppo_core.masked_sum(kl, mask)
         return jnp.sum(weights * per_token_objective), sums
 
     def critic_objective(params: Any, mb: Rollout,

@@ -408,13 +408,13 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             seq = jax.tree.map(lambda x: jax.device_put(x, batch_sharding), seq)
             # Each call is waited for before the next: on a multi-device CPU, queued calls with
             # collectives deadlock (BUILD_NOTES).
+            sampler_logprobs = jax.device_put(
+                sample.sampling_logprobs[:, :response_len].astype(np.float32), batch_sharding)
             if recompute_old:
                 old_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
                     policy_graphdef, state.policy, policy_rest, seq, temperature))
             else:  # the sampler's own: the same policy and temperature, no extra pass
-                old_logprobs = jax.device_put(
-                    sample.sampling_logprobs[:, :response_len].astype(np.float32),
-                    batch_sharding)
+                old_logprobs = sampler_logprobs
             ref_logprobs = old_logprobs
             if use_reference:
                 ref_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
@@ -435,9 +435,6 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                 jnp.float32(0.0 if section.kl_in_loss else kl_coef)))
             is_weights, mismatch_kl = None, None
             if recompute_old:  # the trainer's log-probs beside the sampler's: their mismatch
-                sampler_logprobs = jax.device_put(
-                    sample.sampling_logprobs[:, :response_len].astype(np.float32),
-                    batch_sharding)
                 weights, mismatch = ppo_core.truncated_importance_weights(
                     old_logprobs, sampler_logprobs, float(section.tis_cap or 1.0))
                 mismatch_kl = float(ppo_core.masked_mean(mismatch, seq.response_mask))
