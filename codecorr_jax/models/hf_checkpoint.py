@@ -22,10 +22,10 @@ import jax
 import ml_dtypes
 import numpy as np
 from flax import nnx
-from jax.experimental import multihost_utils
 from safetensors import safe_open
 from safetensors.numpy import save_file
 
+from codecorr_jax import hosts
 from codecorr_jax.fileio import replace_dir
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig, read_hf_config, to_hf_dict
@@ -165,13 +165,6 @@ def load_hf_checkpoint(checkpoint_dir: str, mesh: jax.sharding.Mesh,
     return nnx.merge(graphdef, nnx.from_flat_state(loaded))
 
 
-def _host_value(array: jax.Array) -> np.ndarray:
-    """The full array on this host, gathered across processes when sharded over several."""
-    if not array.is_fully_addressable:
-        array = multihost_utils.process_allgather(array, tiled=True)
-    return np.asarray(jax.device_get(array))
-
-
 def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = None,
                        max_shard_bytes: int = 4 << 30, dtype: str | None = None) -> None:
     """Write `model` as an HF checkpoint directory, atomically (written aside, then renamed).
@@ -201,7 +194,7 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
     writer = jax.process_index() == 0
 
     def hf_array(path: tuple[Any, ...], var: nnx.Variable) -> np.ndarray:
-        return to_hf(path, _host_value(var.get_value()).astype(np_dtype))
+        return to_hf(path, hosts.fetch(var.get_value()).astype(np_dtype))
 
     tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out_dir)))
     try:
@@ -233,8 +226,7 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
     finally:
         if os.path.isdir(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
-    if jax.process_count() > 1:
-        multihost_utils.sync_global_devices(f"export {out_dir}")
+    hosts.barrier(f"export {out_dir}")
 
 
 def load_tokenizer(checkpoint_dir: str) -> Any:

@@ -6,6 +6,7 @@ from typing import Any
 
 import jax
 
+from codecorr_jax import hosts
 from codecorr_jax.data.chat import CHAT
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.completion import SamplerCompleter
@@ -29,7 +30,7 @@ class Evaluator:
         self.section = section
         self.tokenizer = tokenizer
         self.mesh = mesh
-        self.executor = executor
+        self.executor = hosts.SharedScoring(executor)  # each host runs its share of a suite
         self.progress = bool(config.logging.progress_bar)
         self.chat = config.data.prompt_style == CHAT
 

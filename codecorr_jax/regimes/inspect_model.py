@@ -22,6 +22,7 @@ import optax
 from absl import logging
 from flax import nnx
 
+from codecorr_jax import hosts
 from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
 from codecorr_jax.models.config import model_config
@@ -70,7 +71,7 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
     per_device = parameter_bytes_per_device(model)
     batch, length = config.inspect.batch_size, config.inspect.seq_len
     ids = np.random.default_rng(config.seed).integers(0, cfg.vocab_size, (batch, length))
-    ids = jax.device_put(ids.astype(np.int32), sharding.batch_sharding(mesh, 2))
+    ids = hosts.put(ids.astype(np.int32), sharding.batch_sharding(mesh, 2))
 
     compile_start = time.perf_counter()
     loss, grad_norm = jax.block_until_ready(_loss_and_grad_norm(model, ids))

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from codecorr_jax import hosts
 from codecorr_jax.data.chat import CHAT, chat_prompt
 from codecorr_jax.data.mixture import load_mixture
 from codecorr_jax.eval import suites as suites_lib
@@ -30,16 +31,19 @@ class PendingTaskRewards:
         self._reward_fn = get_reward_fn(reward)
 
     def result(self) -> RewardBatch:
+        """The rewards of every process's share, joined in row order."""
         results = [f.result() for f in self._futures]
-        scores = np.array([self._reward_fn(r) for r in results], np.float32)
-        passed = np.array([r.verdict is Verdict.PASS for r in results], bool)
-        return RewardBatch(scores, passed)
+        rows = hosts.join([(self._reward_fn(r), r.verdict is Verdict.PASS) for r in results])
+        return RewardBatch(np.array([score for score, _ in rows], np.float32),
+                           np.array([passed for _, passed in rows], bool))
 
 
 class TaskRewarder:
     """Rewards of sampled completions of task prompts: each program (prompt + completion, or
     the completion alone for instruction prompts) runs against the task's unit tests in the
-    executor's sandboxes, on the host's CPUs, while the accelerator works."""
+    executor's sandboxes, on the host's CPUs, while the accelerator works. Under several
+    processes each host runs its share of the rows (`hosts.share`) and the rewards are
+    joined."""
 
     def __init__(self, executor: Executor, tokenizer: Any, reward: str):
         get_reward_fn(reward)  # refuse an unknown reward name now, not mid-run
@@ -49,8 +53,9 @@ class TaskRewarder:
 
     def submit(self, payloads: Sequence[suites_lib.EvalTask],
                responses: Sequence[Sequence[int]]) -> PendingTaskRewards:
+        mine = hosts.share(len(payloads))  # the rows this host runs (all, on one host)
         programs = [suites_lib.program(task, decode_completion(self.tokenizer, tokens))
-                    for task, tokens in zip(payloads, responses)]
+                    for task, tokens in zip(payloads[mine], responses[mine])]
         return PendingTaskRewards(self.executor.submit(programs), self.reward)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import jax
 
+from codecorr_jax import hosts
 from codecorr_jax.data import corpus, function_corpus, tfds_builder
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.chat import rendered_style
@@ -80,14 +81,6 @@ class PpoOutcome:
     history: list[dict[str, float]]  # every iteration's metrics, a resumed run's included
 
 
-def _sync(name: str) -> None:
-    """All processes wait here for process 0 (which alone writes shared files)."""
-    if jax.process_count() > 1:
-        from jax.experimental import multihost_utils
-
-        multihost_utils.sync_global_devices(name)
-
-
 def ensure_datasets(config: Any, ws: Workspace) -> synth_build.BuildResult:
     """Build (or reuse) Atom_base and Composite_A/B/C, as JSONL and their TFDS copy."""
     result = None
@@ -103,7 +96,7 @@ def ensure_datasets(config: Any, ws: Workspace) -> synth_build.BuildResult:
         how = "reused" if result.reused else \
             f"built in {time.perf_counter() - started:.0f} s (JSONL + TFDS)"
         print(f"datasets   {how}: {ws.dataset_dir}")
-    _sync("datasets built")
+    hosts.barrier("datasets built")
     return result or synth_build.load(ws.jsonl_dir)
 
 
@@ -118,7 +111,7 @@ def ensure_tokenizer(config: Any, ws: Workspace) -> Any:
         seed=config.data.seed)
     if jax.process_index() == 0:
         tokenizer_lib.build_or_load_tokenizer(ws.tokenizer_dir, texts, config.model.vocab_size)
-    _sync("tokenizer ready")
+    hosts.barrier("tokenizer ready")
     return load_tokenizer(ws.tokenizer_dir)
 
 
@@ -293,6 +286,7 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
     batches, stats = sft_dataset(ws.tfds_dir, config.data, base.tokenizer,
                                  batch_size=section.batch_size, seed=config.data.seed,
                                  shuffle_seed=order_seed(config.data.seed, config.seed))
+    hosts.check_same_everywhere([stats], "the SFT data (data.*, the datasets' files)")
     steps = sft_steps(section, stats.rows_per_epoch)
     if jax.process_index() == 0:
         mix = ", ".join(f"{k}={v}" for k, v in config.data.mixture.items() if v)
@@ -342,6 +336,7 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
               "seed": config.seed}
     run_dir_lib.claim(run_dir, fields, replace_stale=False)
     prompts, too_long = rl_prompts(config, ws.tfds_dir, tokenizer)
+    hosts.check_same_everywhere([p.ids for p in prompts], "the RL prompts")
     if jax.process_index() == 0:
         print(f"rl         {len(prompts)} prompts ({too_long} too long for "
               f"rl.max_new_tokens={section.max_new_tokens} left out); "

@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from codecorr_jax import hosts
 from codecorr_jax.models import sharding
 from codecorr_jax.models.decoder import Decoder, KVCache, LayerCache, init_cache
 
@@ -224,12 +225,12 @@ class Sampler:
         ids_dev, mask_dev = ids, mask
         if self.mesh is not None:
             batch = sharding.batch_sharding(self.mesh, 2, self.rules)
-            ids_dev, mask_dev = jax.device_put(ids, batch), jax.device_put(mask, batch)
+            ids_dev, mask_dev = hosts.put(ids, batch), hosts.put(mask, batch)
         graphdef, state = nnx.split(self.model)
         cache = self._cache(padded_rows, bucket + config.max_new_tokens)
         outputs, cache = _generate(graphdef, state, ids_dev, mask_dev, cache, key, config)
         tokens, logprobs, sampling_logprobs, lengths = (
-            np.asarray(x)[: len(rows)] for x in jax.block_until_ready(outputs))
+            hosts.fetch(x)[: len(rows)] for x in jax.block_until_ready(outputs))
         self._caches[(padded_rows, bucket + config.max_new_tokens)] = cache
         response_mask = np.arange(config.max_new_tokens)[None] < lengths[:, None]
         return SampleOutput(ids[: len(rows)], mask[: len(rows)], tokens, logprobs,

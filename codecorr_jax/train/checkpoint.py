@@ -150,6 +150,11 @@ class Checkpointer:
                                      META: ocp.args.JsonSave(meta)})
         return bool(self._manager.save(step, args=args, force=force))
 
+    def reached_preemption(self, step: int) -> bool:
+        """Whether `step` is the step every process agreed to stop at after a preemption
+        notice (SIGTERM to any host under jax.distributed; orbax saved it)."""
+        return bool(self._manager.reached_preemption(step))
+
     def latest_step(self) -> int | None:
         """Newest committed step, or None; unfinished (tmp) step directories never count."""
         return self._manager.latest_step()

@@ -17,6 +17,7 @@ import jax
 import numpy as np
 from flax import nnx
 
+from codecorr_jax import hosts
 from codecorr_jax.models import sharding
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.train import lm_step, optim
@@ -57,7 +58,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     params = nnx.to_pure_dict(params)
     opt_state = optim.init_on_mesh(tx, params, mesh)
     iterator: Iterator[dict[str, np.ndarray]] = iter(batches)
-    rng = jax.random.key_data(jax.random.key(seed))
+    rng = hosts.replicated(jax.random.key_data(jax.random.key(seed)), mesh)
     skipped, start = 0, 0
     loop = TrainingLoop(run_dir, total=num_steps, desc=desc, save_every=checkpoint.every_steps,
                         checkpoint=checkpoint, logging=logging)
@@ -83,11 +84,11 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
             seq_len = batch["input_ids"].shape[1]
             if flops_per_token is None:
                 flops_per_token = train_flops_per_token(model.config, seq_len)
-            micro = jax.device_put(lm_step.split_micro_batches(batch, accum), in_sharding)
+            micro = hosts.put_tree(lm_step.split_micro_batches(batch, accum), in_sharding)
             params, opt_state, out = step_fn(params, opt_state, micro)
             # Fetching the metrics waits for the step: on a multi-device CPU, queuing several
             # steps with collectives deadlocks (BUILD_NOTES), and the numbers are needed anyway.
-            out = jax.device_get(out)
+            out = hosts.fetch_tree(out)
             elapsed = time.perf_counter() - started
             skipped += int(out["skipped"])
             real_tokens = float(np.count_nonzero(batch["segment_ids"]))

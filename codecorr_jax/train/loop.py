@@ -18,7 +18,9 @@ Checkpoints are orbax's (atomic, asynchronous); `running` waits for the last sav
 Preemption: while a single-process loop runs, SIGTERM (a SLURM time limit, a spot VM's notice)
 is noted, the step in progress finishes, a checkpoint of it is saved, and `Preempted` is raised;
 launch/main.py then exits with status 143 and the same command resumes. Across hosts JAX's
-runtime owns SIGTERM, and orbax's preemption policy saves at the step every host agrees on.
+runtime owns SIGTERM: a notice to any host starts its sync protocol, orbax's preemption policy
+saves the step every host agrees on, and there every host raises `Preempted` (tested with two
+processes in tests/test_multihost.py).
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ class TrainingLoop:
         SIGTERM, which then raises `Preempted` (once the checkpoint is on disk)."""
         self.checkpointer.save(done, state, meta,
                                force=done == self.total or self._stop_requested)
+        if jax.process_count() > 1 and self.checkpointer.reached_preemption(done):
+            self._stop_requested = True  # orbax saved this step on every host
         if self._stop_requested:
             self.checkpointer.wait()
             raise Preempted(done, self.run_dir)

@@ -31,6 +31,7 @@ import numpy as np
 import optax
 from flax import nnx
 
+from codecorr_jax import hosts
 from codecorr_jax.data.mixture import derive_seed
 from codecorr_jax.models import sharding
 from codecorr_jax.models.decoder import Decoder
@@ -405,10 +406,10 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             # with rl.mask_truncated neither do responses cut at the length limit.
             trained = got.train_rows & ~truncated if section.mask_truncated else got.train_rows
             seq = seq._replace(response_mask=seq.response_mask & trained[:, None])
-            seq = jax.tree.map(lambda x: jax.device_put(x, batch_sharding), seq)
+            seq = hosts.put_tree(seq, batch_sharding)
             # Each call is waited for before the next: on a multi-device CPU, queued calls with
             # collectives deadlock (BUILD_NOTES).
-            sampler_logprobs = jax.device_put(
+            sampler_logprobs = hosts.put(
                 sample.sampling_logprobs[:, :response_len].astype(np.float32), batch_sharding)
             if recompute_old:
                 old_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
@@ -429,7 +430,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                     sample.lengths, truncated, max_length=max_new_tokens,
                     buffer=int(section.overlong_buffer),
                     penalty=float(section.overlong_penalty)))
-            scores = jax.device_put(scores, row_sharding)
+            scores = hosts.put(scores, row_sharding)
             adv = jax.block_until_ready(advantage_fn(
                 scores, old_logprobs, ref_logprobs, values, seq.response_mask,
                 jnp.float32(0.0 if section.kl_in_loss else kl_coef)))
@@ -446,8 +447,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                                        is_weights)
             scored = time.perf_counter()
             state, sums = update(state, rollout, update_key, jnp.float32(kl_coef))
-            sums = jax.device_get(sums)
-            kl_per_row = np.asarray(jax.device_get(adv["kl"])).sum(axis=1)
+            sums = hosts.fetch_tree(sums)
+            kl_per_row = hosts.fetch(adv["kl"]).sum(axis=1)
             updated = time.perf_counter()
 
             skipped += int(sums["skipped"])
