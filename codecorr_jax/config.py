@@ -23,7 +23,8 @@ from codecorr_jax.data.chat import CHAT
 from codecorr_jax.eval.suites import SUITES as EVAL_SUITES
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
-from codecorr_jax.models.config import DTYPES, REMAT_POLICIES, ModelConfig, model_config
+from codecorr_jax.models.config import (DTYPES, LORA_TARGETS, REMAT_POLICIES, ModelConfig,
+                                        model_config)
 from codecorr_jax.train import ppo_core
 
 # Regimes launch/main.py can run: the names of the regimes' registry.
@@ -70,6 +71,9 @@ def tiny_model() -> ml_collections.ConfigDict:
         attention_query_block=128,  # causal attention by query blocks on the XLA path; 0 = dense
         logits_chunk=0,  # training losses project the vocabulary in chunks of positions; 0 = all
         remat="none",  # per-layer rematerialisation: none | full | dots_saveable | ...
+        lora_rank=0,  # low-rank adapters on lora_targets, only they are trained; 0 = off
+        lora_alpha=16.0,  # the adapters' output is scaled by lora_alpha / lora_rank
+        lora_targets=LORA_TARGETS,
     ))
 
 

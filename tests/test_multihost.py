@@ -33,6 +33,10 @@ def _two_processes(out_dir, phase: str, expected: int, timeout: float = 240):
     by SIGKILL in the end if it still runs (jax.distributed owns SIGTERM)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+    # The resume phase's processes compile what the first phase's compiled: read it from disk.
+    env.update(JAX_COMPILATION_CACHE_DIR=str(out_dir / "compiled"),
+               JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS="0",
+               JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES="0")
     logs = [open(out_dir / f"{phase}_{i}.log", "w+") for i in range(2)]
     procs = [subprocess.Popen([sys.executable, os.path.join(HERE, "multihost_worker.py"),
                                str(i), str(port), str(out_dir), phase], env=env,

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from codecorr_jax import config as config_lib
 from codecorr_jax.regimes.workspace import SHIPPED_BASE_DIR, Workspace
 
@@ -37,3 +39,26 @@ def test_a_checkpoint_preset_is_its_own_base_and_tokenizer():
     ws = Workspace.from_config(config, "w")
     assert (ws.base_source, ws.base_dir, ws.tokenizer_dir) == (
         "checkpoint", "/models/qwen", "/models/qwen")
+
+
+def test_a_run_directory_resumes_only_its_own_run(tmp_path):
+    from codecorr_jax.regimes import run_dir
+
+    fields = {"model": {"hidden": 8, "remat": "none"}, "seed": 0}
+    assert run_dir.claim(str(tmp_path / "r"), fields, replace_stale=False) is False
+    assert run_dir.claim(str(tmp_path / "r"), fields, replace_stale=False) is True
+    other = {"model": {"hidden": 16, "remat": "none"}, "seed": 0}
+    with pytest.raises(RuntimeError, match=r"model.hidden: 8 -> 16.*pass another --workdir"):
+        run_dir.claim(str(tmp_path / "r"), other, replace_stale=False)
+    # A field added to the config since the run was made: at its default the run resumes,
+    # set otherwise it is another run.
+    defaults = {"model": {"hidden": 4, "remat": "none", "lora_rank": 0}}
+    later = {"model": {"hidden": 8, "remat": "none", "lora_rank": 0}, "seed": 0}
+    assert run_dir.claim(str(tmp_path / "r"), later, replace_stale=False,
+                         defaults=defaults) is True
+    with pytest.raises(RuntimeError, match=r"model.lora_rank: None -> 8"):
+        run_dir.claim(str(tmp_path / "r"), {**later, "model": {**later["model"], "lora_rank": 8}},
+                      replace_stale=False, defaults=defaults)
+    # A cache is replaced instead.
+    assert run_dir.claim(str(tmp_path / "r"), other, replace_stale=True) is False
+    assert run_dir.claim(str(tmp_path / "r"), other, replace_stale=False) is True

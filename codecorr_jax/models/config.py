@@ -19,6 +19,8 @@ REMAT_POLICIES: dict[str, str | None] = {
     "dots_saveable": "dots_saveable",  # matmul results kept: only elementwise work reruns
     "dots_with_no_batch_dims_saveable": "dots_with_no_batch_dims_saveable",
 }
+# The projections low-rank adapters may be put on (`model.lora_targets`), HF's module names.
+LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 ARCHITECTURES = {"LlamaForCausalLM": "llama", "Qwen2ForCausalLM": "qwen2",
                  "Qwen3ForCausalLM": "qwen3"}
 DTYPES = ("float32", "bfloat16")
@@ -72,6 +74,12 @@ class ModelConfig:
     # Training losses project the vocabulary this many positions at a time, each chunk
     # rematerialised, so (batch, length, vocab) logits never exist whole; 0 = all at once.
     logits_chunk: int = 0
+    # Low-rank adapters (LoRA): rank 0 = off. With a rank r, each projection named in
+    # lora_targets gains A (in, r) and B (r, out), B zero at the start, and computes
+    # x W + (x A) B * lora_alpha / r; only A and B are trained (`trainable`).
+    lora_rank: int = 0
+    lora_alpha: float = 16.0
+    lora_targets: tuple[str, ...] = LORA_TARGETS
     bos_token_id: int | None = None
     eos_token_id: int | None = None
     pad_token_id: int | None = None
@@ -92,6 +100,12 @@ class ModelConfig:
             raise ValueError(f"model.remat={self.remat!r} is not one of {list(REMAT_POLICIES)}")
         if self.logits_chunk < 0:
             raise ValueError(f"model.logits_chunk={self.logits_chunk} must be >= 0 (0: off)")
+        if self.lora_rank < 0 or self.lora_alpha <= 0:
+            raise ValueError(f"model.lora_rank={self.lora_rank} must be >= 0 (0: off) and "
+                             f"model.lora_alpha={self.lora_alpha} > 0")
+        unknown = [t for t in self.lora_targets if t not in LORA_TARGETS]
+        if unknown:
+            raise ValueError(f"model.lora_targets has {unknown}; allowed: {list(LORA_TARGETS)}")
         if self.attention_query_block < 0:
             raise ValueError(f"model.attention_query_block={self.attention_query_block} must be "
                              ">= 0 (0 = dense attention)")
@@ -251,12 +265,14 @@ def to_hf_dict(cfg: ModelConfig) -> dict[str, Any]:
 
 # Fields of config.model that apply to any preset (the rest describe the built-in architecture).
 RUNTIME_FIELDS = ("dtype", "param_dtype", "attention_impl", "attention_query_block", "remat",
-                  "logits_chunk")
+                  "logits_chunk", "lora_rank", "lora_alpha", "lora_targets")
 
 
 def runtime_fields(section: Any) -> dict[str, Any]:
     """The fields of `config.model` that apply whatever the preset."""
-    return {f: section[f] for f in RUNTIME_FIELDS}
+    fields = {f: section[f] for f in RUNTIME_FIELDS}
+    fields["lora_targets"] = tuple(fields["lora_targets"])
+    return fields
 
 
 def model_config(section: Any, value_head: bool = False) -> ModelConfig:

@@ -29,6 +29,56 @@ def _param(rngs: nnx.Rngs | None, shape: tuple[int, ...], axes: LogicalAxes, dty
     return nnx.Param(value.astype(dtype), logical_axes=axes)
 
 
+class LoRAParam(nnx.Param):
+    """A low-rank adapter's matrix: the only parameters trained when `lora_rank` > 0."""
+
+
+def trainable(cfg: ModelConfig) -> nnx.filterlib.Filter:
+    """The nnx filter of the parameters a trainer updates: under LoRA the adapters (and a
+    critic's value head, which no checkpoint has trained), else all. Everything else stays in
+    the frozen part of the split (no optimizer state for it)."""
+    if not cfg.lora_rank:
+        return nnx.Param
+    return nnx.Any(LoRAParam, nnx.All(nnx.Param, nnx.PathContains("value_head")))
+
+
+class LowRank(nnx.Module):
+    """A LoRA adapter beside a projection with `n_in` input axes: x -> (x A) B * alpha / r.
+    B starts at zero, so a new adapter leaves the model's function unchanged."""
+
+    def __init__(self, in_shape: tuple[int, ...], in_axes: LogicalAxes,
+                 out_shape: tuple[int, ...], out_axes: LogicalAxes, cfg: ModelConfig,
+                 rngs: nnx.Rngs):
+        r = cfg.lora_rank
+        fan_in = 1
+        for size in in_shape:
+            fan_in *= size
+        a = jax.random.normal(rngs.params(), (*in_shape, r), jnp.float32) / fan_in ** 0.5
+        self.lora_a = LoRAParam(a.astype(cfg.param_dtype), logical_axes=(*in_axes, None))
+        self.lora_b = LoRAParam(jnp.zeros((r, *out_shape), cfg.param_dtype),
+                                logical_axes=(None, *out_axes))
+        self.scale = cfg.lora_alpha / r
+        self.n_in = len(in_shape)
+        self.dtype = cfg.dtype
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        low = jnp.tensordot(x, self.lora_a[...].astype(self.dtype), axes=self.n_in)
+        return jnp.tensordot(low, self.lora_b[...].astype(self.dtype), axes=1) * self.scale
+
+    def delta(self) -> jax.Array:
+        """The update the adapter adds to its projection's kernel: A B * alpha / r, float32."""
+        a = self.lora_a[...].astype(jnp.float32)
+        return jnp.tensordot(a, self.lora_b[...].astype(jnp.float32), axes=1) * self.scale
+
+
+def _adapter(name: str, in_shape: tuple[int, ...], in_axes: LogicalAxes,
+             out_shape: tuple[int, ...], out_axes: LogicalAxes, cfg: ModelConfig,
+             rngs: nnx.Rngs) -> LowRank | None:
+    if not cfg.lora_rank or name not in cfg.lora_targets:
+        return None
+    return LowRank(in_shape, in_axes, out_shape, out_axes, cfg, rngs)
+
+
 class RMSNorm(nnx.Module):
     """Root-mean-square norm computed in float32, scaled in the input dtype (as HF does)."""
 
@@ -43,19 +93,23 @@ class RMSNorm(nnx.Module):
 
 
 class Projection(nnx.Module):
-    """A dense map `x @ kernel (+ bias)` whose kernel may have several output axes."""
+    """A dense map `x @ kernel (+ bias)` whose kernel may have several output axes; `name`
+    (HF's module name) decides whether it carries a LoRA adapter."""
 
     def __init__(self, in_size: int, out_shape: tuple[int, ...], axes: LogicalAxes,
-                 cfg: ModelConfig, rngs: nnx.Rngs, bias: bool = False):
+                 cfg: ModelConfig, rngs: nnx.Rngs, bias: bool = False, name: str = ""):
         self.kernel = _param(rngs, (in_size, *out_shape), axes, cfg.param_dtype)
         self.bias = _param(None, out_shape, axes[1:], cfg.param_dtype, "zeros") if bias else None
+        self.lora = _adapter(name, (in_size,), axes[:1], out_shape, axes[1:], cfg, rngs)
         self.dtype = cfg.dtype
 
     def __call__(self, x: jax.Array) -> jax.Array:
-        kernel = self.kernel[...].astype(self.dtype)
-        y = jnp.tensordot(x.astype(self.dtype), kernel, axes=1)
+        x = x.astype(self.dtype)
+        y = jnp.tensordot(x, self.kernel[...].astype(self.dtype), axes=1)
         if self.bias is not None:
             y = y + self.bias[...].astype(self.dtype)
+        if self.lora is not None:
+            y = y + self.lora(x)
         return y
 
 
@@ -63,12 +117,18 @@ class OutputProjection(nnx.Module):
     """Attention output: contracts (heads, head_dim) back to the model width."""
 
     def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs):
-        self.kernel = _param(rngs, (cfg.num_heads, cfg.head_dim, cfg.hidden_size),
-                             ("heads", "head_dim", "embed"), cfg.param_dtype)
+        axes = ("heads", "head_dim", "embed")
+        self.kernel = _param(rngs, (cfg.num_heads, cfg.head_dim, cfg.hidden_size), axes,
+                             cfg.param_dtype)
+        self.lora = _adapter("o_proj", (cfg.num_heads, cfg.head_dim), axes[:2],
+                             (cfg.hidden_size,), axes[2:], cfg, rngs)
         self.dtype = cfg.dtype
 
     def __call__(self, x: jax.Array) -> jax.Array:
-        return jnp.tensordot(x, self.kernel[...].astype(self.dtype), axes=2)
+        y = jnp.tensordot(x, self.kernel[...].astype(self.dtype), axes=2)
+        if self.lora is not None:
+            y = y + self.lora(x)
+        return y
 
 
 def attention_mask(segment_ids: jax.Array) -> jax.Array:
@@ -180,11 +240,11 @@ class Attention(nnx.Module):
     def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs, act: ActivationSharding | None):
         h, d = cfg.hidden_size, cfg.head_dim
         self.q_proj = Projection(h, (cfg.num_heads, d), ("embed", "heads", "head_dim"), cfg,
-                                 rngs, bias=cfg.qkv_bias)
+                                 rngs, bias=cfg.qkv_bias, name="q_proj")
         self.k_proj = Projection(h, (cfg.num_kv_heads, d), ("embed", "kv_heads", "head_dim"),
-                                 cfg, rngs, bias=cfg.qkv_bias)
+                                 cfg, rngs, bias=cfg.qkv_bias, name="k_proj")
         self.v_proj = Projection(h, (cfg.num_kv_heads, d), ("embed", "kv_heads", "head_dim"),
-                                 cfg, rngs, bias=cfg.qkv_bias)
+                                 cfg, rngs, bias=cfg.qkv_bias, name="v_proj")
         self.o_proj = OutputProjection(cfg, rngs)
         self.q_norm = RMSNorm(d, cfg.rms_norm_eps, cfg.param_dtype) if cfg.qk_norm else None
         self.k_norm = RMSNorm(d, cfg.rms_norm_eps, cfg.param_dtype) if cfg.qk_norm else None
@@ -224,9 +284,9 @@ class MLP(nnx.Module):
 
     def __init__(self, cfg: ModelConfig, rngs: nnx.Rngs, act: ActivationSharding | None):
         h, i = cfg.hidden_size, cfg.intermediate_size
-        self.gate_proj = Projection(h, (i,), ("embed", "mlp"), cfg, rngs)
-        self.up_proj = Projection(h, (i,), ("embed", "mlp"), cfg, rngs)
-        self.down_proj = Projection(i, (h,), ("mlp", "embed"), cfg, rngs)
+        self.gate_proj = Projection(h, (i,), ("embed", "mlp"), cfg, rngs, name="gate_proj")
+        self.up_proj = Projection(h, (i,), ("embed", "mlp"), cfg, rngs, name="up_proj")
+        self.down_proj = Projection(i, (h,), ("mlp", "embed"), cfg, rngs, name="down_proj")
         self.act = act
 
     def __call__(self, x: jax.Array) -> jax.Array:

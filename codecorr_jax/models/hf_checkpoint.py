@@ -16,6 +16,7 @@ import math
 import os
 import shutil
 import tempfile
+import zlib
 from typing import Any, Iterator
 
 import jax
@@ -29,7 +30,7 @@ from codecorr_jax import hosts
 from codecorr_jax.fileio import replace_dir
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig, read_hf_config, to_hf_dict
-from codecorr_jax.models.decoder import Decoder, abstract_decoder
+from codecorr_jax.models.decoder import Decoder, LoRAParam, LowRank, abstract_decoder
 
 log = logging.getLogger(__name__)
 
@@ -120,13 +121,24 @@ def _variables(state: nnx.State) -> Iterator[tuple[tuple[Any, ...], nnx.Variable
         yield tuple(path), var
 
 
+def _new_adapter_matrix(path: tuple[Any, ...], shape: tuple[int, ...]) -> np.ndarray:
+    """A fresh LoRA matrix: B zero; A normal with variance 1 / fan-in, seeded by its path (the
+    same on every host and every run)."""
+    if path[-1] == "lora_b":
+        return np.zeros(shape, np.float32)
+    rng = np.random.default_rng(zlib.crc32("/".join(map(str, path)).encode()))
+    return rng.standard_normal(shape).astype(np.float32) / math.sqrt(math.prod(shape[:-1]))
+
+
 def load_hf_checkpoint(checkpoint_dir: str, mesh: jax.sharding.Mesh,
                        rules: sharding.Rules = sharding.DEFAULT_RULES,
                        **config_overrides: Any) -> Decoder:
     """A sharded Decoder with the weights of the HF checkpoint in `checkpoint_dir`.
 
     `config_overrides` set ModelConfig fields the checkpoint does not decide (dtype, param_dtype,
-    value_head, attention_impl, remat). A value head missing from the checkpoint starts at zero.
+    value_head, attention_impl, remat, lora_*). A value head missing from the checkpoint starts
+    at zero; LoRA adapters start new (B zero), so the loaded model computes the checkpoint's
+    function.
     """
     cfg = read_hf_config(checkpoint_dir, **config_overrides)
     act = sharding.ActivationSharding(mesh, rules)
@@ -136,9 +148,14 @@ def load_hf_checkpoint(checkpoint_dir: str, mesh: jax.sharding.Mesh,
     used: set[str] = set()
     loaded = []
     for path, var in _variables(abstract_state):
-        name = hf_tensor_name(path)
         shape = tuple(var.get_value().shape)
         target = sharding.variable_sharding(var, mesh, rules)
+        if isinstance(var, LoRAParam):  # a new adapter: A random, B zero (the checkpoint's
+            host = _new_adapter_matrix(path, shape).astype(target_dtype)  # function unchanged)
+            loaded.append((path, var.replace(jax.make_array_from_callback(
+                shape, target, lambda idx, h=host: h[idx]))))
+            continue
+        name = hf_tensor_name(path)
         if name not in index:
             if path[0] != "value_head":
                 raise CheckpointError(f"checkpoint {checkpoint_dir!r} has no tensor {name!r} "
@@ -170,7 +187,8 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
     """Write `model` as an HF checkpoint directory, atomically (written aside, then renamed).
 
     Every process must call this (gathering a sharded array is collective); only process 0
-    writes. `tokenizer` (anything with save_pretrained) is saved alongside when given.
+    writes. `tokenizer` (anything with save_pretrained) is saved alongside when given. LoRA
+    adapters are merged into their kernels (`save_peft_adapter` writes them apart).
     """
     import transformers  # deferred: the import is slow and only export needs it
 
@@ -180,7 +198,9 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
     hf_config = getattr(transformers, config_cls)(**to_hf_dict(cfg))
     hf_config.architectures = [arch]
 
-    entries = [(path, var) for path, var in _variables(nnx.state(model, nnx.Param))]
+    entries = [(path, var) for path, var in _variables(nnx.state(model, nnx.Param))
+               if not isinstance(var, LoRAParam)]  # adapters are merged into their kernels
+    deltas = adapter_deltas(model)
     sizes = [math.prod(v.get_value().shape) * np.dtype(np_dtype).itemsize for _, v in entries]
     main = [i for i, (p, _) in enumerate(entries) if p[0] != "value_head"]
     shards: list[list[int]] = [[]]
@@ -194,7 +214,10 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
     writer = jax.process_index() == 0
 
     def hf_array(path: tuple[Any, ...], var: nnx.Variable) -> np.ndarray:
-        return to_hf(path, hosts.fetch(var.get_value()).astype(np_dtype))
+        value = hosts.fetch(var.get_value())
+        if path in deltas:  # W + A B alpha / r, summed in float32
+            value = value.astype(np.float32) + hosts.fetch(deltas[path])
+        return to_hf(path, value.astype(np_dtype))
 
     tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out_dir)))
     try:
@@ -227,6 +250,54 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
         if os.path.isdir(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
     hosts.barrier(f"export {out_dir}")
+
+
+def adapter_deltas(model: Decoder) -> dict[tuple[Any, ...], jax.Array]:
+    """For each projection with a LoRA adapter, its kernel's path -> the adapter's update."""
+    return {tuple(path[:-1]) + ("kernel",): module.delta()
+            for path, module in nnx.iter_modules(model) if isinstance(module, LowRank)}
+
+
+# PEFT names the model inside its wrapper `base_model.model`, and A / B as Linear weights.
+_PEFT_PREFIX = "base_model.model."
+
+
+def save_peft_adapter(model: Decoder, out_dir: str, *, base_model: str = "") -> None:
+    """Write the LoRA adapters in PEFT's layout (`adapter_config.json` +
+    `adapter_model.safetensors`), loadable by `peft.PeftModel.from_pretrained` over the HF
+    export of the base; `base_model` is recorded as `base_model_name_or_path`.
+
+    PEFT computes x W^T + (x A^T) B^T * alpha / r with A (r, in) and B (out, r); ours are
+    A (in..., r) and B (r, out...), so each is flattened and transposed. Every process calls
+    this; process 0 writes.
+    """
+    cfg: ModelConfig = model.config
+    if not cfg.lora_rank:
+        raise ValueError("save_peft_adapter: the model has no adapters (model.lora_rank=0)")
+    tensors = {}
+    for path, module in nnx.iter_modules(model):
+        if not isinstance(module, LowRank):
+            continue
+        name = _PEFT_PREFIX + hf_tensor_name(tuple(path[:-1]) + ("kernel",))[:-len(".weight")]
+        a = hosts.fetch(module.lora_a.get_value()).astype(np.float32)
+        b = hosts.fetch(module.lora_b.get_value()).astype(np.float32)
+        tensors[f"{name}.lora_A.weight"] = np.ascontiguousarray(a.reshape(-1, a.shape[-1]).T)
+        tensors[f"{name}.lora_B.weight"] = np.ascontiguousarray(b.reshape(b.shape[0], -1).T)
+    adapter_config = {
+        "peft_type": "LORA", "task_type": "CAUSAL_LM", "r": cfg.lora_rank,
+        "lora_alpha": cfg.lora_alpha, "lora_dropout": 0.0, "bias": "none",
+        "target_modules": sorted(cfg.lora_targets), "fan_in_fan_out": False,
+        "use_rslora": False, "init_lora_weights": True, "inference_mode": True,
+        "base_model_name_or_path": base_model}
+    if jax.process_index() == 0:
+        tmp = tempfile.mkdtemp(prefix=".adapter-",
+                               dir=os.path.dirname(os.path.abspath(out_dir)))
+        save_file(tensors, os.path.join(tmp, "adapter_model.safetensors"),
+                  metadata={"format": "pt"})
+        with open(os.path.join(tmp, "adapter_config.json"), "w") as f:
+            json.dump(adapter_config, f, indent=2, sort_keys=True)
+        replace_dir(tmp, out_dir)
+    hosts.barrier(f"adapter {out_dir}")
 
 
 def load_tokenizer(checkpoint_dir: str) -> Any:

@@ -20,6 +20,7 @@ from typing import Any
 
 import jax
 
+from codecorr_jax import config as config_lib
 from codecorr_jax import hosts
 from codecorr_jax.data import corpus, function_corpus, tfds_builder
 from codecorr_jax.data import tokenizer as tokenizer_lib
@@ -34,7 +35,7 @@ from codecorr_jax.models.build import build_model
 from codecorr_jax.models.config import runtime_fields
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import (load_hf_checkpoint, load_tokenizer,
-                                               save_hf_checkpoint)
+                                               save_hf_checkpoint, save_peft_adapter)
 from codecorr_jax.regimes import run_dir as run_dir_lib
 from codecorr_jax.regimes.evaluation import Evaluator, SuiteResults
 from codecorr_jax.regimes.ppo_inputs import TaskRewarder, frontier_flags, rl_mixture, rl_prompts
@@ -269,6 +270,21 @@ def sft_steps(section: Any, rows_per_epoch: int) -> int:
     return int(section.num_steps)
 
 
+def _section_defaults(config: Any, *sections: str) -> dict[str, Any]:
+    """The default values of config sections, for `run_dir.claim`: a run recorded before a
+    field existed resumes while that field keeps its default."""
+    defaults = config_lib.base_config(config.regime, config.model.preset)
+    return {name: defaults[name].to_dict() for name in sections}
+
+
+def _export(model: Decoder, run_dir: str, tokenizer: Any, started_from: str) -> None:
+    """`<run_dir>/final`: the model in Hugging Face format (LoRA adapters merged in); with
+    adapters also `<run_dir>/adapter`, PEFT's layout over the checkpoint it started from."""
+    save_hf_checkpoint(model, os.path.join(run_dir, "final"), tokenizer=tokenizer)
+    if model.config.lora_rank:
+        save_peft_adapter(model, os.path.join(run_dir, "adapter"), base_model=started_from)
+
+
 def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
             evaluator: Evaluator, run_name: str = "sft") -> SftOutcome:
     """Fine-tune the base (or a random init, `sft.init`) on the data mixture with periodic
@@ -278,7 +294,8 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
     fields = {"base": base.checkpoint.fingerprint if section.init == "base" else "scratch",
               "model": config.model.to_dict(), "data": config.data.to_dict(),
               "sft": section.to_dict(), "seed": config.seed}
-    run_dir_lib.claim(run_dir, fields, replace_stale=False)
+    run_dir_lib.claim(run_dir, fields, replace_stale=False,
+                      defaults=_section_defaults(config, "model", "data", "sft"))
     if section.init == "base" and base.model is None:
         raise ValueError("run_sft(init='base') needs the loaded base model; it was released")
     model = base.model if section.init == "base" else \
@@ -315,7 +332,7 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
         after = done["results"]  # a finished run: its final scores and checkpoint stand
     else:
         after = evaluator.run(result.model, result.steps, run_dir, seed=config.seed)
-        save_hf_checkpoint(result.model, final_dir, tokenizer=base.tokenizer)
+        _export(result.model, run_dir, base.tokenizer, base.checkpoint.directory)
     return SftOutcome(run_dir, Checkpoint(final_dir, run_dir_lib.fingerprint(fields)), after,
                       dataclasses.replace(result, model=None))
 
@@ -334,7 +351,8 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
               "rl": section.to_dict(), "reward": config.executor.reward,
               "mixture": rl_mixture(config), "prompt_style": config.data.prompt_style,
               "seed": config.seed}
-    run_dir_lib.claim(run_dir, fields, replace_stale=False)
+    run_dir_lib.claim(run_dir, fields, replace_stale=False,
+                      defaults=_section_defaults(config, "model", "rl"))
     prompts, too_long = rl_prompts(config, ws.tfds_dir, tokenizer)
     hosts.check_same_everywhere([p.ids for p in prompts], "the RL prompts")
     if jax.process_index() == 0:
@@ -352,7 +370,9 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
             print(f"rl         frontier: the starting policy fails {sum(focus)} of "
                   f"{len(prompts)} prompts (greedy); {section.frontier_fraction:.0%} of each "
                   "iteration's prompts are drawn from them")
-    reference = _load(start.directory, config, mesh) if uses_reference(section) else None
+    # Under LoRA the policy's frozen base doubles as the reference (ppo_trainer).
+    reference = _load(start.directory, config, mesh) \
+        if uses_reference(section) and not config.model.lora_rank else None
     critic = None
     if section.estimator in NEEDS_CRITIC:
         critic_dir = start.directory if section.critic_init == "policy" else base.directory
@@ -373,6 +393,6 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
                        eval_hook=periodic_eval, eval_every=int(section.eval_every),
                        focus=focus)
     after = evaluator.run(result.policy, result.iterations, run_dir, seed=config.seed)
-    save_hf_checkpoint(result.policy, os.path.join(run_dir, "final"), tokenizer=tokenizer)
+    _export(result.policy, run_dir, tokenizer, start.directory)
     history = read_metrics(run_dir, "rl/reward") or result.history
     return PpoOutcome(run_dir, after, history)

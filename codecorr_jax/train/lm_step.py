@@ -9,7 +9,7 @@ state and checkpoints are ordinary pytrees.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import jax
 import jax.numpy as jnp
@@ -55,7 +55,7 @@ def split_micro_batches(batch: Mapping[str, np.ndarray], accum_steps: int) -> di
 
 
 def make_train_step(graphdef: nnx.GraphDef, rest: nnx.State,
-                    tx: optax.GradientTransformation) -> Callable[..., Any]:
+                    tx: optax.GradientTransformation) -> "BoundStep":
     """The jitted step `(params, opt_state, batch) -> (params, opt_state, metrics)`.
 
     `batch` leaves are (accum_steps, micro_batch, length) (see `split_micro_batches`); the loss
@@ -64,7 +64,7 @@ def make_train_step(graphdef: nnx.GraphDef, rest: nnx.State,
     tokens (masked targets), skipped (1 when the update was dropped as non-finite).
     """
 
-    def nll_sum(params: Any, micro: Batch) -> tuple[jax.Array, jax.Array]:
+    def nll_sum(params: Any, micro: Batch, rest: Any) -> tuple[jax.Array, jax.Array]:
         model = nnx.merge(graphdef, params, rest)
         if not model.config.logits_chunk:
             logits = model(micro["input_ids"], micro["positions"], micro["segment_ids"]).logits
@@ -77,10 +77,11 @@ def make_train_step(graphdef: nnx.GraphDef, rest: nnx.State,
 
     grad_fn = jax.value_and_grad(nll_sum, has_aux=True)
 
-    def step(params: Any, opt_state: Any, batch: Batch) -> tuple[Any, Any, dict[str, jax.Array]]:
+    def step(params: Any, opt_state: Any, batch: Batch,
+             rest: Any) -> tuple[Any, Any, dict[str, jax.Array]]:
         def accumulate(carry, micro):
             grad_sum, loss_sum, count = carry
-            (nll, tokens), grads = grad_fn(params, micro)
+            (nll, tokens), grads = grad_fn(params, micro, rest)
             grad_sum = jax.tree.map(jnp.add, grad_sum, grads)
             return (grad_sum, loss_sum + nll, count + tokens), None
 
@@ -101,4 +102,19 @@ def make_train_step(graphdef: nnx.GraphDef, rest: nnx.State,
                    "skipped": 1 - finite.astype(jnp.int32)}
         return params, opt_state, metrics
 
-    return jax.jit(step, donate_argnums=(0, 1))
+    return BoundStep(jax.jit(step, donate_argnums=(0, 1)), rest)
+
+
+class BoundStep:
+    """The jitted step with the model's frozen state (`rest`: under LoRA the base weights)
+    passed as an argument, not captured as a constant, so it keeps its sharding and a
+    memory estimate can lower the step for abstract values."""
+
+    def __init__(self, jitted: Any, rest: Any) -> None:
+        self.jitted, self.rest = jitted, rest
+
+    def __call__(self, params: Any, opt_state: Any, batch: Batch) -> Any:
+        return self.jitted(params, opt_state, batch, self.rest)
+
+    def lower(self, params: Any, opt_state: Any, batch: Batch) -> Any:
+        return self.jitted.lower(params, opt_state, batch, self.rest)

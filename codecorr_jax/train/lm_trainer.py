@@ -19,7 +19,7 @@ from flax import nnx
 
 from codecorr_jax import hosts
 from codecorr_jax.models import sharding
-from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.models.decoder import Decoder, trainable
 from codecorr_jax.train import lm_step, optim
 from codecorr_jax.train.loop import TrainingLoop
 from codecorr_jax.train.metrics import mfu, peak_flops_per_device, train_flops_per_token
@@ -54,7 +54,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     """
     tx = optim.make_optimizer(section)
     schedule = optim.learning_rate_schedule(section)
-    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    graphdef, params, rest = nnx.split(model, trainable(model.config), ...)
     params = nnx.to_pure_dict(params)
     opt_state = optim.init_on_mesh(tx, params, mesh)
     iterator: Iterator[dict[str, np.ndarray]] = iter(batches)

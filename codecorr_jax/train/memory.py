@@ -19,7 +19,7 @@ from flax import nnx
 
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig
-from codecorr_jax.models.decoder import abstract_decoder
+from codecorr_jax.models.decoder import abstract_decoder, trainable
 from codecorr_jax.train import lm_step, optim
 
 
@@ -59,9 +59,11 @@ def estimate_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: An
     micro-batches with the optimizer of the section `optimizer`, and read its memory."""
     act = sharding.ActivationSharding(mesh, rules)
     model = abstract_decoder(cfg, act)
-    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    graphdef, params, rest = nnx.split(model, trainable(model.config), ...)
     param_shardings = nnx.to_pure_dict(sharding.state_shardings(params, mesh, rules))
     params = _abstract(nnx.to_pure_dict(params), param_shardings)
+    rest = _abstract(nnx.to_pure_dict(rest),  # the frozen weights under LoRA
+                     nnx.to_pure_dict(sharding.state_shardings(rest, mesh, rules)))
     tx = optim.make_optimizer(optimizer)
     opt_state = _abstract(jax.eval_shape(tx.init, params),
                           optim.state_shardings(tx, params, mesh))
@@ -73,6 +75,6 @@ def estimate_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: An
     step = lm_step.make_train_step(graphdef, rest, tx)
     stats = step.lower(params, opt_state, batch).compile().memory_analysis()
     arguments, temporaries = int(stats.argument_size_in_bytes), int(stats.temp_size_in_bytes)
-    return StepMemory(parameters=_bytes_per_device(params),
+    return StepMemory(parameters=_bytes_per_device(params) + _bytes_per_device(rest),
                       optimizer=_bytes_per_device(opt_state), batch=_bytes_per_device(batch),
                       temporaries=temporaries, total=arguments + temporaries)

@@ -34,7 +34,7 @@ from flax import nnx
 from codecorr_jax import hosts
 from codecorr_jax.data.mixture import derive_seed
 from codecorr_jax.models import sharding
-from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.models.decoder import Decoder, trainable
 from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import optim, ppo_core, ppo_step
@@ -260,7 +260,7 @@ def _optimizer(learning_rate: float, max_grad_norm: float,
 
 
 def _split(model: Decoder) -> tuple[nnx.GraphDef, dict, nnx.State]:
-    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    graphdef, params, rest = nnx.split(model, trainable(model.config), ...)
     return graphdef, nnx.to_pure_dict(params), rest
 
 
@@ -303,7 +303,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
     from the flagged ones (`FocusedPromptIterator`).
 
     `critic` must have a value head when `section.estimator` needs one (GAE) and is ignored
-    otherwise; `reference` (frozen) is needed only with a KL penalty (`uses_reference`).
+    otherwise; `reference` (frozen) is needed only with a KL penalty (`uses_reference`), and
+    not under LoRA, where the policy with its adapters at zero is the reference.
     `eval_hook(policy, iteration)` returns scalars to log.
     """
     estimator = str(section.estimator)
@@ -311,7 +312,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
     if use_critic and (critic is None or critic.value_head is None):
         raise ValueError(f"rl.estimator={estimator!r} needs a critic with a value head")
     use_reference = uses_reference(section)
-    if use_reference and reference is None:
+    adapters = bool(policy.config.lora_rank)
+    if use_reference and reference is None and not adapters:
         raise ValueError(f"rl.kl_coef={section.kl_coef} (or rl.adaptive_kl) needs the "
                          "reference model")
     group = int(section.samples_per_prompt)
@@ -327,7 +329,11 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
     policy_tx = _optimizer(section.learning_rate, section.max_grad_norm, section.weight_decay)
     state = ppo_step.PPOState(policy_params, optim.init_on_mesh(policy_tx, policy_params, mesh))
     ref_graphdef = ref_params = ref_rest = None
-    if use_reference:
+    if use_reference and adapters:  # the frozen base is the reference: the policy with its
+        # adapters at zero, sharing the base weights (no second copy)
+        ref_graphdef, ref_rest = policy_graphdef, policy_rest
+        ref_params = jax.tree.map(jnp.zeros_like, policy_params)
+    elif use_reference:
         ref_graphdef, ref_params, ref_rest = _split(reference)
     critic_graphdef = critic_rest = critic_tx = None
     if use_critic:
