@@ -27,7 +27,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _two_processes(out_dir, phase: str, expected: int, timeout: float = 240):
+def _two_processes(out_dir, phase: str, expected: int, timeout: float = 900):
     """Run both workers of `phase`. A worker that ends with another status than `expected`
     leaves its peer waiting in a collective, so both are then ended; every process is ended
     by SIGKILL in the end if it still runs (jax.distributed owns SIGTERM)."""
