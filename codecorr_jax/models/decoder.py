@@ -7,6 +7,7 @@ Every parameter is declared with logical axis names; `sharding.py` maps them to 
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import jax
@@ -50,9 +51,7 @@ class LowRank(nnx.Module):
                  out_shape: tuple[int, ...], out_axes: LogicalAxes, cfg: ModelConfig,
                  rngs: nnx.Rngs):
         r = cfg.lora_rank
-        fan_in = 1
-        for size in in_shape:
-            fan_in *= size
+        fan_in = math.prod(in_shape)
         a = jax.random.normal(rngs.params(), (*in_shape, r), jnp.float32) / fan_in ** 0.5
         self.lora_a = LoRAParam(a.astype(cfg.param_dtype), logical_axes=(*in_axes, None))
         self.lora_b = LoRAParam(jnp.zeros((r, *out_shape), cfg.param_dtype),

@@ -10,6 +10,7 @@ to its own `value_head.safetensors`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -150,13 +151,10 @@ def load_hf_checkpoint(checkpoint_dir: str, mesh: jax.sharding.Mesh,
     for path, var in _variables(abstract_state):
         shape = tuple(var.get_value().shape)
         target = sharding.variable_sharding(var, mesh, rules)
-        if isinstance(var, LoRAParam):  # a new adapter: A random, B zero (the checkpoint's
-            host = _new_adapter_matrix(path, shape).astype(target_dtype)  # function unchanged)
-            loaded.append((path, var.replace(jax.make_array_from_callback(
-                shape, target, lambda idx, h=host: h[idx]))))
-            continue
-        name = hf_tensor_name(path)
-        if name not in index:
+        name = None if isinstance(var, LoRAParam) else hf_tensor_name(path)
+        if name is None:  # a new adapter: A random, B zero (the checkpoint's function unchanged)
+            host = _new_adapter_matrix(path, shape).astype(target_dtype)
+        elif name not in index:
             if path[0] != "value_head":
                 raise CheckpointError(f"checkpoint {checkpoint_dir!r} has no tensor {name!r} "
                                       f"(needed for parameter {'.'.join(map(str, path))})")
@@ -170,8 +168,7 @@ def load_hf_checkpoint(checkpoint_dir: str, mesh: jax.sharding.Mesh,
                                       f"expected {expected} from config.json")
             host = to_ours(path, tensor, shape).astype(target_dtype)
             used.add(name)
-        array = jax.make_array_from_callback(shape, target, lambda idx, h=host: h[idx])
-        loaded.append((path, var.replace(array)))
+        loaded.append((path, var.replace(hosts.put(host, target))))
         del host
     unused = [n for n in index.file_of if n not in used and not n.endswith(_IGNORED_SUFFIXES)
               and not (cfg.tie_word_embeddings and n == "lm_head.weight")
@@ -180,6 +177,18 @@ def load_hf_checkpoint(checkpoint_dir: str, mesh: jax.sharding.Mesh,
         raise CheckpointError(f"checkpoint {checkpoint_dir!r} has tensors the model does not use "
                               f"(unsupported option?): {unused[:5]}")
     return nnx.merge(graphdef, nnx.from_flat_state(loaded))
+
+
+@contextlib.contextmanager
+def _written_aside(out_dir: str, prefix: str) -> Iterator[str]:
+    """A temporary directory beside `out_dir` to write a checkpoint into (the caller moves it
+    into place with `replace_dir`); removed if anything fails before that."""
+    tmp = tempfile.mkdtemp(prefix=prefix, dir=os.path.dirname(os.path.abspath(out_dir)))
+    try:
+        yield tmp
+    finally:
+        if os.path.isdir(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = None,
@@ -200,7 +209,7 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
 
     entries = [(path, var) for path, var in _variables(nnx.state(model, nnx.Param))
                if not isinstance(var, LoRAParam)]  # adapters are merged into their kernels
-    deltas = adapter_deltas(model)
+    adapters = dict(_adapters(model))  # each merged when its kernel is written, not all at once
     sizes = [math.prod(v.get_value().shape) * np.dtype(np_dtype).itemsize for _, v in entries]
     main = [i for i, (p, _) in enumerate(entries) if p[0] != "value_head"]
     shards: list[list[int]] = [[]]
@@ -215,12 +224,11 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
 
     def hf_array(path: tuple[Any, ...], var: nnx.Variable) -> np.ndarray:
         value = hosts.fetch(var.get_value())
-        if path in deltas:  # W + A B alpha / r, summed in float32
-            value = value.astype(np.float32) + hosts.fetch(deltas[path])
+        if path in adapters:  # W + A B alpha / r, summed in float32
+            value = value.astype(np.float32) + hosts.fetch(adapters[path].delta())
         return to_hf(path, value.astype(np_dtype))
 
-    tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out_dir)))
-    try:
+    with _written_aside(out_dir, ".export-") as tmp:
         weight_map = {}
         names = (["model.safetensors"] if len(shards) == 1 else
                  [f"model-{k + 1:05d}-of-{len(shards):05d}.safetensors"
@@ -246,16 +254,19 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
             if tokenizer is not None:
                 tokenizer.save_pretrained(tmp)
             replace_dir(tmp, out_dir)
-    finally:
-        if os.path.isdir(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
     hosts.barrier(f"export {out_dir}")
+
+
+def _adapters(model: Decoder) -> Iterator[tuple[tuple[Any, ...], LowRank]]:
+    """Each LoRA adapter with the path of the kernel it sits beside."""
+    for path, module in nnx.iter_modules(model):
+        if isinstance(module, LowRank):
+            yield tuple(path[:-1]) + ("kernel",), module
 
 
 def adapter_deltas(model: Decoder) -> dict[tuple[Any, ...], jax.Array]:
     """For each projection with a LoRA adapter, its kernel's path -> the adapter's update."""
-    return {tuple(path[:-1]) + ("kernel",): module.delta()
-            for path, module in nnx.iter_modules(model) if isinstance(module, LowRank)}
+    return {kernel: module.delta() for kernel, module in _adapters(model)}
 
 
 # PEFT names the model inside its wrapper `base_model.model`, and A / B as Linear weights.
@@ -275,10 +286,8 @@ def save_peft_adapter(model: Decoder, out_dir: str, *, base_model: str = "") -> 
     if not cfg.lora_rank:
         raise ValueError("save_peft_adapter: the model has no adapters (model.lora_rank=0)")
     tensors = {}
-    for path, module in nnx.iter_modules(model):
-        if not isinstance(module, LowRank):
-            continue
-        name = _PEFT_PREFIX + hf_tensor_name(tuple(path[:-1]) + ("kernel",))[:-len(".weight")]
+    for kernel, module in _adapters(model):
+        name = _PEFT_PREFIX + hf_tensor_name(kernel)[:-len(".weight")]
         a = hosts.fetch(module.lora_a.get_value()).astype(np.float32)
         b = hosts.fetch(module.lora_b.get_value()).astype(np.float32)
         tensors[f"{name}.lora_A.weight"] = np.ascontiguousarray(a.reshape(-1, a.shape[-1]).T)
@@ -290,13 +299,12 @@ def save_peft_adapter(model: Decoder, out_dir: str, *, base_model: str = "") -> 
         "use_rslora": False, "init_lora_weights": True, "inference_mode": True,
         "base_model_name_or_path": base_model}
     if jax.process_index() == 0:
-        tmp = tempfile.mkdtemp(prefix=".adapter-",
-                               dir=os.path.dirname(os.path.abspath(out_dir)))
-        save_file(tensors, os.path.join(tmp, "adapter_model.safetensors"),
-                  metadata={"format": "pt"})
-        with open(os.path.join(tmp, "adapter_config.json"), "w") as f:
-            json.dump(adapter_config, f, indent=2, sort_keys=True)
-        replace_dir(tmp, out_dir)
+        with _written_aside(out_dir, ".adapter-") as tmp:
+            save_file(tensors, os.path.join(tmp, "adapter_model.safetensors"),
+                      metadata={"format": "pt"})
+            with open(os.path.join(tmp, "adapter_config.json"), "w") as f:
+                json.dump(adapter_config, f, indent=2, sort_keys=True)
+            replace_dir(tmp, out_dir)
     hosts.barrier(f"adapter {out_dir}")
 
 
