@@ -53,9 +53,9 @@ SHAPES = {
 }
 # Per preset: model shapes and dtype, SFT rows x length, decode batches, PPO sizes.
 PRESETS = {
-    "gpu": dict(shapes=("0.5b", "1.5b"), dtype="bfloat16", remat="full", sft=(8, 2048),
-                decode=(1, 16, 64), prompt=256, new_tokens=256, ppo=(64, 8, 512)),
-    "cpu": dict(shapes=("toy",), dtype="float32", remat="none", sft=(8, 128),
+    "gpu": dict(shapes=("0.5b", "1.5b"), dtype="bfloat16", remat="full", scan=True,
+                sft=(8, 2048), decode=(1, 16, 64), prompt=256, new_tokens=256, ppo=(64, 8, 512)),
+    "cpu": dict(shapes=("toy",), dtype="float32", remat="none", scan=True, sft=(8, 128),
                 decode=(1, 8), prompt=16, new_tokens=16, ppo=(8, 4, 16)),
 }
 # HBM bandwidth in GB/s by device kind (first match wins); None: not reported (CPUs).
@@ -73,6 +73,7 @@ def peak_bandwidth(device: Any) -> float | None:
 def _model(shape: str, preset: dict, mesh: jax.sharding.Mesh) -> Any:
     cfg = dataclasses.replace(SHAPES[shape], dtype=preset["dtype"],
                               param_dtype=preset["dtype"], remat=preset["remat"],
+                              scan_layers=preset["scan"],
                               logits_chunk=256 if preset["dtype"] == "bfloat16" else 0)
     return create_sharded(cfg, mesh, seed=0)
 

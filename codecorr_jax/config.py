@@ -71,6 +71,7 @@ def tiny_model() -> ml_collections.ConfigDict:
         attention_query_block=128,  # causal attention by query blocks on the XLA path; 0 = dense
         logits_chunk=0,  # training losses project the vocabulary in chunks of positions; 0 = all
         remat="none",  # per-layer rematerialisation: none | full | dots_saveable | ...
+        scan_layers=False,  # layers stacked and scanned: compile time flat in depth
         lora_rank=0,  # low-rank adapters on lora_targets, only they are trained; 0 = off
         lora_alpha=16.0,  # the adapters' output is scaled by lora_alpha / lora_rank
         lora_targets=LORA_TARGETS,
@@ -89,6 +90,7 @@ def hf_model(preset: str) -> ml_collections.ConfigDict:
     model.dtype = "bfloat16"
     model.param_dtype = "bfloat16"
     model.remat = "full"
+    model.scan_layers = True  # one layer compiled, whatever the depth
     model.logits_chunk = 256  # (rows x 256 x ~150k) float32 logits at a time, not x length
     return model
 

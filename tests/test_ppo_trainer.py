@@ -391,7 +391,7 @@ def test_a_non_finite_minibatch_changes_nothing_and_is_counted(mesh):
     before = jax.tree.map(np.asarray, (pp, cp))
     update = ppo_step.make_ppo_update(pg, prest, cg, crest, tx, tx, hp)
     new, sums = update(ppo_step.PPOState(pp, tx.init(pp), cp, tx.init(cp)), rollout,
-                       jax.random.key(0))
+                       jax.random.key(0), 0.0)
     new_p, new_c = new.policy, new.critic
     assert float(sums["skipped"]) == 2 == float(sums["minibatches"])  # both epochs dropped
     assert np.isfinite(float(sums["policy_loss_sum"]))

@@ -71,6 +71,10 @@ class ModelConfig:
     # Rematerialisation of each layer in the backward pass (REMAT_POLICIES): "none" keeps every
     # activation, "full" recomputes the layer, "dots_saveable" keeps matmul outputs only.
     remat: str = "none"
+    # The layers' parameters stacked on a leading "layers" axis and run by one jax.lax.scan in
+    # training and scoring passes: one layer is compiled, so compile time stays flat in depth.
+    # Decoding with a cache runs the layers unrolled over slices of the same stack.
+    scan_layers: bool = False
     # Training losses project the vocabulary this many positions at a time, each chunk
     # rematerialised, so (batch, length, vocab) logits never exist whole; 0 = all at once.
     logits_chunk: int = 0
@@ -265,7 +269,7 @@ def to_hf_dict(cfg: ModelConfig) -> dict[str, Any]:
 
 # Fields of config.model that apply to any preset (the rest describe the built-in architecture).
 RUNTIME_FIELDS = ("dtype", "param_dtype", "attention_impl", "attention_query_block", "remat",
-                  "logits_chunk", "lora_rank", "lora_alpha", "lora_targets")
+                  "scan_layers", "logits_chunk", "lora_rank", "lora_alpha", "lora_targets")
 
 
 def runtime_fields(section: Any) -> dict[str, Any]:

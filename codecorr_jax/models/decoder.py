@@ -321,6 +321,27 @@ class DecoderLayer(nnx.Module):
         return constrain(x, ("batch", "length", "act_embed"), self.act), cache
 
 
+def stack_layers(layers: list[DecoderLayer]) -> DecoderLayer:
+    """One DecoderLayer whose every variable stacks the layers' on a leading axis named
+    "layers" (what `Decoder._scan` runs over); layer i of the stack is `layers[i]`."""
+    graphdef = nnx.graphdef(layers[0])
+    states = [nnx.state(layer) for layer in layers]
+
+    def stack(*variables: nnx.Variable) -> nnx.Variable:
+        axes = sharding.logical_axes_of(variables[0])
+        return variables[0].replace(jnp.stack([v.get_value() for v in variables]),
+                                    logical_axes=("layers", *axes))
+
+    return nnx.merge(graphdef, jax.tree.map(stack, *states, is_leaf=sharding.is_variable))
+
+
+def layer_slice(stacked: nnx.Module, i: int) -> nnx.Module:
+    """Layer `i` of a module stacked by `stack_layers` (or any submodule of it): the same
+    module with each variable's slice i."""
+    graphdef, state = nnx.split(stacked)
+    return nnx.merge(graphdef, jax.tree.map(lambda value: value[i], state))
+
+
 @jax.jit
 def entropy_from_logits(logits: jax.Array) -> jax.Array:
     """(B, T, V) logits -> (B, T) entropy in nats, via log_softmax (no overflow, -inf allowed)."""
@@ -344,8 +365,9 @@ class Decoder(nnx.Module):
         self.config = cfg
         self.act = act_sharding
         self.embed_tokens = Embedding(cfg, rngs)
-        self.layers = nnx.List([DecoderLayer(cfg, rngs, act_sharding)
-                                for _ in range(cfg.num_layers)])
+        layers = [DecoderLayer(cfg, rngs, act_sharding) for _ in range(cfg.num_layers)]
+        # Stacked, the layers are one DecoderLayer whose variables have a leading layers axis.
+        self.layers = stack_layers(layers) if cfg.scan_layers else nnx.List(layers)
         self.norm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps, cfg.param_dtype)
         self.lm_head = None if cfg.tie_word_embeddings else Projection(
             cfg.hidden_size, (cfg.vocab_size,), ("embed", "vocab"), cfg, rngs)
@@ -383,19 +405,21 @@ class Decoder(nnx.Module):
         x = jnp.take(table, input_ids, axis=0).astype(cfg.dtype)
         x = constrain(x, ("batch", "length", "act_embed"), self.act)
 
-        def run_layer(layer: DecoderLayer, x: jax.Array,
-                      layer_cache: LayerCache | None) -> tuple[jax.Array, LayerCache | None]:
-            return layer(x, positions, mask, layer_cache, None if cache is None else cache.index)
-
-        policy = REMAT_POLICIES[cfg.remat]
-        if policy is not None and cache is None:  # decoding with a cache is never differentiated
-            run_layer = nnx.remat(run_layer, policy=getattr(jax.checkpoint_policies, policy))
-        new_layers = []
-        for i, layer in enumerate(self.layers):
-            x, layer_cache = run_layer(layer, x, None if cache is None else cache.layers[i])
-            new_layers.append(layer_cache)
-        if cache is not None:
+        if cache is not None:  # decoding is never differentiated: no remat
+            new_layers = []
+            for i in range(cfg.num_layers):
+                x, layer_cache = self.layer(i)(x, positions, mask, cache.layers[i], cache.index)
+                new_layers.append(layer_cache)
             cache = KVCache(tuple(new_layers), valid, cache.index + length)
+        elif cfg.scan_layers:
+            x = self._scan(x, positions, mask)
+        else:
+            run_layer = lambda layer, x: layer(x, positions, mask)[0]  # noqa: E731
+            policy = REMAT_POLICIES[cfg.remat]
+            if policy is not None:
+                run_layer = nnx.remat(run_layer, policy=getattr(jax.checkpoint_policies, policy))
+            for layer in self.layers:
+                x = run_layer(layer, x)
         hidden = self.norm(x)
         logits = self.project(hidden) if compute_logits else None
         values = None
@@ -403,6 +427,24 @@ class Decoder(nnx.Module):
             values = self.value_head(hidden).astype(jnp.float32)[..., 0]
         return DecoderOutput(logits=logits, values=values, hidden=hidden, cache=cache)
 
+
+    def layer(self, i: int) -> DecoderLayer:
+        """Layer `i` (with stacked layers: a view of its slice of the stack)."""
+        return layer_slice(self.layers, i) if self.config.scan_layers else self.layers[i]
+
+    def _scan(self, x: jax.Array, positions: jax.Array, mask: jax.Array) -> jax.Array:
+        """The stacked layers as one jax.lax.scan over their leading axis, each step one layer
+        (rematerialised by `config.remat`)."""
+        graphdef, stack = nnx.split(self.layers)
+
+        def step(x: jax.Array, layer_state: nnx.State) -> tuple[jax.Array, None]:
+            return nnx.merge(graphdef, layer_state)(x, positions, mask)[0], None
+
+        policy = REMAT_POLICIES[self.config.remat]
+        if policy is not None:
+            step = jax.checkpoint(step, policy=getattr(jax.checkpoint_policies, policy),
+                                  prevent_cse=False)  # scan already keeps the steps apart
+        return jax.lax.scan(step, x, stack)[0]
 
     def _output_matrix(self) -> tuple[jax.Array, str]:
         if self.lm_head is None:

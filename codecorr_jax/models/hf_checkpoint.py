@@ -31,7 +31,8 @@ from codecorr_jax import hosts
 from codecorr_jax.fileio import replace_dir
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig, read_hf_config, to_hf_dict
-from codecorr_jax.models.decoder import Decoder, LoRAParam, LowRank, abstract_decoder
+from codecorr_jax.models.decoder import (Decoder, LoRAParam, LowRank, abstract_decoder,
+                                         layer_slice)
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,14 @@ def _variables(state: nnx.State) -> Iterator[tuple[tuple[Any, ...], nnx.Variable
         yield tuple(path), var
 
 
+def _layer_paths(path: tuple[Any, ...], cfg: ModelConfig) -> list[tuple[Any, ...]] | None:
+    """With stacked layers (`scan_layers`), the per-layer paths ('layers', i, ...) a stacked
+    variable holds, in order; None for a variable that is not stacked."""
+    if not cfg.scan_layers or path[0] != "layers":
+        return None
+    return [("layers", i, *path[1:]) for i in range(cfg.num_layers)]
+
+
 def _new_adapter_matrix(path: tuple[Any, ...], shape: tuple[int, ...]) -> np.ndarray:
     """A fresh LoRA matrix: B zero; A normal with variance 1 / fan-in, seeded by its path (the
     same on every host and every run)."""
@@ -147,27 +156,35 @@ def load_hf_checkpoint(checkpoint_dir: str, mesh: jax.sharding.Mesh,
     index = _TensorIndex(checkpoint_dir)
     target_dtype = _NP_DTYPES[cfg.param_dtype]
     used: set[str] = set()
-    loaded = []
-    for path, var in _variables(abstract_state):
-        shape = tuple(var.get_value().shape)
-        target = sharding.variable_sharding(var, mesh, rules)
-        name = None if isinstance(var, LoRAParam) else hf_tensor_name(path)
+
+    def host_value(path: tuple[Any, ...], shape: tuple[int, ...], adapter: bool) -> np.ndarray:
+        name = None if adapter else hf_tensor_name(path)
         if name is None:  # a new adapter: A random, B zero (the checkpoint's function unchanged)
-            host = _new_adapter_matrix(path, shape).astype(target_dtype)
-        elif name not in index:
+            return _new_adapter_matrix(path, shape).astype(target_dtype)
+        if name not in index:
             if path[0] != "value_head":
                 raise CheckpointError(f"checkpoint {checkpoint_dir!r} has no tensor {name!r} "
                                       f"(needed for parameter {'.'.join(map(str, path))})")
             log.info("value head not in checkpoint: %s starts at zero", name)
-            host = np.zeros(shape, target_dtype)
-        else:
-            tensor = index.load(name)
-            expected = hf_shape(path, shape)
-            if tuple(tensor.shape) != expected:
-                raise CheckpointError(f"tensor {name!r} has shape {tuple(tensor.shape)}, "
-                                      f"expected {expected} from config.json")
-            host = to_ours(path, tensor, shape).astype(target_dtype)
-            used.add(name)
+            return np.zeros(shape, target_dtype)
+        tensor = index.load(name)
+        expected = hf_shape(path, shape)
+        if tuple(tensor.shape) != expected:
+            raise CheckpointError(f"tensor {name!r} has shape {tuple(tensor.shape)}, "
+                                  f"expected {expected} from config.json")
+        used.add(name)
+        return to_ours(path, tensor, shape).astype(target_dtype)
+
+    loaded = []
+    for path, var in _variables(abstract_state):
+        shape = tuple(var.get_value().shape)
+        adapter = isinstance(var, LoRAParam)
+        per_layer = _layer_paths(path, cfg)
+        if per_layer is None:
+            host = host_value(path, shape, adapter)
+        else:  # stacked layers: the per-layer tensors of this kind, one stack on the host
+            host = np.stack([host_value(p, shape[1:], adapter) for p in per_layer])
+        target = sharding.variable_sharding(var, mesh, rules)
         loaded.append((path, var.replace(hosts.put(host, target))))
         del host
     unused = [n for n in index.file_of if n not in used and not n.endswith(_IGNORED_SUFFIXES)
@@ -207,11 +224,17 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
     hf_config = getattr(transformers, config_cls)(**to_hf_dict(cfg))
     hf_config.architectures = [arch]
 
-    entries = [(path, var) for path, var in _variables(nnx.state(model, nnx.Param))
-               if not isinstance(var, LoRAParam)]  # adapters are merged into their kernels
+    # (HF-layout path, variable, its layer in a stack or None): stacked layers are written per
+    # layer, as HF names them; adapters are merged into their kernels.
+    entries = [(p, var, None if per_layer is None else i)
+               for path, var in _variables(nnx.state(model, nnx.Param))
+               if not isinstance(var, LoRAParam)
+               for per_layer in [_layer_paths(path, cfg)]
+               for i, p in enumerate(per_layer or [path])]
     adapters = dict(_adapters(model))  # each merged when its kernel is written, not all at once
-    sizes = [math.prod(v.get_value().shape) * np.dtype(np_dtype).itemsize for _, v in entries]
-    main = [i for i, (p, _) in enumerate(entries) if p[0] != "value_head"]
+    sizes = [math.prod(v.get_value().shape[0 if i is None else 1:]) * np.dtype(np_dtype).itemsize
+             for _, v, i in entries]
+    main = [k for k, (p, _, _) in enumerate(entries) if p[0] != "value_head"]
     shards: list[list[int]] = [[]]
     running = 0
     for i in main:
@@ -222,8 +245,8 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
         running += sizes[i]
     writer = jax.process_index() == 0
 
-    def hf_array(path: tuple[Any, ...], var: nnx.Variable) -> np.ndarray:
-        value = hosts.fetch(var.get_value())
+    def hf_array(path: tuple[Any, ...], var: nnx.Variable, layer: int | None) -> np.ndarray:
+        value = hosts.fetch(var.get_value() if layer is None else var.get_value()[layer])
         if path in adapters:  # W + A B alpha / r, summed in float32
             value = value.astype(np.float32) + hosts.fetch(adapters[path].delta())
         return to_hf(path, value.astype(np_dtype))
@@ -235,14 +258,15 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
                   for k in range(len(shards))])
         for file_name, members in zip(names, shards):
             tensors = {}
-            for i in members:
-                path, var = entries[i]
-                tensors[hf_tensor_name(path)] = hf_array(path, var)
+            for k in members:
+                path, var, layer = entries[k]
+                tensors[hf_tensor_name(path)] = hf_array(path, var, layer)
             weight_map.update({name: file_name for name in tensors})
             if writer:
                 save_file(tensors, os.path.join(tmp, file_name), metadata={"format": "pt"})
             del tensors
-        heads = {hf_tensor_name(p): hf_array(p, v) for p, v in entries if p[0] == "value_head"}
+        heads = {hf_tensor_name(p): hf_array(p, v, i) for p, v, i in entries
+                 if p[0] == "value_head"}
         if writer:
             if heads:
                 save_file(heads, os.path.join(tmp, VALUE_HEAD_FILE), metadata={"format": "pt"})
@@ -258,10 +282,16 @@ def save_hf_checkpoint(model: Decoder, out_dir: str, *, tokenizer: Any | None = 
 
 
 def _adapters(model: Decoder) -> Iterator[tuple[tuple[Any, ...], LowRank]]:
-    """Each LoRA adapter with the path of the kernel it sits beside."""
+    """Each LoRA adapter with the HF-layout path of the kernel it sits beside (a stacked
+    adapter as one per layer)."""
     for path, module in nnx.iter_modules(model):
         if isinstance(module, LowRank):
-            yield tuple(path[:-1]) + ("kernel",), module
+            kernel = tuple(path[:-1]) + ("kernel",)
+            per_layer = _layer_paths(kernel, model.config)
+            if per_layer is None:
+                yield kernel, module
+            else:
+                yield from ((p, layer_slice(module, i)) for i, p in enumerate(per_layer))
 
 
 def adapter_deltas(model: Decoder) -> dict[tuple[Any, ...], jax.Array]:

@@ -27,6 +27,7 @@ Rules = tuple[tuple[str, str | tuple[str, ...] | None], ...]
 # the tensor axis splits heads, the MLP hidden dimension and the vocabulary (Megatron style).
 DEFAULT_RULES: Rules = (
     ("batch", ("data", "fsdp")),
+    ("layers", None),  # the stacked layers' axis (model.scan_layers): every device holds all
     ("length", None),
     ("vocab", "tensor"),
     ("embed", "fsdp"),

@@ -102,19 +102,20 @@ def make_train_step(graphdef: nnx.GraphDef, rest: nnx.State,
                    "skipped": 1 - finite.astype(jnp.int32)}
         return params, opt_state, metrics
 
-    return BoundStep(jax.jit(step, donate_argnums=(0, 1)), rest)
+    return BoundStep(jax.jit(step, donate_argnums=(0, 1)), rest=rest)
 
 
 class BoundStep:
-    """The jitted step with the model's frozen state (`rest`: under LoRA the base weights)
-    passed as an argument, not captured as a constant, so it keeps its sharding and a
-    memory estimate can lower the step for abstract values."""
+    """A jitted step with the models' frozen state (`rest`: under LoRA the base weights)
+    bound as keyword arguments, not captured as constants: captured, a 7B base would be
+    folded into the compiled program; passed, it keeps its sharding, and a memory estimate can
+    lower the step for abstract values."""
 
-    def __init__(self, jitted: Any, rest: Any) -> None:
-        self.jitted, self.rest = jitted, rest
+    def __init__(self, jitted: Any, **bound: Any) -> None:
+        self.jitted, self.bound = jitted, bound
 
-    def __call__(self, params: Any, opt_state: Any, batch: Batch) -> Any:
-        return self.jitted(params, opt_state, batch, self.rest)
+    def __call__(self, *args: Any) -> Any:
+        return self.jitted(*args, **self.bound)
 
-    def lower(self, params: Any, opt_state: Any, batch: Batch) -> Any:
-        return self.jitted.lower(params, opt_state, batch, self.rest)
+    def lower(self, *args: Any) -> Any:
+        return self.jitted.lower(*args, **self.bound)

@@ -52,11 +52,23 @@ def _bytes_per_device(tree: Any) -> int:
                for leaf in jax.tree.leaves(tree))
 
 
-def estimate_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: Any, *,
-                        rows: int, length: int, accum_steps: int = 1,
-                        rules: sharding.Rules = sharding.DEFAULT_RULES) -> StepMemory:
-    """Compile (not run) the train step for `rows` rows of `length` tokens in `accum_steps`
-    micro-batches with the optimizer of the section `optimizer`, and read its memory."""
+@dataclasses.dataclass(frozen=True)
+class AbstractStep:
+    """The train step lowered for abstract arguments, and those arguments."""
+
+    lowered: jax.stages.Lowered
+    params: Any
+    rest: Any
+    opt_state: Any
+    batch: Any
+
+
+def lower_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: Any, *,
+                     rows: int, length: int, accum_steps: int = 1,
+                     rules: sharding.Rules = sharding.DEFAULT_RULES) -> AbstractStep:
+    """Lower (trace, not compile) the SFT train step for `rows` rows of `length` tokens in
+    `accum_steps` micro-batches with the optimizer of the section `optimizer`, for abstract
+    sharded arguments: no weight is allocated."""
     act = sharding.ActivationSharding(mesh, rules)
     model = abstract_decoder(cfg, act)
     graphdef, params, rest = nnx.split(model, trainable(model.config), ...)
@@ -73,8 +85,18 @@ def estimate_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: An
     batch = {key: jax.ShapeDtypeStruct((accum_steps, micro, length), jnp.int32,
                                        sharding=batch_sharding) for key in lm_step.BATCH_KEYS}
     step = lm_step.make_train_step(graphdef, rest, tx)
-    stats = step.lower(params, opt_state, batch).compile().memory_analysis()
+    return AbstractStep(step.lower(params, opt_state, batch), params, rest, opt_state, batch)
+
+
+def estimate_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: Any, *,
+                        rows: int, length: int, accum_steps: int = 1,
+                        rules: sharding.Rules = sharding.DEFAULT_RULES) -> StepMemory:
+    """Compile (not run) the train step (`lower_train_step`) and read its memory."""
+    step = lower_train_step(cfg, mesh, optimizer, rows=rows, length=length,
+                            accum_steps=accum_steps, rules=rules)
+    stats = step.lowered.compile().memory_analysis()
     arguments, temporaries = int(stats.argument_size_in_bytes), int(stats.temp_size_in_bytes)
-    return StepMemory(parameters=_bytes_per_device(params) + _bytes_per_device(rest),
-                      optimizer=_bytes_per_device(opt_state), batch=_bytes_per_device(batch),
+    return StepMemory(parameters=_bytes_per_device(step.params) + _bytes_per_device(step.rest),
+                      optimizer=_bytes_per_device(step.opt_state),
+                      batch=_bytes_per_device(step.batch),
                       temporaries=temporaries, total=arguments + temporaries)

@@ -29,6 +29,7 @@ from flax import nnx
 
 from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import ppo_core
+from codecorr_jax.train.lm_step import BoundStep
 
 
 
@@ -197,8 +198,8 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
                     critic_graphdef: nnx.GraphDef | None, critic_rest: nnx.State | None,
                     policy_tx: optax.GradientTransformation,
                     critic_tx: optax.GradientTransformation | None,
-                    hp: PPOHyperparams) -> Callable[..., tuple[PPOState, dict[str, jax.Array]]]:
-    """The jitted update `(state, rollout, key, kl_coef=0) -> (state, metric sums)`.
+                    hp: PPOHyperparams) -> BoundStep:
+    """The jitted update `(state, rollout, key, kl_coef) -> (state, metric sums)`.
 
     `hp.ppo_epochs` passes over the rollout, each a fresh permutation of its rows cut into
     minibatches of `hp.minibatch_size` rows; one optimizer step of each model per minibatch.
@@ -210,7 +211,7 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
     are not finite changes nothing and is counted. The sums are over every minibatch (see
     `ppo_core.finalize_metrics`), plus "skipped" and "minibatches". Without a critic
     (`hp.use_critic=False`) the state's critic fields pass through untouched. The state is
-    donated.
+    donated; the models' frozen parts (`*_rest`) are bound arguments, not constants.
     """
     micro = hp.micro_batch_size or hp.minibatch_size
     if hp.minibatch_size % micro:
@@ -218,9 +219,9 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
                          f"rl.minibatch_size={hp.minibatch_size}")
     micro_count = hp.minibatch_size // micro
 
-    def policy_objective(params: Any, mb: Rollout, weights: jax.Array,
-                         kl_coef: jax.Array) -> tuple[jax.Array, dict[str, jax.Array]]:
-        model = nnx.merge(policy_graphdef, params, policy_rest)
+    def policy_objective(params: Any, mb: Rollout, weights: jax.Array, kl_coef: jax.Array,
+                         rest: nnx.State) -> tuple[jax.Array, dict[str, jax.Array]]:
+        model = nnx.merge(policy_graphdef, params, rest)
         logprobs, entropy = _response_logprobs(model, mb.seq, hp.temperature)
         mask = mb.seq.response_mask
         terms = ppo_core.surrogate(logprobs, mb.old_logprobs, mb.advantages, mask, hp.clip,
@@ -235,9 +236,9 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
             sums["kl_loss_sum"] = ppo_core.masked_sum(kl, mask)
         return jnp.sum(weights * per_token_objective), sums
 
-    def critic_objective(params: Any, mb: Rollout,
-                         weights: jax.Array) -> tuple[jax.Array, dict[str, jax.Array]]:
-        values = _response_values(nnx.merge(critic_graphdef, params, critic_rest), mb.seq)
+    def critic_objective(params: Any, mb: Rollout, weights: jax.Array,
+                         rest: nnx.State) -> tuple[jax.Array, dict[str, jax.Array]]:
+        values = _response_values(nnx.merge(critic_graphdef, params, rest), mb.seq)
         terms = ppo_core.value_loss_terms(values, mb.old_values, mb.returns,
                                           mb.seq.response_mask, hp.value_clip)
         per_token = ppo_core.clipped_value_loss(values, mb.old_values, mb.returns,
@@ -265,12 +266,13 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         ((loss, sums), grads), _ = jax.lax.scan(one, zeros, parts)
         return loss, sums, grads
 
-    def minibatch_step(carry: tuple[PPOState, jax.Array],
-                       mb: Rollout) -> tuple[tuple[PPOState, jax.Array], dict[str, jax.Array]]:
+    def minibatch_step(carry: tuple[PPOState, jax.Array], mb: Rollout, rests: tuple[Any, Any]
+                       ) -> tuple[tuple[PPOState, jax.Array], dict[str, jax.Array]]:
         state, kl_coef = carry
         mask = mb.seq.response_mask
         weights = ppo_core.aggregation_weights(hp.loss_agg, mask, hp.norm_length or None)
-        loss, sums, grads = accumulate(policy_grad, state.policy, mb, weights, kl_coef)
+        loss, sums, grads = accumulate(policy_grad, state.policy, mb, weights, kl_coef,
+                                       rests[0])
         grad_norm = optax.tree.norm(grads)
         updates, policy_opt = policy_tx.update(grads, state.policy_opt, state.policy)
         new = state._replace(policy=optax.apply_updates(state.policy, updates),
@@ -280,7 +282,7 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         if hp.use_critic:
             value_weights = ppo_core.aggregation_weights("token_mean", mask)
             value_loss, value_sums, value_grads = accumulate(critic_grad, state.critic, mb,
-                                                             value_weights)
+                                                             value_weights, rests[1])
             value_grad_norm = optax.tree.norm(value_grads)
             value_updates, critic_opt = critic_tx.update(value_grads, state.critic_opt,
                                                          state.critic)
@@ -295,8 +297,8 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         sums["minibatches"] = jnp.ones((), jnp.float32)
         return (new, kl_coef), sums
 
-    def update(state: PPOState, rollout: Rollout, key: jax.Array,
-               kl_coef: jax.Array | float = 0.0) -> tuple[PPOState, dict[str, jax.Array]]:
+    def update(state: PPOState, rollout: Rollout, key: jax.Array, kl_coef: jax.Array | float,
+               rests: tuple[Any, Any]) -> tuple[PPOState, dict[str, jax.Array]]:
         rows = rollout.seq.response_mask.shape[0]
         if rows % hp.minibatch_size:
             raise ValueError(f"a rollout of {rows} rows does not split into minibatches of "
@@ -310,10 +312,11 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
             order = jax.random.permutation(epoch_key, rows)
             shuffled = jax.tree.map(
                 lambda x: x[order].reshape(count, hp.minibatch_size, *x.shape[1:]), rollout)
-            (state, _), sums = jax.lax.scan(minibatch_step, (state, kl_coef), shuffled)
+            (state, _), sums = jax.lax.scan(functools.partial(minibatch_step, rests=rests),
+                                            (state, kl_coef), shuffled)
             return state, sums
 
         state, sums = jax.lax.scan(epoch, state, jax.random.split(key, hp.ppo_epochs))
         return state, jax.tree.map(jnp.sum, sums)
 
-    return jax.jit(update, donate_argnums=(0,))
+    return BoundStep(jax.jit(update, donate_argnums=(0,)), rests=(policy_rest, critic_rest))
