@@ -291,6 +291,207 @@ def uses_reference(section: Any) -> bool:
     return float(section.kl_coef) > 0 or bool(section.adaptive_kl)
 
 
+@dataclasses.dataclass(frozen=True)
+class RolloutSettings:
+    """What turns a collected sample into a Rollout (the fields of `config.rl` it reads)."""
+
+    temperature: float
+    max_new_tokens: int
+    mask_truncated: bool  # truncated responses train nothing
+    overlong_buffer: int  # DAPO's soft length penalty over this many last tokens (0: off)
+    overlong_penalty: float
+    kl_in_loss: bool  # KL as a loss term (the update's) instead of a reward penalty
+    recompute_old: bool  # old log-probs from the trainer, not the sampler
+    tis_cap: float  # truncated importance-sampling cap (0: off)
+
+    @classmethod
+    def from_section(cls, section: Any) -> "RolloutSettings":
+        return cls(temperature=float(section.temperature),
+                   max_new_tokens=int(section.max_new_tokens),
+                   mask_truncated=bool(section.mask_truncated),
+                   overlong_buffer=int(section.overlong_buffer),
+                   overlong_penalty=float(section.overlong_penalty),
+                   kl_in_loss=bool(section.kl_in_loss),
+                   recompute_old=str(section.old_logprobs) == "recompute",
+                   tis_cap=float(section.tis_cap or 0.0))
+
+
+class Split(NamedTuple):
+    """A model split for the jitted functions: structure, trained parameters, frozen rest."""
+
+    graphdef: nnx.GraphDef
+    params: Any
+    rest: nnx.State
+
+
+class Scored(NamedTuple):
+    """An iteration's rollout, ready for the update, and what its metrics need."""
+
+    rollout: ppo_step.Rollout
+    kl: jax.Array  # (rows, response) per-token KL to the reference (0 without one)
+    truncated: np.ndarray  # (rows,) bool: responses cut at the length limit
+    mismatch_kl: float | None  # sampler vs trainer log-probs, when both were computed
+
+
+def score_rollout(got: Collected, policy: Split, reference: Split | None,
+                  critic: Split | None, advantage_fn: Callable[..., dict[str, jax.Array]],
+                  kl_coef: float, settings: RolloutSettings, eos_token_id: int | None,
+                  mesh: jax.sharding.Mesh) -> Scored:
+    """The collected rows as a Rollout: cut to their longest prompt and response (rounded, so
+    the jitted passes compile once per bucket), masked (filler groups; truncated responses
+    with `mask_truncated`), with old / reference log-probs, values, shaped rewards,
+    advantages and importance weights, each from a pure jitted function."""
+    sample = got.sample
+    batch_sharding = sharding.batch_sharding(mesh, 2)
+    prompt_len = ppo_step.round_up(int(sample.prompt_mask.sum(axis=1).max()),
+                                   PROMPT_ROUNDING, sample.prompt_mask.shape[1])
+    response_len = ppo_step.round_up(int(sample.lengths.max()), RESPONSE_ROUNDING,
+                                     settings.max_new_tokens)
+    seq = ppo_step.sequence_inputs(sample, prompt_len, response_len)
+    truncated = truncated_rows(sample, settings.max_new_tokens, eos_token_id)
+    # Filler rows (all-equal groups kept only for the batch's shape) train nothing; with
+    # mask_truncated neither do responses cut at the length limit.
+    trained = got.train_rows & ~truncated if settings.mask_truncated else got.train_rows
+    seq = seq._replace(response_mask=seq.response_mask & trained[:, None])
+    seq = hosts.put_tree(seq, batch_sharding)
+    # Each call is waited for before the next: on a multi-device CPU, queued calls with
+    # collectives deadlock (BUILD_NOTES).
+    sampler_logprobs = hosts.put(
+        sample.sampling_logprobs[:, :response_len].astype(np.float32), batch_sharding)
+    old_logprobs = sampler_logprobs  # the sampler's own: the same policy and temperature
+    if settings.recompute_old:
+        old_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
+            *policy, seq, settings.temperature))
+    ref_logprobs = old_logprobs
+    if reference is not None:
+        ref_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
+            *reference, seq, settings.temperature))
+    values = jnp.zeros_like(old_logprobs)
+    if critic is not None:
+        values = jax.block_until_ready(ppo_step.response_values(*critic, seq))
+    scores = got.rewards.scores.astype(np.float32)
+    if settings.overlong_buffer:
+        scores = scores + np.asarray(ppo_core.overlong_penalty(
+            sample.lengths, truncated, max_length=settings.max_new_tokens,
+            buffer=settings.overlong_buffer, penalty=settings.overlong_penalty))
+    scores = hosts.put(scores, sharding.batch_sharding(mesh, 1))
+    adv = jax.block_until_ready(advantage_fn(
+        scores, old_logprobs, ref_logprobs, values, seq.response_mask,
+        jnp.float32(0.0 if settings.kl_in_loss else kl_coef)))
+    is_weights, mismatch_kl = None, None
+    if settings.recompute_old:  # the trainer's log-probs beside the sampler's: their mismatch
+        weights, mismatch = ppo_core.truncated_importance_weights(
+            old_logprobs, sampler_logprobs, settings.tis_cap or 1.0)
+        mismatch_kl = float(ppo_core.masked_mean(mismatch, seq.response_mask))
+        if settings.tis_cap:
+            is_weights = jax.block_until_ready(weights)
+    rollout = ppo_step.Rollout(seq, old_logprobs, values, adv["advantages"], adv["returns"],
+                               ref_logprobs if settings.kl_in_loss else None, is_weights)
+    return Scored(rollout, adv["kl"], truncated, mismatch_kl)
+
+
+def iteration_metrics(got: Collected, scored: Scored, sums: dict[str, Any], *, group: int,
+                      observed_kl: float, kl_coef: float, skipped: int,
+                      seconds: tuple[float, float, float, float]) -> dict[str, float]:
+    """The scalars one iteration logs; `seconds` are its perf_counter marks: started,
+    collected, scored, updated."""
+    started, collected, scored_at, updated = seconds
+    sample, sampled = got.sample, len(got.sampled_scores)
+    informative = float(np.mean(informative_groups(got.sampled_scores, group)))
+    metrics = {
+        "rl/reward": float(got.sampled_scores.mean()),
+        "rl/pass_rate": float(got.sampled_passed.mean()),
+        "rl/trained_reward": float(got.rewards.scores[got.train_rows].mean())
+        if got.train_rows.any() else 0.0,
+        "rl/kl": observed_kl,
+        "rl/kl_coef": kl_coef,
+        "rl/response_length": float(sample.lengths.mean()),
+        "rl/response_length_max": float(sample.lengths.max()),
+        "rl/truncated": float(scored.truncated.mean()),
+        "rl/samples": float(sampled),
+        "rl/sampling_rounds": float(got.rounds),
+        # The share of sampled groups whose rewards differ (DAPO's filter keeps them).
+        "rl/informative_groups": informative,
+        "rl/zero_variance_groups": 1.0 - informative,
+        "rl/trained_groups": float(got.train_rows.sum() / group),
+        "rl/skipped_minibatches": skipped,
+        "rl/seconds_generation": got.seconds_generation,
+        "rl/seconds_execution": got.seconds_execution,
+        "rl/seconds_scoring": scored_at - collected,
+        "rl/seconds_update": updated - scored_at,
+        "rl/seconds_iteration": updated - started,
+        "rl/samples_per_second": sampled / max(updated - started, 1e-9),
+        "rl/policy_grad_norm": float(sums["policy_grad_norm_sum"]
+                                     / max(sums["minibatches"], 1.0)),
+    }
+    if scored.mismatch_kl is not None:
+        metrics["rl/mismatch_kl"] = scored.mismatch_kl
+    return metrics | {f"rl/{k}": float(v) for k, v in ppo_core.finalize_metrics(sums).items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class Models:
+    """The policy (and critic) split for the jitted functions, with their optimizers, and the
+    frozen reference; the parameters being trained live in the PPOState."""
+
+    policy: nnx.GraphDef
+    policy_rest: nnx.State
+    policy_tx: optax.GradientTransformation
+    critic: nnx.GraphDef | None  # None: no critic (critic-free estimators)
+    critic_rest: nnx.State | None
+    critic_tx: optax.GradientTransformation | None
+    reference: Split | None  # None: no KL penalty
+
+    def policy_split(self, state: ppo_step.PPOState) -> Split:
+        return Split(self.policy, state.policy, self.policy_rest)
+
+    def critic_split(self, state: ppo_step.PPOState) -> Split | None:
+        return None if self.critic is None else Split(self.critic, state.critic,
+                                                      self.critic_rest)
+
+
+def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None, section: Any,
+             mesh: jax.sharding.Mesh) -> tuple[Models, ppo_step.PPOState]:
+    """Check the models and batch shapes against `section` (config.rl); split the models and
+    build the initial state (parameters and optimizer states on the mesh)."""
+    estimator = str(section.estimator)
+    use_critic = estimator in ppo_core.NEEDS_CRITIC
+    if use_critic and (critic is None or critic.value_head is None):
+        raise ValueError(f"rl.estimator={estimator!r} needs a critic with a value head")
+    use_reference = uses_reference(section)
+    adapters = bool(policy.config.lora_rank)
+    if use_reference and reference is None and not adapters:
+        raise ValueError(f"rl.kl_coef={section.kl_coef} (or rl.adaptive_kl) needs the "
+                         "reference model")
+    rows = int(section.prompts_per_iteration) * int(section.samples_per_prompt)
+    batch_multiple = sharding.shards_along("batch", mesh.shape)
+    if rows % int(section.minibatch_size) or int(section.minibatch_size) % batch_multiple:
+        raise ValueError(
+            f"rl.prompts_per_iteration x rl.samples_per_prompt = {rows} rows must split into "
+            f"minibatches of rl.minibatch_size={section.minibatch_size}, itself a multiple of "
+            f"the mesh's data-parallel size {batch_multiple}")
+
+    policy_graphdef, policy_params, policy_rest = _split(policy)
+    policy_tx = _optimizer(section.learning_rate, section.max_grad_norm, section.weight_decay)
+    state = ppo_step.PPOState(policy_params, optim.init_on_mesh(policy_tx, policy_params, mesh))
+    reference_split = None
+    if use_reference and adapters:  # the frozen base is the reference: the policy with its
+        # adapters at zero, sharing the base weights (no second copy)
+        reference_split = Split(policy_graphdef, jax.tree.map(jnp.zeros_like, policy_params),
+                                policy_rest)
+    elif use_reference:
+        reference_split = Split(*_split(reference))
+    critic_graphdef = critic_rest = critic_tx = None
+    if use_critic:
+        critic_graphdef, critic_params, critic_rest = _split(critic)
+        critic_tx = _optimizer(section.critic_learning_rate, section.max_grad_norm,
+                               section.weight_decay)
+        state = state._replace(critic=critic_params,
+                               critic_opt=optim.init_on_mesh(critic_tx, critic_params, mesh))
+    return Models(policy_graphdef, policy_rest, policy_tx, critic_graphdef, critic_rest,
+                  critic_tx, reference_split), state
+
+
 def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
               prompts: Sequence[PromptItem], rewarder: Rewarder, section: Any, *,
               run_dir: str, mesh: jax.sharding.Mesh, eos_token_id: int | None,
@@ -307,41 +508,9 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
     not under LoRA, where the policy with its adapters at zero is the reference.
     `eval_hook(policy, iteration)` returns scalars to log.
     """
-    estimator = str(section.estimator)
-    use_critic = estimator in ppo_core.NEEDS_CRITIC
-    if use_critic and (critic is None or critic.value_head is None):
-        raise ValueError(f"rl.estimator={estimator!r} needs a critic with a value head")
-    use_reference = uses_reference(section)
-    adapters = bool(policy.config.lora_rank)
-    if use_reference and reference is None and not adapters:
-        raise ValueError(f"rl.kl_coef={section.kl_coef} (or rl.adaptive_kl) needs the "
-                         "reference model")
+    models, state = _prepare(policy, reference, critic, section, mesh)
     group = int(section.samples_per_prompt)
     rows = int(section.prompts_per_iteration) * group
-    batch_multiple = sharding.shards_along("batch", mesh.shape)
-    if rows % int(section.minibatch_size) or int(section.minibatch_size) % batch_multiple:
-        raise ValueError(
-            f"rl.prompts_per_iteration x rl.samples_per_prompt = {rows} rows must split into "
-            f"minibatches of rl.minibatch_size={section.minibatch_size}, itself a multiple of "
-            f"the mesh's data-parallel size {batch_multiple}")
-
-    policy_graphdef, policy_params, policy_rest = _split(policy)
-    policy_tx = _optimizer(section.learning_rate, section.max_grad_norm, section.weight_decay)
-    state = ppo_step.PPOState(policy_params, optim.init_on_mesh(policy_tx, policy_params, mesh))
-    ref_graphdef = ref_params = ref_rest = None
-    if use_reference and adapters:  # the frozen base is the reference: the policy with its
-        # adapters at zero, sharing the base weights (no second copy)
-        ref_graphdef, ref_rest = policy_graphdef, policy_rest
-        ref_params = jax.tree.map(jnp.zeros_like, policy_params)
-    elif use_reference:
-        ref_graphdef, ref_params, ref_rest = _split(reference)
-    critic_graphdef = critic_rest = critic_tx = None
-    if use_critic:
-        critic_graphdef, critic_params, critic_rest = _split(critic)
-        critic_tx = _optimizer(section.critic_learning_rate, section.max_grad_norm,
-                               section.weight_decay)
-        state = state._replace(critic=critic_params,
-                               critic_opt=optim.init_on_mesh(critic_tx, critic_params, mesh))
 
     iterator = PromptIterator(prompts, derive_seed(seed, "rl")) if focus is None else \
         FocusedPromptIterator(prompts, focus, float(section.frontier_fraction),
@@ -363,31 +532,26 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
         iterator.set_state(meta["prompts"])
         start, skipped, kl_coef = int(meta["iteration"]), int(meta["skipped"]), meta["kl_coef"]
 
-    update = ppo_step.make_ppo_update(policy_graphdef, policy_rest, critic_graphdef,
-                                      critic_rest, policy_tx, critic_tx,
-                                      _hyperparams(section, use_critic))
+    update = ppo_step.make_ppo_update(models.policy, models.policy_rest, models.critic,
+                                      models.critic_rest, models.policy_tx, models.critic_tx,
+                                      _hyperparams(section, models.critic is not None))
     advantage_fn = ppo_step.make_advantage_fn(
-        estimator, str(section.kl_estimator), group_size=group, gamma=float(section.gamma),
-        lam=float(section.gae_lambda))
-    max_new_tokens = int(section.max_new_tokens)
-    # The sampler pads every prompt to one length (it compiles once); the rollout is cut to
-    # its own longest prompt and response, rounded up, so the forward passes and the update
-    # compile once per (prompt, response) bucket.
+        str(section.estimator), str(section.kl_estimator), group_size=group,
+        gamma=float(section.gamma), lam=float(section.gae_lambda))
+    settings = RolloutSettings.from_section(section)
+    # The sampler pads every prompt to one length (it compiles once); `score_rollout` cuts
+    # the rollout to its own longest prompt and response.
     sample_prompt_len = ppo_step.round_up(max(len(p.ids) for p in prompts), PROMPT_ROUNDING)
-    sampling = SamplingConfig(max_new_tokens=max_new_tokens,
-                              temperature=float(section.temperature), num_samples=group,
+    sampling = SamplingConfig(max_new_tokens=settings.max_new_tokens,
+                              temperature=settings.temperature, num_samples=group,
                               eos_token_id=eos_token_id, pad_token_id=pad_token_id,
                               prompt_buckets=(sample_prompt_len,))
-    batch_sharding = sharding.batch_sharding(mesh, 2)
-    row_sharding = sharding.batch_sharding(mesh, 1)
-    temperature = float(section.temperature)
     controller = "adaptive" if section.adaptive_kl else "fixed"
-    recompute_old = str(section.old_logprobs) == "recompute"
     history: list[dict[str, float]] = []
     sampler = Sampler(policy, mesh)  # keeps its KV caches from one iteration to the next
 
     def current_policy() -> Decoder:
-        return nnx.merge(policy_graphdef, state.policy, policy_rest)
+        return nnx.merge(*models.policy_split(state))
 
     with loop.running(start) as logger:
         for iteration in range(start, num_iterations):
@@ -400,101 +564,23 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                                   filter_groups=bool(section.filter_groups),
                                   max_rounds=int(section.max_sampling_rounds))
             collected = time.perf_counter()
-
-            sample = got.sample
-            prompt_len = ppo_step.round_up(int(sample.prompt_mask.sum(axis=1).max()),
-                                           PROMPT_ROUNDING, sample.prompt_mask.shape[1])
-            response_len = ppo_step.round_up(int(sample.lengths.max()), RESPONSE_ROUNDING,
-                                             max_new_tokens)
-            seq = ppo_step.sequence_inputs(sample, prompt_len, response_len)
-            truncated = truncated_rows(sample, max_new_tokens, eos_token_id)
-            # Filler rows (all-equal groups kept only for the batch's shape) train nothing;
-            # with rl.mask_truncated neither do responses cut at the length limit.
-            trained = got.train_rows & ~truncated if section.mask_truncated else got.train_rows
-            seq = seq._replace(response_mask=seq.response_mask & trained[:, None])
-            seq = hosts.put_tree(seq, batch_sharding)
-            # Each call is waited for before the next: on a multi-device CPU, queued calls with
-            # collectives deadlock (BUILD_NOTES).
-            sampler_logprobs = hosts.put(
-                sample.sampling_logprobs[:, :response_len].astype(np.float32), batch_sharding)
-            if recompute_old:
-                old_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
-                    policy_graphdef, state.policy, policy_rest, seq, temperature))
-            else:  # the sampler's own: the same policy and temperature, no extra pass
-                old_logprobs = sampler_logprobs
-            ref_logprobs = old_logprobs
-            if use_reference:
-                ref_logprobs = jax.block_until_ready(ppo_step.response_logprobs(
-                    ref_graphdef, ref_params, ref_rest, seq, temperature))
-            values = jnp.zeros_like(old_logprobs)
-            if use_critic:
-                values = jax.block_until_ready(ppo_step.response_values(
-                    critic_graphdef, state.critic, critic_rest, seq))
-            scores = got.rewards.scores.astype(np.float32)
-            if section.overlong_buffer:
-                scores = scores + np.asarray(ppo_core.overlong_penalty(
-                    sample.lengths, truncated, max_length=max_new_tokens,
-                    buffer=int(section.overlong_buffer),
-                    penalty=float(section.overlong_penalty)))
-            scores = hosts.put(scores, row_sharding)
-            adv = jax.block_until_ready(advantage_fn(
-                scores, old_logprobs, ref_logprobs, values, seq.response_mask,
-                jnp.float32(0.0 if section.kl_in_loss else kl_coef)))
-            is_weights, mismatch_kl = None, None
-            if recompute_old:  # the trainer's log-probs beside the sampler's: their mismatch
-                weights, mismatch = ppo_core.truncated_importance_weights(
-                    old_logprobs, sampler_logprobs, float(section.tis_cap or 1.0))
-                mismatch_kl = float(ppo_core.masked_mean(mismatch, seq.response_mask))
-                if section.tis_cap:
-                    is_weights = jax.block_until_ready(weights)
-            rollout = ppo_step.Rollout(seq, old_logprobs, values, adv["advantages"],
-                                       adv["returns"],
-                                       ref_logprobs if section.kl_in_loss else None,
-                                       is_weights)
-            scored = time.perf_counter()
-            state, sums = update(state, rollout, update_key, jnp.float32(kl_coef))
+            scored = score_rollout(got, models.policy_split(state), models.reference,
+                                   models.critic_split(state), advantage_fn, kl_coef, settings,
+                                   eos_token_id, mesh)
+            scored_at = time.perf_counter()
+            state, sums = update(state, scored.rollout, update_key, jnp.float32(kl_coef))
             sums = hosts.fetch_tree(sums)
-            kl_per_row = hosts.fetch(adv["kl"]).sum(axis=1)
+            observed_kl = float(hosts.fetch(scored.kl).sum(axis=1).mean())
             updated = time.perf_counter()
 
             skipped += int(sums["skipped"])
-            observed_kl = float(kl_per_row.mean())
-            old_coef = kl_coef
+            metrics = iteration_metrics(got, scored, sums, group=group, observed_kl=observed_kl,
+                                        kl_coef=kl_coef, skipped=skipped,
+                                        seconds=(started, collected, scored_at, updated))
             kl_coef = ppo_core.update_kl_coef(controller, kl_coef, observed_kl, rows,
                                               target_kl=float(section.target_kl),
                                               horizon=int(section.kl_horizon))
             done = iteration + 1
-            sampled = len(got.sampled_scores)
-            informative = float(np.mean(informative_groups(got.sampled_scores, group)))
-            metrics = {
-                "rl/reward": float(got.sampled_scores.mean()),
-                "rl/pass_rate": float(got.sampled_passed.mean()),
-                "rl/trained_reward": float(got.rewards.scores[got.train_rows].mean())
-                if got.train_rows.any() else 0.0,
-                "rl/kl": observed_kl,
-                "rl/kl_coef": old_coef,
-                "rl/response_length": float(sample.lengths.mean()),
-                "rl/response_length_max": float(sample.lengths.max()),
-                "rl/truncated": float(truncated.mean()),
-                "rl/samples": float(sampled),
-                "rl/sampling_rounds": float(got.rounds),
-                # The share of sampled groups whose rewards differ (DAPO's filter keeps them).
-                "rl/informative_groups": informative,
-                "rl/zero_variance_groups": 1.0 - informative,
-                "rl/trained_groups": float(got.train_rows.sum() / group),
-                "rl/skipped_minibatches": skipped,
-                "rl/seconds_generation": got.seconds_generation,
-                "rl/seconds_execution": got.seconds_execution,
-                "rl/seconds_scoring": scored - collected,
-                "rl/seconds_update": updated - scored,
-                "rl/seconds_iteration": updated - started,
-                "rl/samples_per_second": sampled / max(updated - started, 1e-9),
-                "rl/policy_grad_norm": float(sums["policy_grad_norm_sum"]
-                                             / max(sums["minibatches"], 1.0)),
-            }
-            if mismatch_kl is not None:
-                metrics["rl/mismatch_kl"] = mismatch_kl
-            metrics |= {f"rl/{k}": float(v) for k, v in ppo_core.finalize_metrics(sums).items()}
             history.append(metrics)
             logger.progress(done, reward=metrics["rl/reward"], groups=metrics["rl/trained_groups"])
             logger.log(done, metrics)
@@ -503,7 +589,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             loop.save(done, state_tree(state), {"iteration": done, "skipped": skipped,
                                                 "kl_coef": kl_coef,
                                                 "prompts": iterator.get_state()})
-    final_critic = (nnx.merge(critic_graphdef, state.critic, critic_rest) if use_critic
-                    else None)
+    critic_split = models.critic_split(state)
+    final_critic = None if critic_split is None else nnx.merge(*critic_split)
     return PPOResult(current_policy(), final_critic, max(num_iterations, start), skipped,
                      loop.resumed_from, kl_coef, history)
