@@ -4,14 +4,19 @@
         --workdir=<study>/cells/<cell>/seed<k>
 
 The study (configs/study.py) writes `cell_config.json` and starts this command itself; run it
-by hand to repeat or debug one cell.
+by hand to repeat or debug one cell. The recorded values are laid over the defaults of the
+cell's regime and model preset, so a cell written before a config field existed runs with that
+field's default (what its run directory's record assumes too).
 """
 
 import json
 
-import ml_collections
+from codecorr_jax import config as config_lib
 
 
 def get_config(path: str):
     with open(path, encoding="utf-8") as f:
-        return ml_collections.ConfigDict(json.load(f))
+        recorded = json.load(f)
+    config = config_lib.base_config(recorded["regime"], recorded["model"]["preset"])
+    config.update(recorded)  # section by section: fields the record lacks keep their default
+    return config

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import numpy as np
@@ -46,6 +47,22 @@ def test_cell_config_applies_changes_and_shares_directories(tmp_path):
     cell = cell_config(config, other, 0, str(tmp_path))
     assert cell.pretrain.base_dir == str(tmp_path / "base")
     assert cell.data.tokenizer_dir == str(tmp_path / "tokenizer")
+
+
+def test_a_cell_config_written_before_a_field_existed_runs_with_its_default(tmp_path):
+    """configs/cell.py lays the recorded config over the regime's defaults: a study started
+    by older code keeps running its cells under newer code."""
+    config = _study()
+    config.sft.num_steps = 7  # a recorded value differing from the default wins
+    cell = cell_config(config, grid(config.study)[0], 1, str(tmp_path))
+    recorded = json.loads(cell.to_json())
+    del recorded["model"]["scan_layers"]  # a field the older code did not have
+    path = tmp_path / "cell_config.json"
+    path.write_text(json.dumps(recorded))
+    loaded = sibling_config(STUDY, "cell", str(path))
+    assert loaded.model.scan_layers is False and loaded.sft.num_steps == 7
+    assert json.loads(loaded.to_json()) == json.loads(cell.to_json())  # all else as recorded
+    validate(loaded)
 
 
 def test_study_config_is_validated_with_every_cell():
