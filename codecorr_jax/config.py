@@ -414,6 +414,10 @@ def _validate_study(config: ml_collections.ConfigDict) -> None:
         raise ConfigError(f"config.study.seeds={tuple(seeds)} must be distinct integers")
     if study.parallel < 1:
         raise ConfigError(f"config.study.parallel={study.parallel} must be >= 1")
+    if study.cuda_devices and len(study.cuda_devices) != study.parallel:
+        raise ConfigError(f"config.study.cuda_devices has {len(study.cuda_devices)} slots for "
+                          f"config.study.parallel={study.parallel}: give one per parallel run "
+                          "(or none)")
     _check_choice("study.grid", study.grid, tuple(GRIDS))
     if study.grid == "objectives":
         names = list(study.objectives)

@@ -35,7 +35,10 @@ def get_config(preset: str = "cpu"):
     config.study = ml_collections.ConfigDict(dict(
         grid="findings",  # codecorr_jax/study/grids.py
         seeds=(0, 1, 2),
-        parallel=1,  # runs at a time: one on a CPU; one per device or host elsewhere
+        parallel=1,  # runs at a time: one on a CPU; one per device (group) on a GPU node
+        # CUDA_VISIBLE_DEVICES of each parallel slot, e.g. ("0", "1", ..., "7") for a cell a GPU
+        # or ("0,1,2,3", "4,5,6,7") for two cells of four; () = every run sees every device.
+        cuda_devices=(),
         family="composite_A",  # the composite family SFT trains on (and PPO, in the main cell)
         composite_counts=(8, 32, 128),  # finding 1: atoms + N composites, nested (+ all)
         other_rl_family="composite_B",  # finding 2: PPO on prompts of another family
@@ -71,6 +74,7 @@ def real_model(config) -> None:
 def smoke(config) -> None:
     """The whole pipeline on a toy grid: 2 seeds, 2 runs at once, few steps, 4 tasks a suite."""
     config.study.seeds, config.study.parallel = (0, 1), 2
+    config.study.cuda_devices = ("", "")  # two device slots (none on a CPU: empty lists)
     config.study.composite_counts = (8,)
     config.sft.num_steps, config.sft.batch_size, config.sft.warmup_steps = 12, 8, 2
     config.eval.every_steps = 0  # no curve: the final scores are what the report needs

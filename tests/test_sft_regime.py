@@ -229,6 +229,7 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, tmp_path):
     for cell in cells:
         done = json.loads((study / "cells" / cell / "seed0" / "cell.json").read_text())
         assert done["returncode"] == 0, cell
+        assert done["cuda_devices"] == "", cell  # each run took one of the smoke's two slots
     assert result.stdout.count("study      [") == 6
     # PPO on other prompts starts from the main cell's very SFT run, not a copy of it
     assert os.path.realpath(study / "cells" / "rl_other_prompts" / "seed0" / "sft") == \

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -63,6 +65,38 @@ def test_a_cell_config_written_before_a_field_existed_runs_with_its_default(tmp_
     assert loaded.model.scan_layers is False and loaded.sft.num_steps == 7
     assert json.loads(loaded.to_json()) == json.loads(cell.to_json())  # all else as recorded
     validate(loaded)
+
+
+def test_parallel_runs_hold_distinct_device_slots(monkeypatch, tmp_path):
+    """With study.cuda_devices, each running cell has a slot of its own; slots are reused."""
+    from codecorr_jax.study import runner
+
+    config = _study()
+    running: dict[str, tuple] = {}
+    seen = []
+    lock = threading.Lock()
+
+    def fake_run_one(study_dir, study_config, cell, seed, cells, cuda_devices=None):
+        with lock:
+            assert cuda_devices not in running, f"slot {cuda_devices} is already taken"
+            running[cuda_devices] = (cell.name, seed)
+            seen.append(cuda_devices)
+        time.sleep(0.02)
+        with lock:
+            del running[cuda_devices]
+        return runner.CellRun(cell, seed, str(tmp_path), 0.02, 0)
+
+    monkeypatch.setattr(runner, "run_one", fake_run_one)
+    cells = grid(config.study)
+    runs = runner.run_all(str(tmp_path), config, cells, (0, 1), 3,
+                          cuda_devices=("0", "1,2", "3"))
+    assert len(runs) == len(seen) == 2 * len(cells)
+    assert set(seen) == {"0", "1,2", "3"}
+    with pytest.raises(ValueError, match="2 device slots for 3 parallel runs"):
+        runner.run_all(str(tmp_path), config, cells, (0,), 3, cuda_devices=("0", "1"))
+    config.study.parallel, config.study.cuda_devices = 3, ("0", "1")
+    with pytest.raises(ConfigError, match="study.cuda_devices has 2 slots"):
+        validate(config)
 
 
 def test_study_config_is_validated_with_every_cell():

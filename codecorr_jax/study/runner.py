@@ -13,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import os
+import queue
 import subprocess
 import sys
 import time
@@ -91,37 +92,57 @@ def prepare(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell,
 
 
 def run_one(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell, seed: int,
-            cells: Sequence[Cell]) -> CellRun:
-    """Run (cell, seed) to the end unless it finished before; its output goes to console.log."""
+            cells: Sequence[Cell], cuda_devices: str | None = None) -> CellRun:
+    """Run (cell, seed) to the end unless it finished before; its output goes to console.log.
+    `cuda_devices`: the run's CUDA_VISIBLE_DEVICES (None: the study's own devices)."""
     done = finished(study_dir, cell, seed)
     if done is not None:
         return done
     command = prepare(study_dir, study_config, cell, seed, cells)
     workdir = cell_workdir(study_dir, cell, seed)
+    env = dict(os.environ)
+    if cuda_devices is not None:
+        env["CUDA_VISIBLE_DEVICES"] = cuda_devices
     started = time.perf_counter()
     with open(os.path.join(workdir, "console.log"), "w", encoding="utf-8") as log:
-        code = subprocess.call(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        code = subprocess.call(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     seconds = time.perf_counter() - started
     write_json_atomic(os.path.join(workdir, DONE),
-                      {"command": command, "seconds": seconds, "returncode": code})
+                      {"command": command, "seconds": seconds, "returncode": code,
+                       "cuda_devices": cuda_devices})
     return CellRun(cell, seed, workdir, seconds, code)
 
 
 def run_all(study_dir: str, study_config: ml_collections.ConfigDict, cells: Sequence[Cell],
             seeds: Sequence[int], parallel: int,
-            on_done: Callable[[CellRun], None] = lambda run: None) -> list[CellRun]:
+            on_done: Callable[[CellRun], None] = lambda run: None,
+            cuda_devices: Sequence[str] = ()) -> list[CellRun]:
     """Every (cell, seed), the first alone, then waves: cells that reuse none, then the rest.
 
-    Raises when a run fails, naming its console log, after the wave it was in has finished.
+    With `cuda_devices` (one CUDA_VISIBLE_DEVICES value per parallel slot), each running cell
+    holds one slot's devices and no other cell sees them. Raises when a run fails, naming its
+    console log, after the wave it was in has finished.
     """
+    if cuda_devices and len(cuda_devices) != parallel:
+        raise ValueError(f"{len(cuda_devices)} device slots for {parallel} parallel runs")
+    slots: queue.Queue = queue.Queue()
+    for slot in (cuda_devices or [None] * max(1, parallel)):
+        slots.put(slot)
+
+    def in_a_slot(cell: Cell, seed: int) -> CellRun:
+        slot = slots.get()
+        try:
+            return run_one(study_dir, study_config, cell, seed, cells, slot)
+        finally:
+            slots.put(slot)
+
     order = [(cell, seed) for cell in cells for seed in seeds]
     waves = [order[:1], [(c, s) for c, s in order[1:] if not c.reuses],
              [(c, s) for c, s in order[1:] if c.reuses]]
     runs: list[CellRun] = []
     for wave in waves:
         with concurrent.futures.ThreadPoolExecutor(max(1, parallel)) as pool:
-            futures = [pool.submit(run_one, study_dir, study_config, c, s, cells)
-                       for c, s in wave]
+            futures = [pool.submit(in_a_slot, c, s) for c, s in wave]
             for future in concurrent.futures.as_completed(futures):
                 run = future.result()
                 runs.append(run)
