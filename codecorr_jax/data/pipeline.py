@@ -20,8 +20,7 @@ import numpy as np
 
 from codecorr_jax.data.chat import CHAT, chat_answer, chat_prompt, rendered_style
 from codecorr_jax.data.mixture import atom_steps, load_mixture
-from codecorr_jax.data.packing import (BATCH_KEYS, Example, PackStats,  # noqa: F401 (re-exports)
-                                       packed_batches)
+from codecorr_jax.data.packing import Example, PackStats, packed_batches
 from codecorr_jax.synth import render
 
 

@@ -26,7 +26,8 @@ from codecorr_jax.data import corpus, function_corpus, tfds_builder
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.chat import rendered_style
 from codecorr_jax.data.mixture import order_seed
-from codecorr_jax.data.pipeline import packed_batches, sft_dataset, tokenize_documents
+from codecorr_jax.data.packing import packed_batches
+from codecorr_jax.data.pipeline import sft_dataset, tokenize_documents
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.execution import Executor
 from codecorr_jax.fileio import read_json, write_json_atomic

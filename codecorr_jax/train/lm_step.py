@@ -18,7 +18,6 @@ import optax
 from flax import nnx
 
 Batch = Mapping[str, jax.Array]
-BATCH_KEYS = ("input_ids", "targets", "loss_mask", "segment_ids", "positions")
 
 
 def token_nll(logits: jax.Array, targets: jax.Array,

@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
+from codecorr_jax.data.packing import BATCH_KEYS
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig
 from codecorr_jax.models.decoder import abstract_decoder, trainable
@@ -83,7 +84,7 @@ def lower_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: Any, 
         mesh, sharding.logical_to_spec((None, "batch", None), rules))
     micro = rows // accum_steps
     batch = {key: jax.ShapeDtypeStruct((accum_steps, micro, length), jnp.int32,
-                                       sharding=batch_sharding) for key in lm_step.BATCH_KEYS}
+                                       sharding=batch_sharding) for key in BATCH_KEYS}
     step = lm_step.make_train_step(graphdef, rest, tx)
     return AbstractStep(step.lower(params, opt_state, batch), params, rest, opt_state, batch)
 
