@@ -70,10 +70,10 @@ def peak_bandwidth(device: Any) -> float | None:
     return next((gbs for needles, gbs in PEAK_GBS if all(n in kind for n in needles)), None)
 
 
-def _model(shape: str, preset: dict, mesh: jax.sharding.Mesh) -> Any:
+def _model(shape: str, preset: dict, mesh: jax.sharding.Mesh, scan: bool | None = None) -> Any:
     cfg = dataclasses.replace(SHAPES[shape], dtype=preset["dtype"],
                               param_dtype=preset["dtype"], remat=preset["remat"],
-                              scan_layers=preset["scan"],
+                              scan_layers=preset["scan"] if scan is None else scan,
                               logits_chunk=256 if preset["dtype"] == "bfloat16" else 0)
     return create_sharded(cfg, mesh, seed=0)
 
@@ -133,7 +133,8 @@ def decode(model: Any, mesh: jax.sharding.Mesh, batch: int, prompt: int, new_tok
     per_step = cfg.num_params * item + cache
     achieved = per_step * new_tokens / median / 1e9  # prefill counted in: a lower bound
     peak = peak_bandwidth(jax.devices()[0])
-    return {"batch": batch, "new_tokens_per_s": round(batch * new_tokens / median, 1),
+    return {"batch": batch, "layers": "scanned" if cfg.scan_layers else "unrolled",
+            "new_tokens_per_s": round(batch * new_tokens / median, 1),
             "seconds": round(median, 4), "gb_per_s": round(achieved, 1),
             "hbm_share": None if peak is None else round(achieved / (peak * jax.device_count()),
                                                          4)}
@@ -202,6 +203,11 @@ def main() -> None:
         out = {"parameters": model.config.num_params,
                "decode": [decode(model, mesh, b, preset["prompt"], preset["new_tokens"],
                                  args.repeats) for b in preset["decode"]]}
+        # Decoding reads stacked layers' weights through slices: the other layout at the
+        # largest batch says whether the compiler copies them (BUILD_NOTES, "One GPU").
+        out["decode"].append(decode(_model(shape, preset, mesh, scan=not preset["scan"]), mesh,
+                                    preset["decode"][-1], preset["prompt"],
+                                    preset["new_tokens"], args.repeats))
         out["sft"] = sft_step(model, mesh, rows, length, args.repeats)
         prompts, samples, new_tokens = preset["ppo"]
         out["ppo"] = ppo_iteration(_model(shape, preset, mesh), mesh, prompts, samples,
@@ -213,9 +219,9 @@ def main() -> None:
               "|---|---|---|---|---|---|")
         print(f"| | {sft['rows']} x {sft['length']} | {sft['step_s']} | {sft['tokens_per_s']:,} "
               f"| {sft['mfu'] if sft['mfu'] is not None else 'n/a'} | {sft['compile_s']} |")
-        print("| decode batch | new tokens/s | GB/s | HBM share |\n|---|---|---|---|")
+        print("| decode batch | layers | new tokens/s | GB/s | HBM share |\n|---|---|---|---|---|")
         for d in out["decode"]:
-            print(f"| {d['batch']} | {d['new_tokens_per_s']:,} | {d['gb_per_s']} | "
+            print(f"| {d['batch']} | {d['layers']} | {d['new_tokens_per_s']:,} | {d['gb_per_s']} | "
                   f"{d['hbm_share'] if d['hbm_share'] is not None else 'n/a'} |")
         p = out["ppo"]
         print("| PPO iteration | generation s | scoring s | update s | total s | samples/s |"

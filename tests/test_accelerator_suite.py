@@ -21,7 +21,8 @@ def test_cpu_mode_measures_every_part(tmp_path):
     toy = figures["models"]["toy"]
     assert toy["parameters"] > 0
     assert toy["sft"]["tokens_per_s"] > 0 and toy["sft"]["mfu"] is None  # no CPU peak
-    assert [d["batch"] for d in toy["decode"]] == [1, 8]
+    assert [(d["batch"], d["layers"]) for d in toy["decode"]] == \
+        [(1, "scanned"), (8, "scanned"), (8, "unrolled")]  # and the other layout at the largest
     assert all(d["new_tokens_per_s"] > 0 and d["hbm_share"] is None for d in toy["decode"])
     ppo = toy["ppo"]
     parts = ppo["seconds_generation"] + ppo["seconds_scoring"] + ppo["seconds_update"]
