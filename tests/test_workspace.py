@@ -62,3 +62,13 @@ def test_a_run_directory_resumes_only_its_own_run(tmp_path):
     # A cache is replaced instead.
     assert run_dir.claim(str(tmp_path / "r"), other, replace_stale=True) is False
     assert run_dir.claim(str(tmp_path / "r"), other, replace_stale=False) is True
+
+
+def test_a_run_recorded_before_stacked_layers_is_held_to_its_unrolled_checkpoints():
+    """A checkpoint preset now stacks its layers by default, but a run recorded before
+    model.scan_layers existed wrote unrolled checkpoints: it resumes only unrolled."""
+    from codecorr_jax.regimes.stages import _section_defaults
+
+    config = config_lib.base_config("sft", "qwen2")
+    assert config.model.scan_layers is True
+    assert _section_defaults(config, "model", "sft")["model"]["scan_layers"] is False

@@ -271,11 +271,21 @@ def sft_steps(section: Any, rows_per_epoch: int) -> int:
     return int(section.num_steps)
 
 
+# What runs recorded before a field existed did, where that differs from the field's default:
+# their checkpoints hold the layers unrolled, whatever the preset's default layout is now.
+_BEFORE_THE_FIELD = {("model", "scan_layers"): False}
+
+
 def _section_defaults(config: Any, *sections: str) -> dict[str, Any]:
     """The default values of config sections, for `run_dir.claim`: a run recorded before a
-    field existed resumes while that field keeps its default."""
+    field existed resumes while that field keeps its default (or `_BEFORE_THE_FIELD`'s value:
+    what the run did)."""
     defaults = config_lib.base_config(config.regime, config.model.preset)
-    return {name: defaults[name].to_dict() for name in sections}
+    values = {name: defaults[name].to_dict() for name in sections}
+    for (section, field), value in _BEFORE_THE_FIELD.items():
+        if section in values:
+            values[section][field] = value
+    return values
 
 
 def _export(model: Decoder, run_dir: str, tokenizer: Any, started_from: str) -> None:
