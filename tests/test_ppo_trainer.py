@@ -95,7 +95,7 @@ LEARNS = {
 
 @pytest.mark.parametrize("estimator", list(LEARNS))
 def test_ppo_learns_the_target_token(tmp_path, mesh, estimator):
-    # 22 iterations: on the AMD EPYC CI machine every estimator's 3-iteration mean passes 0.8
+    # 22 iterations: on a 2-core AMD EPYC every estimator's 3-iteration mean passes 0.8
     # by iteration 17 (rloo; the others by 13) and stays above it
     result = _run(tmp_path, estimator, mesh, _section(estimator=estimator, num_iterations=22,
                                                       **LEARNS[estimator]))
