@@ -111,6 +111,14 @@ def test_documents_are_seeded_distinct_and_filtered():
     assert len(kept) == 100 and not any("sorted" in t for t in kept)
     for text in first:
         compile(text, "<document>", "exec")
+    # the drawn documents are the same texts, with the ops they were drawn from: a staged one
+    # defines its main function and a helper per op
+    drawn = list(function_corpus.drawn_documents(300, seed=3))
+    assert [d.text for d in drawn] == first
+    for d in drawn:
+        functions = [n for n in ast.parse(d.text).body if isinstance(n, ast.FunctionDef)]
+        assert len(functions) == (1 + len(d.ops) if d.staged else 1)
+        assert 1 <= len(d.ops) <= 3 and set(d.ops) <= {op.key for op in function_corpus.OPS}
 
 
 def test_no_op_is_named_like_an_atom():

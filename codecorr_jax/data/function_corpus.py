@@ -406,8 +406,17 @@ def split_prompt(text: str) -> tuple[str, str]:
     return text[:end], text[end:]
 
 
-def documents(count: int, seed: int = 0,
-              keep: Callable[[str], bool] = lambda text: True) -> Iterator[str]:
+@dataclasses.dataclass(frozen=True)
+class Document:
+    """One generated function document and what it was drawn from."""
+
+    text: str
+    ops: tuple[str, ...]  # the chain's op keys, first applied first
+    staged: bool  # a main function calling one helper per op
+
+
+def drawn_documents(count: int, seed: int = 0,
+                    keep: Callable[[str], bool] = lambda text: True) -> Iterator[Document]:
     """`count` generated function documents (the seed fixes them), skipping any that `keep`
     rejects (the contamination filter) and exact repeats."""
     if count < 0:
@@ -430,4 +439,10 @@ def documents(count: int, seed: int = 0,
             continue
         seen.add(text)
         made += 1
-        yield text
+        yield Document(text, tuple(op.key for op in ops), staged)
+
+
+def documents(count: int, seed: int = 0,
+              keep: Callable[[str], bool] = lambda text: True) -> Iterator[str]:
+    """The texts of `drawn_documents`."""
+    return (document.text for document in drawn_documents(count, seed, keep))
