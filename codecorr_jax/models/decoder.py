@@ -427,7 +427,6 @@ class Decoder(nnx.Module):
             values = self.value_head(hidden).astype(jnp.float32)[..., 0]
         return DecoderOutput(logits=logits, values=values, hidden=hidden, cache=cache)
 
-
     def layer(self, i: int) -> DecoderLayer:
         """Layer `i` (with stacked layers: a view of its slice of the stack)."""
         return layer_slice(self.layers, i) if self.config.scan_layers else self.layers[i]
