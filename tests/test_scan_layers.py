@@ -4,6 +4,7 @@ their checkpoints are the same Hugging Face checkpoints."""
 import dataclasses
 import json
 import os
+import zlib
 
 import jax
 import jax.numpy as jnp
@@ -28,7 +29,7 @@ def _with_nonzero_adapters(model):
     """B is zero at the start; give every adapter a B so that it changes the function."""
     for path, var in nnx.to_flat_state(nnx.state(model)):
         if path[-1] == "lora_b":
-            key = jax.random.key(hash(tuple(map(str, path))) % (1 << 31))
+            key = jax.random.key(zlib.crc32("/".join(map(str, path)).encode()))
             var.set_value(0.1 * jax.random.normal(key, var.get_value().shape))
     return model
 
@@ -74,8 +75,8 @@ def test_scanned_forward_gradient_and_decode_equal_the_unrolled_layers():
     for i in range(CFG.num_layers):
         theirs, ours = _layer(grad_u, i, False), _layer(grad_s, i, True)
         assert theirs.keys() == ours.keys()
-        for path in theirs:  # float32 sums in another order: equal to a few ulps
-            np.testing.assert_allclose(ours[path], theirs[path], rtol=1e-5, atol=1e-5,
+        for path in theirs:  # float32 sums in another order (gradients up to ~5 in size)
+            np.testing.assert_allclose(ours[path], theirs[path], rtol=5e-5, atol=5e-5,
                                        err_msg=str(path))
 
     # prefill 5 tokens, then decode the next one, through the cache

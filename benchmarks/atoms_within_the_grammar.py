@@ -1,0 +1,115 @@
+"""How many atoms could a base pretrained on the generated corpus compute at all?
+
+    python benchmarks/atoms_within_the_grammar.py
+
+The base's generated pretraining functions are chains of 1-3 ops of `data/function_corpus.py`
+(94 typed primitives, none an atom). A base that understood every atom description perfectly
+could still only write what its grammar can express. This searches every type-correct chain of
+up to 3 ops, with parameters k in {0, 1, 2, 3, 5, 10} and c in {' ', ',', 'a', 'e'} (or k taken
+from the atom's own int argument), for one that returns each atom's expected value on its
+examples and 12 generated inputs. It prints the atoms some chain computes: an upper bound on
+what better phrasing alone can give the base (issue 16).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import random
+import sys
+from typing import Any, Callable
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from codecorr_jax.atoms import all_atoms  # noqa: E402
+from codecorr_jax.data.function_corpus import BOOL, OPS, Op  # noqa: E402
+
+KS = ("0", "1", "2", "3", "5", "10")
+CS = (" ", ",", "a", "e")
+GENERATED_INPUTS = 12
+
+
+def _instances(op: Op, k_argument: bool) -> list[tuple[str, Callable[..., Any]]]:
+    """The op as callables (x, k) -> value, one per parameter value it may take."""
+    values = {"k": KS + (("k",) if k_argument else ()), "c": CS}.get(op.param, ("",))
+    out = []
+    for value in values:
+        expr = op.code.format(x="x", e="v", k=value, c=value)
+        label = op.key + (f"[{value}]" if op.param else "")
+        out.append((label, eval(f"lambda x, k=None: {expr}", {"math": math})))  # our own ops
+    return out
+
+
+GUARDED = {"up_to", "countdown", "multiples_list"}  # int -> a list of that many elements
+LIMIT = 10_000
+
+
+def _apply(op_key: str, fn: Callable[..., Any], values: tuple, ks: tuple) -> tuple | None:
+    """The op on every case's value, or None when it fails on one (or would be too big)."""
+    out = []
+    for value, k in zip(values, ks):
+        if op_key in GUARDED and not -LIMIT <= value <= LIMIT:
+            return None
+        try:
+            result = fn(copy.deepcopy(value), k)
+        except Exception:
+            return None
+        if isinstance(result, (list, str)) and len(result) > LIMIT:
+            return None
+        if isinstance(result, int) and abs(result) > 10**100:  # cubes of cubes of ...
+            return None
+        out.append(result)
+    return tuple(out)
+
+
+def computable_by_a_chain(atom: Any, rng: random.Random) -> str | None:
+    """A chain (labels joined by ' -> ') that passes every case of `atom`, or None: a
+    breadth-first search over the cases' intermediate values, equal values merged."""
+    types = list(atom.arg_types)
+    k_argument = len(types) == 2 and types[1] == "int"
+    if len(types) > 2 or (len(types) == 2 and not k_argument):
+        return None
+    cases = [(tuple(args), expected) for args, expected in atom.examples]
+    for _ in range(GENERATED_INPUTS):
+        args = tuple(atom.generate(rng))
+        cases.append((args, atom.fn(*copy.deepcopy(args))))
+    ks = tuple(args[1] if k_argument else None for args, _ in cases)
+    want = repr(tuple(expected for _, expected in cases))
+    frontier = {repr(tuple(a[0] for a, _ in cases)): (types[0], tuple(a[0] for a, _ in cases),
+                                                       [])}
+    instances = {op.key: _instances(op, k_argument) for op in OPS}
+    for depth in range(3):
+        grown: dict[str, tuple] = {}
+        for current_type, values, labels in frontier.values():
+            for op in OPS:
+                if op.takes != current_type or (op.gives == BOOL and atom.returns != BOOL):
+                    continue
+                for label, fn in instances[op.key]:
+                    out = _apply(op.key, fn, values, ks)
+                    if out is None:
+                        continue
+                    key = repr(out)
+                    if op.gives == atom.returns and key == want:
+                        return " -> ".join(labels + [label])
+                    if depth < 2 and op.gives != BOOL and key not in grown:
+                        grown[key] = (op.gives, out, labels + [label])
+        frontier = grown
+    return None
+
+
+def main() -> None:
+    rng = random.Random(0)
+    found = {}
+    atoms = all_atoms()
+    for atom in atoms:
+        chain = computable_by_a_chain(atom, rng)
+        if chain is not None:
+            found[atom.name] = chain
+    print(f"{len(found)} of {len(atoms)} atoms are computed by some chain of <= 3 corpus ops:")
+    for name, chain in sorted(found.items()):
+        print(f"- {name}: {chain}")
+
+
+if __name__ == "__main__":
+    main()
