@@ -18,6 +18,7 @@ import math
 import os
 import random
 import sys
+import time
 from typing import Any, Callable
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -103,9 +104,12 @@ def main() -> None:
     found = {}
     atoms = all_atoms()
     for atom in atoms:
+        started = time.perf_counter()
         chain = computable_by_a_chain(atom, rng)
         if chain is not None:
             found[atom.name] = chain
+        print(f"{atom.name}: {chain or '-'} ({time.perf_counter() - started:.1f} s)",
+              file=sys.stderr, flush=True)
     print(f"{len(found)} of {len(atoms)} atoms are computed by some chain of <= 3 corpus ops:")
     for name, chain in sorted(found.items()):
         print(f"- {name}: {chain}")
