@@ -7,11 +7,12 @@ import ast
 import json
 import os
 import random
+import re
 
 import pytest
 
 from codecorr_jax import atoms as atom_registry
-from codecorr_jax.data import contamination, corpus, function_corpus
+from codecorr_jax.data import atom_lookalikes, contamination, corpus, function_corpus, function_ops
 from codecorr_jax.synth import build
 
 OPS = {op.key: op for op in function_corpus.OPS}
@@ -49,6 +50,29 @@ HAND_VALUES = [
     ("grid_total", "", [[1, 2], [], [3]], 6),
     ("row_maxima", "", [[1, 5], [], [3]], [5, 3]),
     ("chunked", "2", [1, 2, 3, 4, 5], [[1, 2], [3, 4], [5]]),
+    # the everyday-ideas ops, each form (expression and statements) against a hand value
+    ("running_max", "", [2, 1, 5, 3], [2, 2, 5, 5]),
+    ("rises", "", [1, 3, 2, 4, 4], 2),
+    ("position_of_smallest", "", [4, -1, 7, -1], 1),
+    ("position_of_smallest", "", [], -1),
+    ("first_occurrences", "", [3, 1, 3, 2, 1], [3, 1, 2]),
+    ("top_frequency", "", [5, 1, 5, 2, 5, 1], 3),
+    ("keep_prime", "", [0, 1, 2, 9, 11, -7, 25, 97], [2, 11, 97]),
+    ("xor_all", "", [5, 3, 1], 7),
+    ("equal_runs", "", [1, 1, 2, 1], [[1, 1], [2], [1]]),
+    ("proper_divisors", "", 12, [1, 2, 3, 4, 6]),
+    ("gcd_with", "8", -12, 4),
+    ("digits_backwards", "", -120, [0, 2, 1]),
+    ("digits_backwards", "", 0, [0]),
+    ("digit_product", "", -234, 24),
+    ("bits_backwards", "", 6, [0, 1, 1]),
+    ("halvings", "", 9, 3),
+    ("halvings", "", -4, 0),
+    ("fibonacci", "", 6, [0, 1, 1, 2, 3, 5]),
+    ("sum_up_to", "", 4, 10),
+    ("char_runs", "", "aabccc", ["aa", "b", "ccc"]),
+    ("shortest", "", ["abc", "de", "fg"], "de"),
+    ("column_sums", "", [[1, 2, 3], [4, 5]], [5, 7]),
 ]
 
 
@@ -70,7 +94,7 @@ def test_op_parameters_are_drawn_as_numbers_or_an_argument_k():
     for seed in range(30):
         text = function_corpus.single_function([op], random.Random(seed))
         namespace, names = _functions(text)
-        threshold = text.split("exceed ")[1].split(".")[0]
+        threshold = text.split("exceed ")[1].split(".")[0].split(";")[0]
         if threshold == "k":
             assert ", k: int)" in text.splitlines()[0]
             assert namespace[names[0]]([0, 5, 9, 10], 5) == [9, 10]
@@ -107,7 +131,7 @@ def test_documents_are_seeded_distinct_and_filtered():
     assert first == list(function_corpus.documents(300, seed=3))
     assert first != list(function_corpus.documents(300, seed=4))
     assert len(set(first)) == 300
-    kept = list(function_corpus.documents(100, seed=3, keep=lambda t: "sorted" not in t))
+    kept = list(function_corpus.documents(100, seed=3, keep=lambda d: "sorted" not in d.text))
     assert len(kept) == 100 and not any("sorted" in t for t in kept)
     for text in first:
         compile(text, "<document>", "exec")
@@ -119,6 +143,22 @@ def test_documents_are_seeded_distinct_and_filtered():
         functions = [n for n in ast.parse(d.text).body if isinstance(n, ast.FunctionDef)]
         assert len(functions) == (1 + len(d.ops) if d.staged else 1)
         assert 1 <= len(d.ops) <= 3 and set(d.ops) <= {op.key for op in function_corpus.OPS}
+
+
+def test_documents_state_the_value_for_an_empty_input_as_tasks_do():
+    """The edge-case clause is the chain's own value on the empty input."""
+    clauses = 0
+    for d in function_corpus.drawn_documents(400, seed=2):
+        docstring = " ".join(d.text.split('"""')[1].split())
+        found = re.search(r"; ([^;]+) for an empty list\.$", docstring)
+        if d.staged or found is None:
+            continue
+        clause = found.group(1)
+        namespace, names = _functions(d.text)
+        value = namespace[names[0]]([])
+        assert clause == ("the empty string" if value == "" else repr(value)), d.text
+        clauses += 1
+    assert clauses >= 20
 
 
 def test_no_op_is_named_like_an_atom():
@@ -252,3 +292,40 @@ def test_the_shipped_base_fits_the_default_config_and_its_promises():
     assert tokenizer.eos_token_id == 0
     scores = json.load(open(os.path.join(SHIPPED_BASE_DIR, BASE_SCORES), encoding="utf-8"))
     assert scores["results"]["atom"]["num_samples"] == 16
+
+
+def test_the_lookalike_check_finds_chains_that_compute_an_atom():
+    """Hand-made chains that are atoms in other words are found (and which atom), others are
+    not; and no op of the grammar is an atom by itself."""
+    lookalikes = atom_lookalikes.Lookalikes()
+    assert lookalikes.atom_computed([OPS["digits_backwards"], OPS["total"]], ["", ""]) == \
+        "digit_sum"
+    assert lookalikes.atom_computed([OPS["ascending"], OPS["backwards"]], ["", ""]) == \
+        "sorted_descending"
+    assert lookalikes.atom_computed([OPS["keep_prime"], OPS["count"]], ["", ""]) == \
+        "count_primes_in_list"
+    # with the parameter as the argument k: the elements above k, counted ... is not an atom,
+    # the elements at most k-1 ... neither; shifted by 1 then "at most k", counted, is
+    # sorted_insertion_index (elements < k)
+    assert lookalikes.atom_computed([OPS["shifted"], OPS["keep_at_most"], OPS["count"]],
+                                    ["1", "k", ""]) == "sorted_insertion_index"
+    assert lookalikes.atom_computed([OPS["keep_above"], OPS["count"]], ["k", ""]) is None
+    assert lookalikes.atom_computed([OPS["digit_product"]], [""]) is None
+    assert lookalikes.atom_computed([OPS["up_to"], OPS["total"]], [""]) is None
+    assert atom_lookalikes.ops_that_are_atoms(lookalikes) == {}
+
+
+def test_an_op_that_is_an_atom_fails_the_corpus_build(tiny_build, monkeypatch):
+    """A grammar op equal to an atom (the atom `digit_sum` under another name) stops the build;
+    chains that compute an atom are left out and counted in the manifest."""
+    out, _ = tiny_build
+    monkeypatch.setattr(contamination, "humaneval_prompts", lambda: [])
+    texts, manifest = corpus.pretraining_corpus(out, source_bytes=20_000,
+                                                generated_functions=3000, seed=0)
+    assert manifest["left_out_as_computing_an_atom"]  # e.g. digits then their sum
+    assert manifest["grammar_ops"] == len(function_corpus.OPS)
+    lookalike = function_ops._op("sum_of_digits_again", "int", "int", "the sum of the digits "
+                                 "of {x}", "sum(int(d) for d in str(abs({x})))")
+    monkeypatch.setattr(atom_lookalikes, "OPS", function_corpus.OPS + (lookalike,))
+    with pytest.raises(atom_lookalikes.AtomLookalikeError, match="sum_of_digits_again.*digit_sum"):
+        corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=10, seed=0)

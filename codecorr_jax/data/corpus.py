@@ -22,7 +22,7 @@ import random
 import sysconfig
 from typing import Any
 
-from codecorr_jax.data import contamination, function_corpus
+from codecorr_jax.data import atom_lookalikes, contamination, function_corpus
 from codecorr_jax.synth import build, render, splits
 
 # Larger files are generated tables or data (pydoc topics, decimal's pure-Python twin, unicode
@@ -148,21 +148,36 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
     (`data.function_corpus`) and `source_bytes` of stdlib source, decontaminated.
 
     Documents that touch the tasks (`data.contamination`: an atom's name, a 10-gram of an atom
-    body, a composite solution or an evaluated prompt) are left out as they are drawn; the
-    final corpus is then checked as a whole, and a hit fails the build (ContaminationError).
-    The manifest counts documents, bytes, what was left out, and the check's (zero) counts.
+    body, a composite solution or an evaluated prompt) or that compute an atom
+    (`data.atom_lookalikes`) are left out as they are drawn; a grammar op that is an atom by
+    itself fails the build (AtomLookalikeError), and the final corpus is checked as a whole
+    for task text, a hit failing the build (ContaminationError). The manifest counts
+    documents, bytes, what was left out and why, and the check's (zero) counts.
     """
     index = contamination.build_index(jsonl_dir, contamination.humaneval_prompts())
+    lookalikes = atom_lookalikes.Lookalikes(seed)
+    op_atoms = atom_lookalikes.ops_that_are_atoms(lookalikes)
+    if op_atoms:
+        raise atom_lookalikes.AtomLookalikeError(
+            f"grammar ops that compute an atom by themselves: {op_atoms}; change or remove them "
+            "in data/function_ops.py (every document using one would teach that atom)")
+    ops = {op.key: op for op in function_corpus.OPS}
     drawn = {"generated": 0, "stdlib": 0}
+    computes_atom: dict[str, int] = {}
 
-    def clean(source: str, text: str) -> bool:
-        drawn[source] += 1
-        return not index.hits(text)
+    def clean(document: function_corpus.Document) -> bool:
+        drawn["generated"] += 1
+        atom = lookalikes.atom_computed([ops[key] for key in document.ops], document.values)
+        if atom is not None:
+            computes_atom[atom] = computes_atom.get(atom, 0) + 1
+            return False
+        return not index.hits(document.text)
 
-    generated = list(function_corpus.documents(generated_functions, seed,
-                                               lambda text: clean("generated", text)))
-    stdlib = [t for t in python_source_texts(source_bytes, seed) if clean("stdlib", t)]
-    left_out = {"generated": drawn["generated"] - len(generated),
+    generated = list(function_corpus.documents(generated_functions, seed, clean))
+    stdlib = python_source_texts(source_bytes, seed)
+    drawn["stdlib"] = len(stdlib)
+    stdlib = [t for t in stdlib if not index.hits(t)]
+    left_out = {"generated": drawn["generated"] - len(generated) - sum(computes_atom.values()),
                 "stdlib": drawn["stdlib"] - len(stdlib)}
     documents = {f"generated/{i}": t for i, t in enumerate(generated)}
     documents |= {f"stdlib/{i}": t for i, t in enumerate(stdlib)}
@@ -172,6 +187,8 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
         "bytes": {"generated": sum(len(t.encode()) for t in generated),
                   "stdlib": sum(len(t.encode()) for t in stdlib)},
         "left_out_as_contaminated": left_out,
+        "left_out_as_computing_an_atom": dict(sorted(computes_atom.items())),
+        "grammar_ops": len(function_corpus.OPS),
         "contamination": {"ngram_n": index.n, "forbidden_ngrams": len(index.ngrams),
                           "atom_names": len(index.atom_names), "hits": counts},
     }

@@ -5,15 +5,15 @@ the standard library alone (the old base corpus) teaches Python's syntax but har
 plain-English contract right before a short body, so a base trained on it could not write a
 function from a description. This module writes such functions from a grammar:
 
-- `OPS`: typed primitive operations over int, str, list[int], list[str] and grids, each with an
-  English noun phrase and the Python that computes it. They are generic building blocks
-  (filter, map, reduce, slicing, string methods, arithmetic), not the project's atoms: no op is
-  an atom, and documents that share an atom's name or a 10-gram with any task are dropped here
-  and counted by `data.contamination` when the corpus is built.
+- `data.function_ops.OPS`: typed primitive operations over int, str, list[int], list[str] and
+  grids, each with English noun phrases and the Python that computes it (the grammar).
 - A document chains 1-3 ops whose types match. It is rendered as one function (intermediate
-  variables, sometimes an explicit loop) or, for a chain of 2-3, as a main function whose
-  docstring lists numbered stages and whose body calls one helper per stage, the helpers
-  defined below it: the shape of a program that decomposes a task.
+  variables, sometimes an explicit loop; the docstring sometimes states the value for an empty
+  input, as task descriptions do) or, for a chain of 2-3, as a main function whose docstring
+  lists numbered stages and whose body calls one helper per stage, the helpers defined below
+  it: the shape of a program that decomposes a task.
+- The corpus build (`data.corpus`) keeps a document only when it holds no task text
+  (`data.contamination`) and computes no atom (`data.atom_lookalikes`).
 
 Everything is seeded: the same seed and count give the same texts on every machine.
 """
@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from codecorr_jax.atoms.render import render_docstring
+from codecorr_jax.data.function_ops import (BOOL, C_VALUES, GRID, INT, INTS, K_VALUES, OPS, STR,
+                                           STRS, Op, op_callable)
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
-VERSION = 2
-
-INT, STR, INTS, STRS, GRID, BOOL = "int", "str", "list[int]", "list[str]", "list[list[int]]", \
-    "bool"
+VERSION = 3
 
 # The argument name a function's input of each type gets, with alternatives.
 _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "values"),
@@ -39,189 +38,7 @@ _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "
 # time, so that names vary but a model can rely on the common ones.
 _USUAL_NAME = 0.7
 _ELEM = ("v", "e", "item")  # comprehension variables
-_CHARS = "abcdefghijklmnopqrstuvwxyz"
 
-
-@dataclasses.dataclass(frozen=True)
-class Op:
-    """One primitive: `phrase` and `code` are templates over {x} (the input: its noun phrase
-    or its variable) and {k} (an extra int parameter, when `param`), {c} (a character)."""
-
-    key: str  # a short snake_case name for the function or helper that does it
-    takes: str
-    gives: str
-    phrase: str  # a noun phrase, e.g. "the even elements of {x}"
-    code: str  # a Python expression, e.g. "[{e} for {e} in {x} if {e} % 2 == 0]"
-    loop: tuple[str, ...] = ()  # optional statement form; {out} is the result variable
-    param: str = ""  # "k" (an int) or "c" (a one-character string)
-    imports: tuple[str, ...] = ()
-
-
-def _op(key, takes, gives, phrase, code, loop=(), param="", imports=()) -> Op:
-    return Op(key, takes, gives, phrase, code, tuple(loop), param, tuple(imports))
-
-
-OPS: tuple[Op, ...] = (
-    # list[int] -> list[int]
-    _op("keep_even", INTS, INTS, "the even elements of {x}", "[{e} for {e} in {x} if {e} % 2 == 0]"),
-    _op("keep_odd", INTS, INTS, "the odd elements of {x}", "[{e} for {e} in {x} if {e} % 2 != 0]"),
-    _op("keep_positive", INTS, INTS, "the elements of {x} that are greater than zero",
-        "[{e} for {e} in {x} if {e} > 0]"),
-    _op("keep_negative", INTS, INTS, "the elements of {x} that are below zero",
-        "[{e} for {e} in {x} if {e} < 0]"),
-    _op("keep_above", INTS, INTS, "the elements of {x} that exceed {k}",
-        "[{e} for {e} in {x} if {e} > {k}]", param="k"),
-    _op("keep_at_most", INTS, INTS, "the elements of {x} that are not larger than {k}",
-        "[{e} for {e} in {x} if {e} <= {k}]", param="k"),
-    _op("multiples_of", INTS, INTS, "the elements of {x} divisible by {k}",
-        "[{e} for {e} in {x} if {k} != 0 and {e} % {k} == 0]", param="k"),
-    _op("doubled", INTS, INTS, "{x} with every element doubled", "[{e} * 2 for {e} in {x}]"),
-    _op("squared", INTS, INTS, "the squares of the elements of {x}", "[{e} * {e} for {e} in {x}]"),
-    _op("negated", INTS, INTS, "{x} with the sign of every element flipped", "[-{e} for {e} in {x}]"),
-    _op("absolute", INTS, INTS, "the absolute values of the elements of {x}",
-        "[abs({e}) for {e} in {x}]"),
-    _op("shifted", INTS, INTS, "{x} with {k} added to each element", "[{e} + {k} for {e} in {x}]",
-        param="k"),
-    _op("scaled", INTS, INTS, "{x} with each element multiplied by {k}",
-        "[{e} * {k} for {e} in {x}]", param="k"),
-    _op("remainders", INTS, INTS, "the remainder of each element of {x} divided by {k}",
-        "[{e} % {k} for {e} in {x}]", param="k"),
-    _op("ascending", INTS, INTS, "{x} sorted from smallest to largest", "sorted({x})"),
-    _op("backwards", INTS, INTS, "{x} in reverse order", "{x}[::-1]"),
-    _op("head", INTS, INTS, "the first {k} elements of {x}", "{x}[:{k}]", param="k"),
-    _op("tail", INTS, INTS, "{x} without its first {k} elements", "{x}[{k}:]", param="k"),
-    _op("odd_positions", INTS, INTS, "the elements of {x} at odd positions (1, 3, 5, ...)",
-        "{x}[1::2]"),
-    _op("pair_sums", INTS, INTS, "the sums of each element of {x} with the element after it",
-        "[a + b for a, b in zip({x}, {x}[1:])]"),
-    _op("capped", INTS, INTS, "{x} with every element larger than {k} replaced by {k}",
-        "[min({e}, {k}) for {e} in {x}]", param="k"),
-    _op("halved", INTS, INTS, "each element of {x} floor-divided by two", "[{e} // 2 for {e} in {x}]"),
-    # list[int] -> int
-    _op("total", INTS, INT, "the sum of {x}", "sum({x})",
-        loop=("{out} = 0", "for {e} in {x}:", "    {out} += {e}")),
-    _op("product", INTS, INT, "the product of {x} (1 when it is empty)", "math.prod({x})",
-        loop=("{out} = 1", "for {e} in {x}:", "    {out} *= {e}"), imports=("math",)),
-    _op("count", INTS, INT, "the number of elements of {x}", "len({x})",
-        loop=("{out} = 0", "for _ in {x}:", "    {out} += 1")),
-    _op("largest", INTS, INT, "the largest element of {x}, or 0 when it is empty",
-        "max({x}, default=0)"),
-    _op("smallest", INTS, INT, "the smallest element of {x}, or 0 when it is empty",
-        "min({x}, default=0)"),
-    _op("count_equal", INTS, INT, "how many elements of {x} equal {k}", "{x}.count({k})",
-        param="k", loop=("{out} = 0", "for {e} in {x}:", "    if {e} == {k}:",
-                         "        {out} += 1")),
-    _op("spread", INTS, INT, "the largest element of {x} minus its smallest, or 0 when it is "
-        "empty", "max({x}) - min({x}) if {x} else 0"),
-    _op("first_or_zero", INTS, INT, "the first element of {x}, or 0 when it is empty",
-        "{x}[0] if {x} else 0"),
-    _op("last_or_zero", INTS, INT, "the last element of {x}, or 0 when it is empty",
-        "{x}[-1] if {x} else 0"),
-    _op("sum_squares", INTS, INT, "the sum of the squares of {x}", "sum({e} * {e} for {e} in {x})",
-        loop=("{out} = 0", "for {e} in {x}:", "    {out} += {e} * {e}")),
-    # list[int] -> other
-    _op("as_text", INTS, STR, "the elements of {x} written in decimal and joined by commas",
-        "','.join(str({e}) for {e} in {x})"),
-    _op("has_zero", INTS, BOOL, "whether {x} contains a zero", "0 in {x}"),
-    _op("all_positive", INTS, BOOL, "whether every element of {x} is greater than zero",
-        "all({e} > 0 for {e} in {x})"),
-    # int -> int
-    _op("plus", INT, INT, "{x} plus {k}", "{x} + {k}", param="k"),
-    _op("times", INT, INT, "{x} multiplied by {k}", "{x} * {k}", param="k"),
-    _op("square", INT, INT, "the square of {x}", "{x} * {x}"),
-    _op("magnitude", INT, INT, "the absolute value of {x}", "abs({x})"),
-    _op("modulo", INT, INT, "the remainder of {x} divided by {k}", "{x} % {k}", param="k"),
-    _op("floor_div", INT, INT, "{x} divided by {k}, rounded down", "{x} // {k}", param="k"),
-    _op("last_digit", INT, INT, "the last decimal digit of {x}, ignoring its sign", "abs({x}) % 10"),
-    _op("digit_count", INT, INT, "how many decimal digits {x} has, ignoring its sign",
-        "len(str(abs({x})))"),
-    _op("cube", INT, INT, "the cube of {x}", "{x} ** 3"),
-    # int -> other
-    _op("up_to", INT, INTS, "the integers from 0 up to but not including {x}",
-        "list(range({x}))", loop=("{out} = []", "i = 0", "while i < {x}:",
-                                   "    {out}.append(i)", "    i += 1")),
-    _op("countdown", INT, INTS, "the integers from {x} down to 1", "list(range({x}, 0, -1))"),
-    _op("multiples_list", INT, INTS, "the first {x} multiples of {k}, starting at {k}",
-        "[{k} * i for i in range(1, {x} + 1)]", param="k"),
-    _op("decimal", INT, STR, "{x} written in decimal", "str({x})"),
-    _op("hex_text", INT, STR, "{x} in hexadecimal with the 0x prefix", "hex({x})"),
-    _op("is_even", INT, BOOL, "whether {x} is even", "{x} % 2 == 0"),
-    _op("is_negative", INT, BOOL, "whether {x} is below zero", "{x} < 0"),
-    # str -> str
-    _op("upper", STR, STR, "{x} in upper case", "{x}.upper()"),
-    _op("lower", STR, STR, "{x} in lower case", "{x}.lower()"),
-    _op("mirrored", STR, STR, "{x} read from right to left", "{x}[::-1]"),
-    _op("stripped", STR, STR, "{x} without leading and trailing whitespace", "{x}.strip()"),
-    _op("no_spaces", STR, STR, "{x} with every space removed", "{x}.replace(' ', '')"),
-    _op("swapped_case", STR, STR, "{x} with upper and lower case swapped", "{x}.swapcase()"),
-    _op("prefix", STR, STR, "the first {k} characters of {x}", "{x}[:{k}]", param="k"),
-    _op("suffix", STR, STR, "the last {k} characters of {x}", "{x}[-{k}:]",
-        param="k"),
-    _op("doubled_chars", STR, STR, "{x} with every character written twice",
-        "''.join(ch * 2 for ch in {x})"),
-    _op("without_char", STR, STR, "{x} with every '{c}' removed", "{x}.replace('{c}', '')",
-        param="c"),
-    _op("only_letters", STR, STR, "the letters of {x}, other characters dropped",
-        "''.join(ch for ch in {x} if ch.isalpha())",
-        loop=("{out} = ''", "for ch in {x}:", "    if ch.isalpha():", "        {out} += ch")),
-    _op("only_digits", STR, STR, "the digit characters of {x}, in order",
-        "''.join(ch for ch in {x} if ch.isdigit())"),
-    _op("padded", STR, STR, "{x} padded on the left with '{c}' to at least 8 characters",
-        "{x}.rjust(8, '{c}')", param="c"),
-    # str -> other
-    _op("length", STR, INT, "the number of characters in {x}", "len({x})"),
-    _op("char_count", STR, INT, "how many times '{c}' occurs in {x}", "{x}.count('{c}')",
-        param="c", loop=("{out} = 0", "for ch in {x}:", "    if ch == '{c}':",
-                         "        {out} += 1")),
-    _op("upper_count", STR, INT, "the number of upper-case letters in {x}",
-        "sum(1 for ch in {x} if ch.isupper())"),
-    _op("space_count", STR, INT, "the number of spaces in {x}", "{x}.count(' ')"),
-    _op("codes", STR, INTS, "the code points of the characters of {x} plus {k}",
-        "[ord(ch) + {k} for ch in {x}]", param="k"),
-    _op("pieces", STR, STRS, "the parts of {x} between commas", "{x}.split(',')"),
-    _op("characters", STR, STRS, "the characters of {x} as a list", "list({x})"),
-    _op("starts_upper", STR, BOOL, "whether {x} begins with an upper-case letter",
-        "{x}[:1].isupper()"),
-    _op("contains_char", STR, BOOL, "whether '{c}' occurs in {x}", "'{c}' in {x}", param="c"),
-    # list[str] -> list[str]
-    _op("short_ones", STRS, STRS, "the strings of {x} with fewer than {k} characters",
-        "[w for w in {x} if len(w) < {k}]", param="k"),
-    _op("non_empty", STRS, STRS, "the strings of {x} that are not empty", "[w for w in {x} if w]"),
-    _op("uppered", STRS, STRS, "the strings of {x} in upper case", "[w.upper() for w in {x}]"),
-    _op("with_char", STRS, STRS, "the strings of {x} that contain '{c}'",
-        "[w for w in {x} if '{c}' in w]", param="c"),
-    _op("alphabetical", STRS, STRS, "{x} in alphabetical order", "sorted({x})"),
-    _op("reversed_list", STRS, STRS, "the strings of {x} in reverse order", "{x}[::-1]"),
-    _op("first_chars", STRS, STRS, "the first character of each non-empty string of {x}",
-        "[w[0] for w in {x} if w]"),
-    _op("suffixed", STRS, STRS, "each string of {x} followed by '{c}'",
-        "[w + '{c}' for w in {x}]", param="c"),
-    # list[str] -> other
-    _op("joined_dash", STRS, STR, "the strings of {x} joined with '-' between them",
-        "'-'.join({x})"),
-    _op("concatenated", STRS, STR, "the strings of {x} concatenated", "''.join({x})",
-        loop=("{out} = ''", "for w in {x}:", "    {out} += w")),
-    _op("total_length", STRS, INT, "the total number of characters in the strings of {x}",
-        "sum(len(w) for w in {x})"),
-    _op("string_count", STRS, INT, "how many strings {x} holds", "len({x})"),
-    _op("sizes_plus", STRS, INTS, "the length of each string of {x} plus {k}",
-        "[len(w) + {k} for w in {x}]", param="k"),
-    # grids
-    _op("row_maxima", GRID, INTS, "the largest cell of each non-empty row of {x}",
-        "[max(row) for row in {x} if row]"),
-    _op("row_lengths", GRID, INTS, "the number of cells in each row of {x}",
-        "[len(row) for row in {x}]"),
-    _op("first_column", GRID, INTS, "the first cell of each non-empty row of {x}",
-        "[row[0] for row in {x} if row]"),
-    _op("grid_total", GRID, INT, "the sum of all cells of {x}", "sum(sum(row) for row in {x})",
-        loop=("{out} = 0", "for row in {x}:", "    for cell in row:", "        {out} += cell")),
-    _op("rows_reversed", GRID, GRID, "{x} with the order of its rows reversed", "{x}[::-1]"),
-    _op("cells_doubled", GRID, GRID, "{x} with every cell doubled",
-        "[[cell * 2 for cell in row] for row in {x}]"),
-    _op("top_rows", GRID, GRID, "the first {k} rows of {x}", "{x}[:{k}]", param="k"),
-    _op("chunked", INTS, GRID, "{x} cut into rows of {k} elements, the last row possibly "
-        "shorter", "[{x}[i:i + {k}] for i in range(0, len({x}), {k})]", param="k"),
-)
 
 # Stage-style documents: how the main docstring introduces the chain and each stage.
 _STAGE_INTRO = ("Compute the answer in {n} stages, each working on what the previous one "
@@ -243,9 +60,9 @@ def _arg_name(type_: str, rng: random.Random) -> str:
 
 def _param_value(op: Op, rng: random.Random) -> str:
     if op.param == "k":
-        return str(rng.randint(1, 9))
+        return rng.choice(K_VALUES)
     if op.param == "c":
-        return rng.choice(_CHARS + " ,.")
+        return rng.choice(C_VALUES)
     return ""
 
 
@@ -270,8 +87,8 @@ def _chain(rng: random.Random, length: int) -> list[Op]:
     return ops
 
 
-def _sentence(phrase: str) -> str:
-    return "Return " + phrase + "."
+def _sentence(phrase: str, clause: str = "") -> str:
+    return "Return " + phrase + clause + "."
 
 
 def _name(ops: Sequence[Op], rng: random.Random) -> str:
@@ -291,7 +108,7 @@ def _statement_body(ops: Sequence[Op], arg: str, values: Sequence[str],
         e = rng.choice(_ELEM)
         last = i == len(ops) - 1
         fields = dict(x=current, e=e, k=value, c=value)
-        if op.loop and rng.random() < 0.5:
+        if op.loop and (not op.code or rng.random() < 0.5):
             out = "result" if last else _fresh(op.gives, used, rng)
             lines += [_fill(line, out=out, **fields) for line in op.loop]
             if last:
@@ -336,26 +153,62 @@ def _indent(lines: Sequence[str]) -> str:
     return "".join(f"    {line}\n" for line in lines)
 
 
+def draw_values(ops: Sequence[Op], rng: random.Random, argument: bool) -> list[str]:
+    """The ops' parameters ("" for an op without one). With `argument`, the first int
+    parameter is, half the time, "k": an argument of the function instead of a number."""
+    values = [_param_value(op, rng) for op in ops]
+    takes_k = [i for i, op in enumerate(ops) if op.param == "k"]
+    if argument and takes_k and rng.random() < 0.5:
+        values[takes_k[0]] = "k"
+    return values
+
+
+def chain_callable(ops: Sequence[Op], values: Sequence[str]) -> Callable[..., Any]:
+    """The chain as a Python function `f(x, k=None)`: its ops applied in turn."""
+    steps = [op_callable(op, value) for op, value in zip(ops, values)]
+
+    def apply(x: Any, k: Any = None) -> Any:
+        for step in steps:
+            x = step(x, k)
+        return x
+
+    return apply
+
+
+_EMPTY = {INT: 0, STR: "", INTS: [], STRS: [], GRID: []}
+_EMPTY_WORDS = {STR: "an empty string", INTS: "an empty list", STRS: "an empty list",
+                GRID: "an empty grid"}
+
+
+def _edge_clause(ops: Sequence[Op], values: Sequence[str], arg: str) -> str:
+    """"; <value> for an empty list" (or a string, a grid, `arg` = 0): the chain's value on
+    the empty input, as task descriptions state their edge cases; "" when it has none."""
+    if "k" in values:
+        return ""
+    try:
+        value = chain_callable(ops, values)(_EMPTY[ops[0].takes])
+    except Exception:  # noqa: BLE001 - e.g. int('') of an empty string: no clause
+        return ""
+    shown = "the empty string" if value == "" else repr(value)
+    where = f"{arg} = 0" if ops[0].takes == INT else _EMPTY_WORDS[ops[0].takes]
+    return f"; {shown} for {where}"
+
+
 def single_function(ops: Sequence[Op], rng: random.Random,
                     values: Sequence[str] | None = None) -> str:
-    """The chain as one documented function: nested noun phrases, one statement per op.
-    `values` are the ops' parameters (drawn when not given; "" for an op without one). A
-    drawn int parameter is, half the time, an argument `k` of the function instead of a
-    number written in."""
+    """The chain as one documented function: nested noun phrases, one statement per op, and
+    half the time the value for an empty input. `values` are the ops' parameters (drawn by
+    `draw_values` when not given); "k" makes `k` an argument of the function."""
     arg = _arg_name(ops[0].takes, rng)
-    params = [(arg, ops[0].takes)]
-    if values is None:
-        values = [_param_value(op, rng) for op in ops]
-        takes_k = [i for i, op in enumerate(ops) if op.param == "k"]
-        if takes_k and rng.random() < 0.5:
-            values[takes_k[0]] = "k"
-            params.append(("k", INT))
-    values = list(values)
+    values = draw_values(ops, rng, argument=True) if values is None else list(values)
+    params = [(arg, ops[0].takes)] + ([("k", INT)] if "k" in values else [])
     phrase = arg
     for op, value in zip(ops, values):
-        phrase = _fill(op.phrase, x=phrase, k=value, c=value)
+        phrase = _fill(rng.choice(op.phrases), x=phrase, k=value, c=value)
+    says_it = "empty" in phrase or "none" in phrase  # the phrase states its edge case itself
+    clause = _edge_clause(ops, values, arg) if rng.random() < 0.5 and not says_it else ""
     body = _statement_body(ops, arg, values, rng)
-    return (_prompt(_name(ops, rng), params, ops[-1].gives, _sentence(phrase), ops)
+    return (_prompt(_name(ops, rng), params, ops[-1].gives, _sentence(phrase, clause), ops)
             + _indent(body))
 
 
@@ -363,7 +216,7 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
                     values: Sequence[str] | None = None) -> str:
     """The chain as a main function that calls one helper per stage, helpers defined below."""
     arg = _arg_name(ops[0].takes, rng)
-    values = [_param_value(op, rng) for op in ops] if values is None else list(values)
+    values = draw_values(ops, rng, argument=False) if values is None else list(values)
     prefix = rng.choice(_HELPER_PREFIX)
     helpers = []
     seen: set[str] = set()
@@ -378,7 +231,7 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
     for i, (op, value) in enumerate(zip(ops, values)):
         stage_arg = arg if i == 0 else _arg_name(op.takes, rng)
         stage_args.append(stage_arg)
-        desc = _sentence(_fill(op.phrase, x=stage_arg, k=value, c=value))
+        desc = _sentence(_fill(rng.choice(op.phrases), x=stage_arg, k=value, c=value))
         template = _STAGE_LINE[0] if i == 0 else _STAGE_LINE[1]
         parts.append(template.format(i=i + 1, j=i, arg=stage_arg, desc=desc))
     main_name = "_".join(op.key for op in reversed(ops))
@@ -413,12 +266,14 @@ class Document:
     text: str
     ops: tuple[str, ...]  # the chain's op keys, first applied first
     staged: bool  # a main function calling one helper per op
+    values: tuple[str, ...] = ()  # the ops' parameters; "k" is the function's argument `k`
 
 
 def drawn_documents(count: int, seed: int = 0,
-                    keep: Callable[[str], bool] = lambda text: True) -> Iterator[Document]:
+                    keep: Callable[[Document], bool] = lambda document: True
+                    ) -> Iterator[Document]:
     """`count` generated function documents (the seed fixes them), skipping any that `keep`
-    rejects (the contamination filter) and exact repeats."""
+    rejects (the corpus build's filters) and exact repeats."""
     if count < 0:
         raise ValueError(f"count must be >= 0, got {count}")
     rng = random.Random(f"function_corpus/{seed}")
@@ -434,15 +289,18 @@ def drawn_documents(count: int, seed: int = 0,
         if len(ops) < length:
             continue
         staged = length > 1 and rng.random() < 0.4
-        text = staged_function(ops, rng) if staged else single_function(ops, rng)
-        if text in seen or not keep(text):
+        values = draw_values(ops, rng, argument=not staged)
+        render = staged_function if staged else single_function
+        document = Document(render(ops, rng, values), tuple(op.key for op in ops), staged,
+                            tuple(values))
+        if document.text in seen or not keep(document):
             continue
-        seen.add(text)
+        seen.add(document.text)
         made += 1
-        yield Document(text, tuple(op.key for op in ops), staged)
+        yield document
 
 
 def documents(count: int, seed: int = 0,
-              keep: Callable[[str], bool] = lambda text: True) -> Iterator[str]:
+              keep: Callable[[Document], bool] = lambda document: True) -> Iterator[str]:
     """The texts of `drawn_documents`."""
     return (document.text for document in drawn_documents(count, seed, keep))
