@@ -1,6 +1,6 @@
 """Does the shipped base write its own corpus's functions? Held-out pretraining documents.
 
-    python benchmarks/base_on_its_corpus.py [--tasks 200] [--seed 7]
+    python benchmarks/base_on_its_corpus.py [--tasks 200] [--seed 7] [--base DIR]
 
 The base passes no atom (BENCHMARKS.md, issue 16). This asks the question before that one: on
 functions drawn from the very grammar it was pretrained on (`data/function_corpus.py`, another
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import json
 import os
 import random
 import sys
@@ -34,7 +35,6 @@ from codecorr_jax.models.hf_checkpoint import load_hf_checkpoint, load_tokenizer
 from codecorr_jax.models.sharding import make_mesh  # noqa: E402
 from codecorr_jax.regimes.workspace import SHIPPED_BASE_DIR  # noqa: E402
 
-TRAINING_DRAWS = 65_000  # the shipped base's 60,000 documents came from the first draws
 INPUTS_PER_TASK = 5
 
 
@@ -78,9 +78,19 @@ def task_of(text: str, index: int, rng: random.Random) -> EvalTask | None:
     return EvalTask(f"corpus/{index}", prompt, function.name, tuple(tests))
 
 
-def held_out_tasks(count: int, seed: int) -> tuple[list[EvalTask], list[corpus.Document]]:
-    """`count` tasks from documents of `seed` whose prompts no training document has."""
-    seen = {corpus.split_prompt(t)[0] for t in corpus.documents(TRAINING_DRAWS, seed=0)}
+def training_draws(base_dir: str) -> int:
+    """How many documents to draw to cover a base's training documents: those it kept, plus
+    the ones the corpus build left out (drawn too), with a margin."""
+    with open(os.path.join(base_dir, "codecorr_base.json"), encoding="utf-8") as f:
+        fields = json.load(f)["fields"]
+    return int(fields["pretrain"]["generated_functions"] * 1.1)
+
+
+def held_out_tasks(count: int, seed: int, draws: int
+                   ) -> tuple[list[EvalTask], list[corpus.Document]]:
+    """`count` tasks from documents of `seed` whose prompts none of the first `draws` training
+    documents has."""
+    seen = {corpus.split_prompt(t)[0] for t in corpus.documents(draws, seed=0)}
     rng = random.Random(f"base_on_its_corpus/{seed}")
     tasks, drawn = [], []
     for document in corpus.drawn_documents(20 * count, seed=seed):
@@ -100,11 +110,13 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-new-tokens", type=int, default=256)
+    parser.add_argument("--base", default=SHIPPED_BASE_DIR,
+                        help="a base directory (default: the shipped base)")
     args = parser.parse_args()
-    tasks, drawn = held_out_tasks(args.tasks, args.seed)
+    tasks, drawn = held_out_tasks(args.tasks, args.seed, training_draws(args.base))
     mesh = make_mesh(1, 1, 1, jax.devices()[:1])
-    model = load_hf_checkpoint(SHIPPED_BASE_DIR, mesh)
-    completer = SamplerCompleter(model, load_tokenizer(SHIPPED_BASE_DIR), mesh)
+    model = load_hf_checkpoint(args.base, mesh)
+    completer = SamplerCompleter(model, load_tokenizer(args.base), mesh)
     with Executor() as executor:
         result = evaluate(completer, {"corpus_held_out": tasks}, executor, greedy=True,
                           max_new_tokens=args.max_new_tokens)["corpus_held_out"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -32,6 +33,16 @@ def _cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def _commit() -> str:
+    """The project's git commit (the code that can rebuild this base), or "unknown"."""
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=True, cwd=os.path.dirname(os.path.abspath(__file__))
+                              ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def ship(workdir: str, dest: str = SHIPPED_BASE_DIR) -> str:
@@ -56,7 +67,7 @@ def ship(workdir: str, dest: str = SHIPPED_BASE_DIR) -> str:
         os.chmod(os.path.join(staging, name), 0o644)
     manifest["made_on"] = {"cpu": _cpu_name(), "cores": os.cpu_count(),
                            "python": platform.python_version(), "jax": jax.__version__,
-                           "jax_backend": jax.default_backend()}
+                           "jax_backend": jax.default_backend(), "commit": _commit()}
     write_json_atomic(os.path.join(staging, BASE_MANIFEST), manifest, default=str)
     replace_dir(staging, dest)
     return dest

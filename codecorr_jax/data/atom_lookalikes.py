@@ -33,7 +33,7 @@ class AtomLookalikeError(ValueError):
     """The corpus grammar would teach an atom; the message names the ops and the atoms."""
 
 
-class _NotComparable(Exception):
+class NotComparable(Exception):
     """This case cannot be run within the limits: it is not evidence either way."""
 
 
@@ -68,15 +68,18 @@ def _ints(x: Any) -> list[int]:
     return []
 
 
-def _guarded(op: Op, fn: Callable[..., Any]) -> Callable[..., Any]:
-    def run(x: Any, k: Any) -> Any:
+def guarded_callable(op: Op, value: str) -> Callable[..., Any]:
+    """`op_callable(op, value)` that raises NotComparable instead of running past the limits."""
+    fn = op_callable(op, value)
+
+    def run(x: Any, k: Any = None) -> Any:
         if op.grows and sum(abs(v) ** op.grows for v in _ints(x)) > WORK:
-            raise _NotComparable
+            raise NotComparable
         result = fn(x, k)
         if isinstance(result, (list, str)) and len(result) > LIMIT:
-            raise _NotComparable
+            raise NotComparable
         if isinstance(result, int) and abs(result) > 10**100:
-            raise _NotComparable
+            raise NotComparable
         return result
     return run
 
@@ -100,7 +103,7 @@ class Lookalikes:
 
     def _match(self, ops: Sequence[Op], values: Sequence[str]) -> str | None:
         arg_types = (ops[0].takes,) + ((INT,) if "k" in values else ())
-        steps = [_guarded(op, op_callable(op, value)) for op, value in zip(ops, values)]
+        steps = [guarded_callable(op, value) for op, value in zip(ops, values)]
         for atom in self._by_signature.get((arg_types, ops[-1].gives), ()):
             if _computes(steps, atom):
                 return atom.name
@@ -114,7 +117,7 @@ def _computes(steps: Sequence[Callable[..., Any]], atom: AtomCases) -> bool:
         try:
             for step in steps:
                 x = step(x, k)
-        except _NotComparable:
+        except NotComparable:
             continue
         except Exception:  # noqa: BLE001 - it fails where the atom returns: a different function
             return False
