@@ -5,8 +5,9 @@
 
 Builds the datasets and the tokenizer first (the tokenizer trains on the train tasks and some
 standard-library source). The base itself only ever sees its own corpus: generated documented
-functions and standard-library source, with every document that touches a task left out and
-the whole corpus checked (`data/contamination.py`). The project ships the result
+functions and standard-library source, with every document that touches a task
+(`data/contamination.py`) or computes an atom (`data/atom_lookalikes.py`) left out and the whole
+corpus checked. The project ships the result
 (`codecorr_jax/assets/tiny_base`), so other regimes never pretrain unless told to with
 `--config.pretrain.source=train`. Same machine, same config: the same bytes.
 """
