@@ -259,11 +259,6 @@ def _optimizer(learning_rate: float, max_grad_norm: float,
         max_grad_norm=max_grad_norm, weight_decay=weight_decay))
 
 
-def _split(model: Decoder) -> tuple[nnx.GraphDef, dict, nnx.State]:
-    graphdef, params, rest = nnx.split(model, trainable(model.config), ...)
-    return graphdef, nnx.to_pure_dict(params), rest
-
-
 def _hyperparams(section: Any, use_critic: bool) -> ppo_step.PPOHyperparams:
     return ppo_step.PPOHyperparams(
         clip_ratio_low=float(section.clip_ratio_low),
@@ -322,6 +317,11 @@ class Split(NamedTuple):
     graphdef: nnx.GraphDef
     params: Any
     rest: nnx.State
+
+
+def _split(model: Decoder) -> Split:
+    graphdef, params, rest = nnx.split(model, trainable(model.config), ...)
+    return Split(graphdef, nnx.to_pure_dict(params), rest)
 
 
 class Scored(NamedTuple):
@@ -480,7 +480,7 @@ def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
         reference_split = Split(policy_graphdef, jax.tree.map(jnp.zeros_like, policy_params),
                                 policy_rest)
     elif use_reference:
-        reference_split = Split(*_split(reference))
+        reference_split = _split(reference)
     critic_graphdef = critic_rest = critic_tx = None
     if use_critic:
         critic_graphdef, critic_params, critic_rest = _split(critic)
