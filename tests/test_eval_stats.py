@@ -78,3 +78,24 @@ def test_seed_table_reads_runs_and_pairs_tasks(tmp_path):
     _write(dirs[2], "sft/eval/latest.json", [0, 0, 0])  # another task set: refused
     with pytest.raises(ValueError, match="share datasets"):
         seed_runs.load_scores(dirs)
+
+
+def test_the_base_evaluation_of_a_run_is_the_one_over_its_own_suites(tmp_path):
+    """A workdir shared by runs with other evaluation settings caches several base scores; the
+    one over the suites the run evaluated its own models on is its own, and ambiguity raises."""
+    def write(path, results):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"step": 0, "results": results}, f)
+
+    suite = {"pass@1": 0.0, "tasks": [{"task_id": "t/0", "passed_greedy": False}]}
+    workdir = str(tmp_path)
+    write(os.path.join(workdir, "sft", "eval", "latest.json"), {"atom": suite, "train": suite})
+    mine = {"atom": suite, "train": suite}
+    write(os.path.join(workdir, "base_eval", "eval_a", "eval", "latest.json"), mine)
+    write(os.path.join(workdir, "base_eval", "eval_b", "eval", "latest.json"),
+          {"atom": suite, "humaneval": suite})
+    assert seed_runs.stage_results(workdir, seed_runs.STAGES["base"]) == mine
+    write(os.path.join(workdir, "base_eval", "eval_c", "eval", "latest.json"), mine)
+    with pytest.raises(ValueError, match="2 of them cover this run's suites"):
+        seed_runs.stage_results(workdir, seed_runs.STAGES["base"])

@@ -34,12 +34,32 @@ PAIRS: tuple[tuple[str, str], ...] = (("SFT", "base"), ("SFT then RL", "SFT"), (
 Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks) pass matrix
 
 
+def _own_suites(workdir: str) -> set[str] | None:
+    """The suites the run in `workdir` evaluated its own models on (its first trained stage's
+    evaluation), or None when it has none yet."""
+    for pattern in STAGES.values():
+        if "*" not in pattern:
+            payload = read_json(os.path.join(workdir, pattern))
+            if payload is not None:
+                return set(payload["results"])
+    return None
+
+
 def stage_results(workdir: str, pattern: str) -> dict | None:
+    """The results of the evaluation matching `pattern` in `workdir`. A base evaluation is
+    cached per evaluation settings, so a workdir shared by runs with other settings holds
+    several: the one over the suites this run evaluated is its own."""
     paths = sorted(glob.glob(os.path.join(workdir, pattern)))
-    if len(paths) > 1:
-        raise ValueError(f"{workdir}: several evaluations match {pattern}: {paths}; keep one")
-    payload = read_json(paths[0]) if paths else None
-    return None if payload is None else payload["results"]
+    results = [payload["results"] for payload in map(read_json, paths) if payload is not None]
+    if len(results) > 1:
+        suites = _own_suites(workdir)
+        own = [r for r in results if set(r) == suites]
+        if len(own) != 1:
+            raise ValueError(f"{workdir}: several evaluations match {pattern}: {paths}, and "
+                             f"{len(own)} of them cover this run's suites {sorted(suites or ())}"
+                             "; keep one")
+        results = own
+    return results[0] if results else None
 
 
 def _task_passes(suite: Mapping) -> dict[str, float]:
