@@ -18,7 +18,8 @@ import random
 from typing import Any, Callable, Sequence
 
 from codecorr_jax import atoms as atom_registry
-from codecorr_jax.data.function_ops import C_VALUES, INT, K_VALUES, OPS, Op, op_callable
+from codecorr_jax.data.function_ops import (C_VALUES, INT, K_VALUES, OPS, Op, chain_callable,
+                                           op_callable)
 
 GENERATED_CASES = 16
 MIN_CASES = 6
@@ -103,20 +104,18 @@ class Lookalikes:
 
     def _match(self, ops: Sequence[Op], values: Sequence[str]) -> str | None:
         arg_types = (ops[0].takes,) + ((INT,) if "k" in values else ())
-        steps = [guarded_callable(op, value) for op, value in zip(ops, values)]
+        chain = chain_callable(ops, values, step=guarded_callable)
         for atom in self._by_signature.get((arg_types, ops[-1].gives), ()):
-            if _computes(steps, atom):
+            if _computes(chain, atom):
                 return atom.name
         return None
 
 
-def _computes(steps: Sequence[Callable[..., Any]], atom: AtomCases) -> bool:
+def _computes(chain: Callable[..., Any], atom: AtomCases) -> bool:
     compared = 0
     for args, expected in atom.cases:
-        x, k = copy.deepcopy(args[0]), (args[1] if len(args) > 1 else None)
         try:
-            for step in steps:
-                x = step(x, k)
+            x = chain(*copy.deepcopy(args))
         except NotComparable:
             continue
         except Exception:  # noqa: BLE001 - it fails where the atom returns: a different function

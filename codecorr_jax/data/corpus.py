@@ -162,23 +162,24 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
             f"grammar ops that compute an atom by themselves: {op_atoms}; change or remove them "
             "in data/function_ops.py (every document using one would teach that atom)")
     ops = {op.key: op for op in function_corpus.OPS}
-    drawn = {"generated": 0, "stdlib": 0}
+    left_out = {"generated": 0, "stdlib": 0}  # for task text
     computes_atom: dict[str, int] = {}
 
     def clean(document: function_corpus.Document) -> bool:
-        drawn["generated"] += 1
         atom = lookalikes.atom_computed([ops[key] for key in document.ops], document.values)
         if atom is not None:
             computes_atom[atom] = computes_atom.get(atom, 0) + 1
             return False
-        return not index.hits(document.text)
+        if index.hits(document.text):
+            left_out["generated"] += 1
+            return False
+        return True
 
     generated = list(function_corpus.documents(generated_functions, seed, clean))
     stdlib = python_source_texts(source_bytes, seed)
-    drawn["stdlib"] = len(stdlib)
-    stdlib = [t for t in stdlib if not index.hits(t)]
-    left_out = {"generated": drawn["generated"] - len(generated) - sum(computes_atom.values()),
-                "stdlib": drawn["stdlib"] - len(stdlib)}
+    kept = [t for t in stdlib if not index.hits(t)]
+    left_out["stdlib"] = len(stdlib) - len(kept)
+    stdlib = kept
     documents = {f"generated/{i}": t for i, t in enumerate(generated)}
     documents |= {f"stdlib/{i}": t for i, t in enumerate(stdlib)}
     counts = contamination.check_corpus(documents, index)

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from typing import Any, Callable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from codecorr_jax.atoms.render import render_docstring
 from codecorr_jax.data.function_ops import (BOOL, C_VALUES, GRID, INT, INTS, K_VALUES, OPS, STR,
-                                           STRS, Op, op_callable)
+                                           STRS, Op, chain_callable)
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
 VERSION = 3
@@ -161,18 +161,6 @@ def draw_values(ops: Sequence[Op], rng: random.Random, argument: bool) -> list[s
     if argument and takes_k and rng.random() < 0.5:
         values[takes_k[0]] = "k"
     return values
-
-
-def chain_callable(ops: Sequence[Op], values: Sequence[str]) -> Callable[..., Any]:
-    """The chain as a Python function `f(x, k=None)`: its ops applied in turn."""
-    steps = [op_callable(op, value) for op, value in zip(ops, values)]
-
-    def apply(x: Any, k: Any = None) -> Any:
-        for step in steps:
-            x = step(x, k)
-        return x
-
-    return apply
 
 
 _EMPTY = {INT: 0, STR: "", INTS: [], STRS: [], GRID: []}

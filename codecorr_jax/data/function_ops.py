@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 INT, STR, INTS, STRS, GRID, BOOL = "int", "str", "list[int]", "list[str]", "list[list[int]]", \
     "bool"
@@ -67,6 +67,21 @@ def op_callable(op: Op, value: str) -> Callable[..., Any]:
     source = "def f(x, k=None):\n" + "".join(f"    {line}\n" for line in body)
     exec(compile(source, f"<op {op.key}>", "exec"), namespace)  # noqa: S102 - our own ops
     return namespace["f"]
+
+
+def chain_callable(ops: Sequence[Op], values: Sequence[str],
+                   step: Callable[[Op, str], Callable[..., Any]] = op_callable
+                   ) -> Callable[..., Any]:
+    """The chain as a Python function `f(x, k=None)`: its ops applied in turn, each made by
+    `step(op, value)` (the plain op; the atom check passes a guarded one)."""
+    steps = [step(op, value) for op, value in zip(ops, values)]
+
+    def apply(x: Any, k: Any = None) -> Any:
+        for one in steps:
+            x = one(x, k)
+        return x
+
+    return apply
 
 
 OPS: tuple[Op, ...] = (
