@@ -8,10 +8,13 @@ import sys
 
 import jax
 import numpy as np
+import pytest
 from flax import nnx
 
 from codecorr_jax.models import Decoder
 from distributed_case import CFG, SEED, batch
+
+pytestmark = pytest.mark.whole_runs(minutes=1)  # scheduled first: tests/conftest.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -10,6 +10,8 @@ import pytest
 
 from codecorr_jax.config import REGIMES
 
+pytestmark = pytest.mark.whole_runs(minutes=2)  # scheduled first: tests/conftest.py
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

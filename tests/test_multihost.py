@@ -18,6 +18,8 @@ import pytest
 import multihost_case as case
 from codecorr_jax.models.sharding import make_mesh
 
+pytestmark = pytest.mark.whole_runs(minutes=5)  # scheduled first: tests/conftest.py
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
