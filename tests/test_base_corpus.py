@@ -94,7 +94,7 @@ def test_op_parameters_are_drawn_as_numbers_or_an_argument_k():
     for seed in range(30):
         text = function_corpus.single_function([op], random.Random(seed))
         namespace, names = _functions(text)
-        threshold = text.split("exceed ")[1].split(".")[0].split(";")[0]
+        threshold = re.search(r"(?:exceed|greater than) (k|\d+)", text).group(1)
         if threshold == "k":
             assert ", k: int)" in text.splitlines()[0]
             assert namespace[names[0]]([0, 5, 9, 10], 5) == [9, 10]
@@ -159,6 +159,39 @@ def test_documents_state_the_value_for_an_empty_input_as_tasks_do():
         assert clause == ("the empty string" if value == "" else repr(value)), d.text
         clauses += 1
     assert clauses >= 20
+
+
+def test_a_worked_example_in_a_description_is_the_functions_own_value():
+    """" (<input> gives <value>)", as task descriptions show one: the function returns it."""
+    examples = 0
+    for d in function_corpus.drawn_documents(400, seed=5):
+        docstring = " ".join(d.text.split('"""')[1].split())
+        found = re.search(r" \(((\w+) = )?([^()]+?)(, k = (-?\d+))? (gives|becomes) ([^()]+)\)"
+                          r"(; [^;]+)?\.$", docstring)
+        if d.staged or found is None:
+            continue
+        x, k, shown = ast.literal_eval(found.group(3)), found.group(5), found.group(7)
+        namespace, names = _functions(d.text)
+        value = namespace[names[0]](x, int(k)) if k else namespace[names[0]](x)
+        assert shown == repr(value), d.text
+        assert found.group(6) == "gives" or type(value) is type(x), d.text
+        examples += 1
+    assert examples >= 60
+
+
+def test_yes_no_functions_are_described_as_tasks_describe_them():
+    """Half the time "Return True if ..., otherwise False" (tasks' words), else "whether"."""
+    said = {"Return True if": 0, "Return whether": 0}
+    for d in function_corpus.drawn_documents(1500, seed=6):
+        docstring = " ".join(d.text.split('"""')[1].split())
+        if d.staged or not docstring.startswith(tuple(said)):
+            continue
+        assert d.text.split("\n")[0].endswith("-> bool:") or "-> bool:" in d.text, d.text
+        said["Return True if" if docstring.startswith("Return True if") else
+             "Return whether"] += 1
+        if docstring.startswith("Return True if"):
+            assert ", otherwise False" in docstring and "whether" not in docstring.split(",")[0]
+    assert min(said.values()) >= 5, said
 
 
 def test_no_op_is_named_like_an_atom():

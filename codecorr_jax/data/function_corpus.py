@@ -9,7 +9,8 @@ function from a description. This module writes such functions from a grammar:
   grids, each with English noun phrases and the Python that computes it (the grammar).
 - A document chains 1-3 ops whose types match. It is rendered as one function (intermediate
   variables, sometimes an explicit loop; the docstring sometimes states the value for an empty
-  input, as task descriptions do) or, for a chain of 2-3, as a main function whose docstring
+  input and shows one worked example, and a yes/no function says "True if ..., otherwise False",
+  as task descriptions do) or, for a chain of 2-3, as a main function whose docstring
   lists numbered stages and whose body calls one helper per stage, the helpers defined below
   it: the shape of a program that decomposes a task.
 - The corpus build (`data.corpus`) keeps a document only when it holds no task text
@@ -20,16 +21,18 @@ Everything is seeded: the same seed and count give the same texts on every machi
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import random
 from typing import Callable, Iterator, Sequence
 
 from codecorr_jax.atoms.render import render_docstring
+from codecorr_jax.data.atom_lookalikes import guarded_callable
 from codecorr_jax.data.function_ops import (BOOL, C_VALUES, GRID, INT, INTS, K_VALUES, OPS, STR,
                                            STRS, Op, chain_callable)
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
-VERSION = 3
+VERSION = 4
 
 # The argument name a function's input of each type gets, with alternatives.
 _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "values"),
@@ -87,7 +90,11 @@ def _chain(rng: random.Random, length: int) -> list[Op]:
     return ops
 
 
-def _sentence(phrase: str, clause: str = "") -> str:
+def _sentence(phrase: str, clause: str = "", true_if: bool = False) -> str:
+    """"Return <phrase><clause>."; with `true_if`, a "whether ..." phrase is said as task
+    descriptions say it: "Return True if ..., otherwise False"."""
+    if true_if and phrase.startswith("whether "):
+        return "Return True if " + phrase[len("whether "):] + ", otherwise False" + clause + "."
     return "Return " + phrase + clause + "."
 
 
@@ -182,10 +189,47 @@ def _edge_clause(ops: Sequence[Op], values: Sequence[str], arg: str) -> str:
     return f"; {shown} for {where}"
 
 
+# Small inputs for a worked example in a description ("12 gives [2, 2, 3]").
+_EXAMPLE_STRINGS = ("hello", "Hello World", "aab", "banana", "x1y22", "Code 42", "noon", "a b",
+                    "")
+_EXAMPLE_LONGEST = 60  # characters of the clause; a longer example is left out
+
+
+def _example_input(type_: str, rng: random.Random):
+    if type_ == INT:
+        return rng.randint(-20, 120)
+    if type_ == STR:
+        return rng.choice(_EXAMPLE_STRINGS)
+    if type_ == INTS:
+        return [rng.randint(-5, 12) for _ in range(rng.randint(2, 5))]
+    if type_ == STRS:
+        return rng.sample(_EXAMPLE_STRINGS[:-1], rng.randint(2, 4))
+    return [[rng.randint(0, 9) for _ in range(rng.randint(1, 3))] for _ in range(rng.randint(2, 3))]
+
+
+def _example_clause(ops: Sequence[Op], values: Sequence[str], arg: str,
+                    rng: random.Random) -> str:
+    """" (<input> gives <value>)" (" (n = 5, k = 2 gives 7)" with an argument k; "becomes" for
+    a value of the input's type, half the time): the chain's
+    value on a small drawn input, as task descriptions show one; "" when the chain fails on
+    it, would run too long, or the clause is long."""
+    x = _example_input(ops[0].takes, rng)
+    k = rng.randint(1, 5) if "k" in values else None
+    try:
+        value = chain_callable(ops, values, step=guarded_callable)(copy.deepcopy(x), k)
+    except Exception:  # noqa: BLE001 - e.g. an index out of range: no example
+        return ""
+    shown = repr(x) if k is None else f"{arg} = {x!r}, k = {k}"
+    verb = "becomes" if ops[0].takes == ops[-1].gives and rng.random() < 0.5 else "gives"
+    clause = f" ({shown} {verb} {value!r})"
+    return clause if len(clause) <= _EXAMPLE_LONGEST else ""
+
+
 def single_function(ops: Sequence[Op], rng: random.Random,
                     values: Sequence[str] | None = None) -> str:
     """The chain as one documented function: nested noun phrases, one statement per op, and
-    half the time the value for an empty input. `values` are the ops' parameters (drawn by
+    each half the time: a worked example, the value for an empty input, a yes/no result said
+    as "True if ..., otherwise False". `values` are the ops' parameters (drawn by
     `draw_values` when not given); "k" makes `k` an argument of the function."""
     arg = _arg_name(ops[0].takes, rng)
     values = draw_values(ops, rng, argument=True) if values is None else list(values)
@@ -194,10 +238,12 @@ def single_function(ops: Sequence[Op], rng: random.Random,
     for op, value in zip(ops, values):
         phrase = _fill(rng.choice(op.phrases), x=phrase, k=value, c=value)
     says_it = "empty" in phrase or "none" in phrase  # the phrase states its edge case itself
-    clause = _edge_clause(ops, values, arg) if rng.random() < 0.5 and not says_it else ""
+    clause = _example_clause(ops, values, arg, rng) if rng.random() < 0.5 else ""
+    if rng.random() < 0.5 and not says_it:
+        clause += _edge_clause(ops, values, arg)
+    sentence = _sentence(phrase, clause, true_if=rng.random() < 0.5)
     body = _statement_body(ops, arg, values, rng)
-    return (_prompt(_name(ops, rng), params, ops[-1].gives, _sentence(phrase, clause), ops)
-            + _indent(body))
+    return (_prompt(_name(ops, rng), params, ops[-1].gives, sentence, ops) + _indent(body))
 
 
 def staged_function(ops: Sequence[Op], rng: random.Random,
@@ -219,7 +265,8 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
     for i, (op, value) in enumerate(zip(ops, values)):
         stage_arg = arg if i == 0 else _arg_name(op.takes, rng)
         stage_args.append(stage_arg)
-        desc = _sentence(_fill(rng.choice(op.phrases), x=stage_arg, k=value, c=value))
+        desc = _sentence(_fill(rng.choice(op.phrases), x=stage_arg, k=value, c=value),
+                         true_if=rng.random() < 0.5)
         template = _STAGE_LINE[0] if i == 0 else _STAGE_LINE[1]
         parts.append(template.format(i=i + 1, j=i, arg=stage_arg, desc=desc))
     main_name = "_".join(op.key for op in reversed(ops))
