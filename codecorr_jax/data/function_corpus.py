@@ -41,6 +41,9 @@ _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "
 # time, so that names vary but a model can rely on the common ones.
 _USUAL_NAME = 0.7
 _ELEM = ("v", "e", "item")  # comprehension variables
+# The name of a function's int argument (a parameter "k" of its ops): usually k, as tasks name
+# theirs otherwise. None is a name any op's code uses.
+_INT_ARGUMENT_NAMES = ("k", "target", "width", "step", "limit", "m")
 
 
 # Stage-style documents: how the main docstring introduces the chain and each stage.
@@ -207,7 +210,7 @@ def _example_input(type_: str, rng: random.Random):
     return [[rng.randint(0, 9) for _ in range(rng.randint(1, 3))] for _ in range(rng.randint(2, 3))]
 
 
-def _example_clause(ops: Sequence[Op], values: Sequence[str], arg: str,
+def _example_clause(ops: Sequence[Op], values: Sequence[str], arg: str, k_name: str,
                     rng: random.Random) -> str:
     """" (<input> gives <value>)" (" (n = 5, k = 2 gives 7)" with an argument k; "becomes" for
     a value of the input's type, half the time): the chain's
@@ -219,7 +222,7 @@ def _example_clause(ops: Sequence[Op], values: Sequence[str], arg: str,
         value = chain_callable(ops, values, step=guarded_callable)(copy.deepcopy(x), k)
     except Exception:  # noqa: BLE001 - e.g. an index out of range: no example
         return ""
-    shown = repr(x) if k is None else f"{arg} = {x!r}, k = {k}"
+    shown = repr(x) if k is None else f"{arg} = {x!r}, {k_name} = {k}"
     verb = "becomes" if ops[0].takes == ops[-1].gives and rng.random() < 0.5 else "gives"
     clause = f" ({shown} {verb} {value!r})"
     return clause if len(clause) <= _EXAMPLE_LONGEST else ""
@@ -230,19 +233,23 @@ def single_function(ops: Sequence[Op], rng: random.Random,
     """The chain as one documented function: nested noun phrases, one statement per op, and
     each half the time: a worked example, the value for an empty input, a yes/no result said
     as "True if ..., otherwise False". `values` are the ops' parameters (drawn by
-    `draw_values` when not given); "k" makes `k` an argument of the function."""
+    `draw_values` when not given); "k" makes an int argument of the function (named `k`, or
+    as tasks name theirs: `target`, `width`, ...)."""
     arg = _arg_name(ops[0].takes, rng)
     values = draw_values(ops, rng, argument=True) if values is None else list(values)
-    params = [(arg, ops[0].takes)] + ([("k", INT)] if "k" in values else [])
+    k_name = _INT_ARGUMENT_NAMES[0] if rng.random() < _USUAL_NAME else \
+        rng.choice(_INT_ARGUMENT_NAMES[1:])
+    written = [k_name if value == "k" else value for value in values]
+    params = [(arg, ops[0].takes)] + ([(k_name, INT)] if "k" in values else [])
     phrase = arg
-    for op, value in zip(ops, values):
+    for op, value in zip(ops, written):
         phrase = _fill(rng.choice(op.phrases), x=phrase, k=value, c=value)
     says_it = "empty" in phrase or "none" in phrase  # the phrase states its edge case itself
-    clause = _example_clause(ops, values, arg, rng) if rng.random() < 0.5 else ""
+    clause = _example_clause(ops, values, arg, k_name, rng) if rng.random() < 0.5 else ""
     if rng.random() < 0.5 and not says_it:
         clause += _edge_clause(ops, values, arg)
     sentence = _sentence(phrase, clause, true_if=rng.random() < 0.5)
-    body = _statement_body(ops, arg, values, rng)
+    body = _statement_body(ops, arg, written, rng)
     return (_prompt(_name(ops, rng), params, ops[-1].gives, sentence, ops) + _indent(body))
 
 
