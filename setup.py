@@ -38,6 +38,6 @@ setup(
         "tpu": ["jax[tpu]>=0.7.2"],
         # torch is only for parity tests against transformers' PyTorch models; .ci/run installs
         # the local CPU build (torch==2.13.0) first so no CUDA wheels are pulled in.
-        "test": ["pytest>=8", "pytest-xdist>=3.5", "torch>=2.4", "peft>=0.13"],
+        "test": ["pytest>=8", "pytest-xdist>=3.8", "torch>=2.4", "peft>=0.13"],
     },
 )
