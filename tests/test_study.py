@@ -251,9 +251,18 @@ def test_objectives_report_from_hand_made_runs(tmp_path):
     # 128 samples in 60 s (grpo) or 120 s (dapo) of PPO
     assert (rows[0].samples_per_minute, rows[0].ppo_minutes) == (pytest.approx(128.0), 1.0)
     assert (rows[1].samples_per_minute, rows[1].ppo_minutes) == (pytest.approx(64.0), 2.0)
+    # per seed: grpo +0.3 in both; dapo 4 of 40 tasks in seed 0, none in seed 1
+    assert rows[0].seed_gains["composite_target"] == pytest.approx((0.3, 0.3))
+    assert rows[1].seed_gains["composite_target"] == pytest.approx((0.1, 0.0))
+    # dapo minus grpo after PPO (same SFT): 0.05 - 0.3, tasks paired
+    versus = rows[1].versus_first["composite_target"]
+    assert versus.mean == pytest.approx(-0.25) and versus.high < 0
+    assert rows[0].versus_first["composite_target"].mean == 0.0
     path = write_report(str(tmp_path), rows, seeds=[0, 1], command="cmd", machine="cpu")
     text = open(path).read()
     assert "| grpo | +0.300 [" in text and "| 128 | 1.0 |" in text and "| dapo | +0.050 [" in text
+    assert "| grpo | +0.300, +0.300 |  |" in text
+    assert "| dapo | +0.100, +0.000 | -0.250 [" in text
 
 
 def test_taxonomy_parses_odd_literals_without_warnings():

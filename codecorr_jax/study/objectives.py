@@ -62,6 +62,8 @@ def grid(section: Any) -> list[Cell]:
 class Row:
     objective: str
     gains: dict[str, stats.Interval]  # suite -> SFT then RL minus SFT, paired
+    seed_gains: dict[str, tuple[float, ...]]  # suite -> each seed's mean gain, seeds in order
+    versus_first: dict[str, stats.Interval]  # suite -> after PPO minus the first objective's
     samples_per_minute: float  # mean over seeds of each run's samples / its PPO minutes
     ppo_minutes: float  # mean over seeds
 
@@ -78,17 +80,26 @@ def _cost(workdirs: Sequence[str]) -> tuple[float, float]:
 
 def compare(scores: Mapping[str, Scores], runs: Sequence[CellRun],
             names: Sequence[str]) -> list[Row]:
-    """Each objective's gains over the shared SFT and its cost; objectives not finished for
-    every seed are left out."""
+    """Each objective's gains over the shared SFT, per seed and pooled, its difference from the
+    first finished objective after PPO (the same SFT policy, seeds and tasks: paired), and its
+    cost; objectives not finished for every seed are left out."""
     rows = []
+    first = None
     for name in names:
         per = scores.get(name)
         if per is None or "SFT then RL" not in per:
             continue
-        gains = {suite: stats.paired_task_bootstrap(per["SFT then RL"][suite], per["SFT"][suite])
-                 for suite in HELD_OUT if suite in per["SFT then RL"]}
+        after = per["SFT then RL"]
+        suites = [suite for suite in HELD_OUT if suite in after]
+        first = first or after
+        gains = {suite: stats.paired_task_bootstrap(after[suite], per["SFT"][suite])
+                 for suite in suites}
+        seed_gains = {suite: tuple(float(g) for g in (after[suite] - per["SFT"][suite]).mean(1))
+                      for suite in suites}
+        versus_first = {suite: stats.paired_task_bootstrap(after[suite], first[suite])
+                        for suite in suites if suite in first}
         workdirs = [r.workdir for r in sorted(runs, key=lambda r: r.seed) if r.cell.name == name]
-        rows.append(Row(name, gains, *_cost(workdirs)))
+        rows.append(Row(name, gains, seed_gains, versus_first, *_cost(workdirs)))
     return rows
 
 
@@ -110,6 +121,21 @@ def write_report(study_dir: str, rows: Sequence[Row], *, seeds: Sequence[int], c
         lines.append(f"| {row.objective} | " + " | ".join(cells)
                      + f" | {row.samples_per_minute:.0f} | {row.ppo_minutes:.1f} | "
                      f"{OBJECTIVES[row.objective].about} |")
+    if rows:
+        first = rows[0].objective
+        lines += ["", f"Each seed's gain (its mean over tasks), and each objective minus {first} "
+                  f"after PPO: both start from the same SFT policy, so this is the difference of "
+                  "their gains, paired over seeds and tasks.", "",
+                  "| objective | " + " | ".join(f"{s} gain per seed | {s} minus {first} [95% CI]"
+                                                for s in suites) + " |",
+                  "|---|" + "---|---|" * len(suites)]
+        for row in rows:
+            cells = []
+            for s in suites:
+                cells.append(", ".join(f"{g:+.3f}" for g in row.seed_gains.get(s, ())))
+                cells.append(str(row.versus_first[s]) if s in row.versus_first
+                             and row.objective != first else "")
+            lines.append(f"| {row.objective} | " + " | ".join(cells) + " |")
     path = os.path.join(study_dir, "report.md")
     write_text_atomic(path, "\n".join(lines) + "\n")
     return path
