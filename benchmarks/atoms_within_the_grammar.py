@@ -23,8 +23,7 @@ from typing import Any, Callable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from codecorr_jax.atoms import all_atoms  # noqa: E402
-from codecorr_jax.data.atom_lookalikes import guarded_callable  # noqa: E402
-from codecorr_jax.data.function_ops import BOOL, OPS, Op  # noqa: E402
+from codecorr_jax.data.function_ops import BOOL, OPS, Op, guarded_callable  # noqa: E402
 
 KS = ("0", "1", "2", "3", "5", "10")
 CS = (" ", ",", "a", "e")
@@ -44,7 +43,7 @@ def _apply(fn: Callable[..., Any], values: tuple, ks: tuple) -> tuple | None:
     for value, k in zip(values, ks):
         try:
             out.append(fn(copy.deepcopy(value), k))
-        except Exception:  # noqa: BLE001 - NotComparable, or the op fails on this input
+        except Exception:  # noqa: BLE001 - TooMuchWork, or the op fails on this input
             return None
     return tuple(out)
 

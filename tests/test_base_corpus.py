@@ -188,7 +188,8 @@ def test_yes_no_functions_are_described_as_tasks_describe_them():
         docstring = " ".join(d.text.split('"""')[1].split())
         if d.staged or not docstring.startswith(tuple(said)):
             continue
-        assert d.text.split("\n")[0].endswith("-> bool:") or "-> bool:" in d.text, d.text
+        signature = next(line for line in d.text.split("\n") if line.startswith("def "))
+        assert signature.endswith("-> bool:"), d.text
         said["Return True if" if docstring.startswith("Return True if") else
              "Return whether"] += 1
         if docstring.startswith("Return True if"):

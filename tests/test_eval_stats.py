@@ -41,6 +41,8 @@ def test_paired_bootstrap_against_a_numpy_loop_and_the_normal_approximation():
     assert got.low == pytest.approx(got.mean - half, abs=0.01)
     assert got.high == pytest.approx(got.mean + half, abs=0.01)
     assert got.excludes_zero() and got.n == 600
+    assert got.per_seed == pytest.approx([np.mean(after[s] - before[s]) for s in range(3)])
+    assert got.std == pytest.approx(np.std(got.per_seed, ddof=1))
     same = stats.paired_task_bootstrap(before, before)
     assert (same.mean, same.low, same.high) == (0.0, 0.0, 0.0)
     with pytest.raises(ValueError, match="equal"):

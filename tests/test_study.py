@@ -252,12 +252,13 @@ def test_objectives_report_from_hand_made_runs(tmp_path):
     assert (rows[0].samples_per_minute, rows[0].ppo_minutes) == (pytest.approx(128.0), 1.0)
     assert (rows[1].samples_per_minute, rows[1].ppo_minutes) == (pytest.approx(64.0), 2.0)
     # per seed: grpo +0.3 in both; dapo 4 of 40 tasks in seed 0, none in seed 1
-    assert rows[0].seed_gains["composite_target"] == pytest.approx((0.3, 0.3))
-    assert rows[1].seed_gains["composite_target"] == pytest.approx((0.1, 0.0))
-    # dapo minus grpo after PPO (same SFT): 0.05 - 0.3, tasks paired
+    assert rows[0].gains["composite_target"].per_seed == pytest.approx((0.3, 0.3))
+    assert rows[1].gains["composite_target"].per_seed == pytest.approx((0.1, 0.0))
+    # dapo minus grpo after PPO (same SFT): 0.05 - 0.3, tasks paired; per seed 0.1 - 0.3, -0.3
     versus = rows[1].versus_first["composite_target"]
     assert versus.mean == pytest.approx(-0.25) and versus.high < 0
-    assert rows[0].versus_first["composite_target"].mean == 0.0
+    assert versus.per_seed == pytest.approx((-0.2, -0.3))
+    assert rows[0].versus_first == {}  # the first objective is not compared with itself
     path = write_report(str(tmp_path), rows, seeds=[0, 1], command="cmd", machine="cpu")
     text = open(path).read()
     assert "| grpo | +0.300 [" in text and "| 128 | 1.0 |" in text and "| dapo | +0.050 [" in text

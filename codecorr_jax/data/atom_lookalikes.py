@@ -18,24 +18,15 @@ import random
 from typing import Any, Callable, Sequence
 
 from codecorr_jax import atoms as atom_registry
-from codecorr_jax.data.function_ops import (C_VALUES, INT, K_VALUES, OPS, Op, chain_callable,
-                                           op_callable)
+from codecorr_jax.data.function_ops import (C_VALUES, INT, K_VALUES, OPS, Op, TooMuchWork,
+                                           chain_callable, guarded_callable)
 
 GENERATED_CASES = 16
 MIN_CASES = 6
-# An op whose work grows with its input's numbers (`Op.grows`) only runs where the sum of
-# |v| ** grows over them is at most WORK; results longer than LIMIT, or ints beyond 10**100,
-# end a case as not comparable.
-WORK = 100_000
-LIMIT = 1_000
 
 
 class AtomLookalikeError(ValueError):
     """The corpus grammar would teach an atom; the message names the ops and the atoms."""
-
-
-class NotComparable(Exception):
-    """This case cannot be run within the limits: it is not evidence either way."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,30 +50,6 @@ def atom_cases(seed: int = 0) -> tuple[AtomCases, ...]:
             cases.append((args, atom.fn(*copy.deepcopy(args))))
         out.append(AtomCases(atom.name, atom.arg_types, atom.returns, tuple(cases)))
     return tuple(out)
-
-
-def _ints(x: Any) -> list[int]:
-    if isinstance(x, int):
-        return [x]
-    if isinstance(x, list):
-        return [v for item in x for v in _ints(item)]
-    return []
-
-
-def guarded_callable(op: Op, value: str) -> Callable[..., Any]:
-    """`op_callable(op, value)` that raises NotComparable instead of running past the limits."""
-    fn = op_callable(op, value)
-
-    def run(x: Any, k: Any = None) -> Any:
-        if op.grows and sum(abs(v) ** op.grows for v in _ints(x)) > WORK:
-            raise NotComparable
-        result = fn(x, k)
-        if isinstance(result, (list, str)) and len(result) > LIMIT:
-            raise NotComparable
-        if isinstance(result, int) and abs(result) > 10**100:
-            raise NotComparable
-        return result
-    return run
 
 
 class Lookalikes:
@@ -116,7 +83,7 @@ def _computes(chain: Callable[..., Any], atom: AtomCases) -> bool:
     for args, expected in atom.cases:
         try:
             x = chain(*copy.deepcopy(args))
-        except NotComparable:
+        except TooMuchWork:  # not evidence either way
             continue
         except Exception:  # noqa: BLE001 - it fails where the atom returns: a different function
             return False

@@ -27,9 +27,8 @@ import random
 from typing import Callable, Iterator, Sequence
 
 from codecorr_jax.atoms.render import render_docstring
-from codecorr_jax.data.atom_lookalikes import guarded_callable
 from codecorr_jax.data.function_ops import (BOOL, C_VALUES, GRID, INT, INTS, K_VALUES, OPS, STR,
-                                           STRS, Op, chain_callable)
+                                           STRS, Op, chain_callable, guarded_callable)
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
 VERSION = 4
@@ -212,10 +211,10 @@ def _example_input(type_: str, rng: random.Random):
 
 def _example_clause(ops: Sequence[Op], values: Sequence[str], arg: str, k_name: str,
                     rng: random.Random) -> str:
-    """" (<input> gives <value>)" (" (n = 5, k = 2 gives 7)" with an argument k; "becomes" for
-    a value of the input's type, half the time): the chain's
-    value on a small drawn input, as task descriptions show one; "" when the chain fails on
-    it, would run too long, or the clause is long."""
+    """The chain's value on a small drawn input, shown as task descriptions show one:
+    " ([3, 1] gives [1, 3])", or " (n = 5, k = 2 gives 7)" with an int argument; half the time
+    "becomes" when the value has the input's type. "" when the chain fails on the input, would
+    run too long, or the clause would be long."""
     x = _example_input(ops[0].takes, rng)
     k = rng.randint(1, 5) if "k" in values else None
     try:

@@ -69,6 +69,42 @@ def op_callable(op: Op, value: str) -> Callable[..., Any]:
     return namespace["f"]
 
 
+# An op whose work grows with its input's numbers (`Op.grows`) only runs where the sum of
+# |v| ** grows over them is at most WORK; results longer than LIMIT, or ints beyond 10**100,
+# are too much work to compare or show.
+WORK = 100_000
+LIMIT = 1_000
+
+
+class TooMuchWork(Exception):
+    """The op would run past the limits on this input (or its value would be too large)."""
+
+
+def _ints(x: Any) -> list[int]:
+    if isinstance(x, int):
+        return [x]
+    if isinstance(x, list):
+        return [v for item in x for v in _ints(item)]
+    return []
+
+
+def guarded_callable(op: Op, value: str) -> Callable[..., Any]:
+    """`op_callable(op, value)` that raises TooMuchWork instead of running past the limits:
+    the atom check and the worked examples run ops on inputs nobody chose for them."""
+    fn = op_callable(op, value)
+
+    def run(x: Any, k: Any = None) -> Any:
+        if op.grows and sum(abs(v) ** op.grows for v in _ints(x)) > WORK:
+            raise TooMuchWork
+        result = fn(x, k)
+        if isinstance(result, (list, str)) and len(result) > LIMIT:
+            raise TooMuchWork
+        if isinstance(result, int) and abs(result) > 10**100:
+            raise TooMuchWork
+        return result
+    return run
+
+
 def chain_callable(ops: Sequence[Op], values: Sequence[str],
                    step: Callable[[Op, str], Callable[..., Any]] = op_callable
                    ) -> Callable[..., Any]:

@@ -28,6 +28,7 @@ class Interval:
     low: float
     high: float
     n: int
+    per_seed: tuple[float, ...] = ()  # each seed's mean, seeds in order, where one is known
 
     def excludes_zero(self) -> bool:
         return self.low > 0 or self.high < 0
@@ -56,7 +57,7 @@ def paired_task_bootstrap(after: np.ndarray, before: np.ndarray, *, resamples: i
     `after` and `before` are (seeds, tasks) arrays of per-task scores (pass = 1) of the same
     tasks in the same order. Tasks are resampled with replacement, each drawn task bringing its
     differences in every seed, so the interval reflects which tasks were drawn as well as the
-    seeds' agreement on them. `std` is the spread of the per-seed mean differences.
+    seeds' agreement on them. `per_seed` holds each seed's mean difference, `std` their spread.
     """
     a, b = np.asarray(after, np.float64), np.asarray(before, np.float64)
     if a.shape != b.shape or a.ndim != 2 or a.shape[1] == 0:
@@ -70,4 +71,5 @@ def paired_task_bootstrap(after: np.ndarray, before: np.ndarray, *, resamples: i
     low, high = np.quantile(means, [tail, 1 - tail])
     per_seed = (a - b).mean(axis=1)
     std = float(per_seed.std(ddof=1)) if len(per_seed) > 1 else 0.0
-    return Interval(float(per_task.mean()), std, float(low), float(high), a.size)
+    return Interval(float(per_task.mean()), std, float(low), float(high), a.size,
+                    tuple(float(v) for v in per_seed))

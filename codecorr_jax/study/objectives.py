@@ -61,9 +61,9 @@ def grid(section: Any) -> list[Cell]:
 @dataclasses.dataclass(frozen=True)
 class Row:
     objective: str
-    gains: dict[str, stats.Interval]  # suite -> SFT then RL minus SFT, paired
-    seed_gains: dict[str, tuple[float, ...]]  # suite -> each seed's mean gain, seeds in order
-    versus_first: dict[str, stats.Interval]  # suite -> after PPO minus the first objective's
+    gains: dict[str, stats.Interval]  # suite -> SFT then RL minus SFT, paired (and per seed)
+    versus_first: dict[str, stats.Interval]  # suite -> after PPO minus the first objective's;
+    #                                          empty for the first objective itself
     samples_per_minute: float  # mean over seeds of each run's samples / its PPO minutes
     ppo_minutes: float  # mean over seeds
 
@@ -91,15 +91,14 @@ def compare(scores: Mapping[str, Scores], runs: Sequence[CellRun],
             continue
         after = per["SFT then RL"]
         suites = [suite for suite in HELD_OUT if suite in after]
-        first = first or after
         gains = {suite: stats.paired_task_bootstrap(after[suite], per["SFT"][suite])
                  for suite in suites}
-        seed_gains = {suite: tuple(float(g) for g in (after[suite] - per["SFT"][suite]).mean(1))
-                      for suite in suites}
-        versus_first = {suite: stats.paired_task_bootstrap(after[suite], first[suite])
-                        for suite in suites if suite in first}
+        versus_first = {} if first is None else {
+            suite: stats.paired_task_bootstrap(after[suite], first[suite])
+            for suite in suites if suite in first}
+        first = first or after
         workdirs = [r.workdir for r in sorted(runs, key=lambda r: r.seed) if r.cell.name == name]
-        rows.append(Row(name, gains, seed_gains, versus_first, *_cost(workdirs)))
+        rows.append(Row(name, gains, versus_first, *_cost(workdirs)))
     return rows
 
 
@@ -132,9 +131,9 @@ def write_report(study_dir: str, rows: Sequence[Row], *, seeds: Sequence[int], c
         for row in rows:
             cells = []
             for s in suites:
-                cells.append(", ".join(f"{g:+.3f}" for g in row.seed_gains.get(s, ())))
-                cells.append(str(row.versus_first[s]) if s in row.versus_first
-                             and row.objective != first else "")
+                cells.append(", ".join(f"{g:+.3f}" for g in row.gains[s].per_seed)
+                             if s in row.gains else "")
+                cells.append(str(row.versus_first.get(s, "")))
             lines.append(f"| {row.objective} | " + " | ".join(cells) + " |")
     path = os.path.join(study_dir, "report.md")
     write_text_atomic(path, "\n".join(lines) + "\n")
