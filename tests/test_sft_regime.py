@@ -65,14 +65,23 @@ SMALL_SCORING = ["--config.eval.max_tasks=2", "--config.eval.num_samples=2",
                  "--config.eval.batch_size=8"]
 
 
-def test_pretrain_resumes_exactly_after_sigkill(shared, tmp_path):
-    steps = ["--config.pretrain.num_steps=24", "--config.checkpoint.every_steps=4",
-             *SMALL_SCORING]
-    _run("configs/pretrain.py", tmp_path / "straight", *shared, *steps)
-    expected = _weights(tmp_path / "straight" / "base")
+PRETRAIN_STEPS = ["--config.pretrain.num_steps=24", "--config.checkpoint.every_steps=4",
+                  *SMALL_SCORING]
+
+
+@pytest.fixture(scope="module")
+def pretrained(shared, tmp_path_factory):
+    """One uninterrupted pretraining run: the resume test's reference and the base it ships."""
+    workdir = tmp_path_factory.mktemp("straight")
+    _run("configs/pretrain.py", workdir, *shared, *PRETRAIN_STEPS)
+    return workdir
+
+
+def test_pretrain_resumes_exactly_after_sigkill(shared, pretrained, tmp_path):
+    expected = _weights(pretrained / "base")
 
     workdir = tmp_path / "killed"
-    process = subprocess.Popen(_command("configs/pretrain.py", workdir, *shared, *steps),
+    process = subprocess.Popen(_command("configs/pretrain.py", workdir, *shared, *PRETRAIN_STEPS),
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     checkpoints = workdir / "pretrain" / "checkpoints"
     deadline = time.time() + 300
@@ -86,7 +95,7 @@ def test_pretrain_resumes_exactly_after_sigkill(shared, tmp_path):
     assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
     assert not (workdir / "base").exists()
 
-    result = _run("configs/pretrain.py", workdir, *shared, *steps)
+    result = _run("configs/pretrain.py", workdir, *shared, *PRETRAIN_STEPS)
     assert "resumed from the checkpoint of step" in result.stdout + result.stderr
     resumed = _weights(workdir / "base")
     assert resumed.keys() == expected.keys()
@@ -103,14 +112,12 @@ def test_pretrain_resumes_exactly_after_sigkill(shared, tmp_path):
     assert scores["results"]["atom"]["num_samples"] == 2
 
 
-def test_a_shipped_base_is_read_not_trained(shared, tmp_path):
+def test_a_shipped_base_is_read_not_trained(shared, pretrained, tmp_path):
     """launch/ship_base.py copies a pretrained base; a run with source=shipped reads it (no
     pretraining, its fingerprint), and a model config of another shape is refused by name."""
-    steps = ["--config.pretrain.num_steps=4", *SMALL_SCORING]
-    _run("configs/pretrain.py", tmp_path / "made", *shared, *steps)
     dest = tmp_path / "shipped"
     subprocess.run([sys.executable, os.path.join(ROOT, "launch", "ship_base.py"),
-                    str(tmp_path / "made"), str(dest)], cwd=ROOT, check=True,
+                    str(pretrained), str(dest)], cwd=ROOT, check=True,
                    capture_output=True)
     manifest = json.loads((dest / "codecorr_base.json").read_text())
     assert manifest["made_on"]["jax"] and (dest / "base_scores.json").exists()
