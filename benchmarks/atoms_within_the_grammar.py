@@ -13,7 +13,9 @@ what better phrasing alone can give the base (issue 16).
 
 from __future__ import annotations
 
+import argparse
 import copy
+import multiprocessing
 import os
 import random
 import sys
@@ -83,18 +85,28 @@ def computable_by_a_chain(atom: Any, rng: random.Random) -> str | None:
     return None
 
 
+def _search(index: int) -> tuple[str, str | None, float]:
+    """One atom's search, its inputs drawn from a generator seeded by the atom's name."""
+    atom = all_atoms()[index]
+    started = time.perf_counter()
+    chain = computable_by_a_chain(atom, random.Random(f"atoms_within_the_grammar/{atom.name}"))
+    return atom.name, chain, time.perf_counter() - started
+
+
 def main() -> None:
-    rng = random.Random(0)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes searching atoms in parallel")
+    args = parser.parse_args()
     found = {}
-    atoms = all_atoms()
-    for atom in atoms:
-        started = time.perf_counter()
-        chain = computable_by_a_chain(atom, rng)
-        if chain is not None:
-            found[atom.name] = chain
-        print(f"{atom.name}: {chain or '-'} ({time.perf_counter() - started:.1f} s)",
-              file=sys.stderr, flush=True)
-    print(f"{len(found)} of {len(atoms)} atoms are computed by some chain of <= 3 corpus ops:")
+    count = len(all_atoms())
+    with multiprocessing.Pool(args.workers) as pool:
+        for name, chain, seconds in pool.imap_unordered(_search, range(count)):
+            if chain is not None:
+                found[name] = chain
+            print(f"{name}: {chain or '-'} ({seconds:.1f} s)", file=sys.stderr, flush=True)
+    print(f"{len(found)} of {count} atoms are computed by some chain of <= 3 corpus ops "
+          f"({len(OPS)} ops):")
     for name, chain in sorted(found.items()):
         print(f"- {name}: {chain}")
 
