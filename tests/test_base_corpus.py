@@ -365,3 +365,52 @@ def test_an_op_that_is_an_atom_fails_the_corpus_build(tiny_build, monkeypatch):
     monkeypatch.setattr(atom_lookalikes, "OPS", function_corpus.OPS + (lookalike,))
     with pytest.raises(atom_lookalikes.AtomLookalikeError, match="sum_of_digits_again.*digit_sum"):
         corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=10, seed=0)
+
+
+def _benchmark(name):
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_atoms_chain_is_said_in_the_corpus_words_with_the_atoms_names(tmp_path):
+    words = _benchmark("atoms_in_corpus_words")
+    report = tmp_path / "grammar.out"
+    report.write_text("2 of 100 atoms are computed by some chain of <= 3 corpus ops:\n"
+                      "- digit_sum: digits_backwards -> total\n"
+                      "- count_words_longer_than: sizes_plus[0] -> keep_above[k] -> count\n")
+    chains = words.read_chains(str(report))
+    assert [(op.key, value) for op, value in chains["count_words_longer_than"]] == [
+        ("sizes_plus", "0"), ("keep_above", "k"), ("count", "")]
+    # Every wording of each op, innermost first; the atom's int argument keeps its name.
+    own, worded = words.tasks_for("count_words_longer_than",
+                                  chains["count_words_longer_than"], limit=2)
+    assert [t.prompt.splitlines()[1].strip() for t in worded] == [
+        '"""Return the number of elements of the elements of the length of each string of',
+        '"""Return how many elements the elements of the length of each string of words plus']
+    assert worded[0].prompt.startswith("def count_words_longer_than(words: list[str], k: int)")
+    assert worded[0].tests == own.tests and own.entry_point == "count_words_longer_than"
+    _, digit_worded = words.tasks_for("digit_sum", chains["digit_sum"], limit=8)
+    assert len(digit_worded) == 2  # digits_backwards has two wordings, total one
+    assert "the sum of the digits of n (its absolute value), least significant first" in \
+        " ".join(digit_worded[1].prompt.split())
+    bad = tmp_path / "bad.out"
+    bad.write_text("- digit_sum: digits_backwards -> no_such_op\n")
+    with pytest.raises(ValueError, match=r"bad.out:1: 'no_such_op' is not an op"):
+        words.read_chains(str(bad))
+
+
+def test_a_chain_is_said_as_one_nested_phrase():
+    ops = [OPS["digits_backwards"], OPS["keep_above"], OPS["total"]]
+    phrase = function_corpus.nested_phrase(ops, ["", "limit", ""], "n",
+                                           lambda op: op.phrases[0])
+    assert phrase == ("the sum of the elements of the decimal digits of n, ignoring its sign, "
+                      "from the last digit to the first that exceed limit")
+    assert function_corpus.description_sentence("whether n is a perfect square",
+                                                true_if=True) == \
+        "Return True if n is a perfect square, otherwise False."

@@ -92,7 +92,7 @@ def _chain(rng: random.Random, length: int) -> list[Op]:
     return ops
 
 
-def _sentence(phrase: str, clause: str = "", true_if: bool = False) -> str:
+def description_sentence(phrase: str, clause: str = "", true_if: bool = False) -> str:
     """"Return <phrase><clause>."; with `true_if`, a "whether ..." phrase is said as task
     descriptions say it: "Return True if ..., otherwise False"."""
     if true_if and phrase.startswith("whether "):
@@ -227,6 +227,17 @@ def _example_clause(ops: Sequence[Op], values: Sequence[str], arg: str, k_name: 
     return clause if len(clause) <= _EXAMPLE_LONGEST else ""
 
 
+def nested_phrase(ops: Sequence[Op], written: Sequence[str], arg: str,
+                  wording: Callable[[Op], str]) -> str:
+    """The chain said as one noun phrase, each op's wording around the previous one's
+    ("the sum of the decimal digits of n"); `written` are the parameters as the text shows
+    them, `wording` picks one of an op's phrases."""
+    phrase = arg
+    for op, value in zip(ops, written):
+        phrase = _fill(wording(op), x=phrase, k=value, c=value)
+    return phrase
+
+
 def single_function(ops: Sequence[Op], rng: random.Random,
                     values: Sequence[str] | None = None) -> str:
     """The chain as one documented function: nested noun phrases, one statement per op, and
@@ -240,14 +251,12 @@ def single_function(ops: Sequence[Op], rng: random.Random,
         rng.choice(_INT_ARGUMENT_NAMES[1:])
     written = [k_name if value == "k" else value for value in values]
     params = [(arg, ops[0].takes)] + ([(k_name, INT)] if "k" in values else [])
-    phrase = arg
-    for op, value in zip(ops, written):
-        phrase = _fill(rng.choice(op.phrases), x=phrase, k=value, c=value)
+    phrase = nested_phrase(ops, written, arg, lambda op: rng.choice(op.phrases))
     says_it = "empty" in phrase or "none" in phrase  # the phrase states its edge case itself
     clause = _example_clause(ops, values, arg, k_name, rng) if rng.random() < 0.5 else ""
     if rng.random() < 0.5 and not says_it:
         clause += _edge_clause(ops, values, arg)
-    sentence = _sentence(phrase, clause, true_if=rng.random() < 0.5)
+    sentence = description_sentence(phrase, clause, true_if=rng.random() < 0.5)
     body = _statement_body(ops, arg, written, rng)
     return (_prompt(_name(ops, rng), params, ops[-1].gives, sentence, ops) + _indent(body))
 
@@ -271,7 +280,7 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
     for i, (op, value) in enumerate(zip(ops, values)):
         stage_arg = arg if i == 0 else _arg_name(op.takes, rng)
         stage_args.append(stage_arg)
-        desc = _sentence(_fill(rng.choice(op.phrases), x=stage_arg, k=value, c=value),
+        desc = description_sentence(_fill(rng.choice(op.phrases), x=stage_arg, k=value, c=value),
                          true_if=rng.random() < 0.5)
         template = _STAGE_LINE[0] if i == 0 else _STAGE_LINE[1]
         parts.append(template.format(i=i + 1, j=i, arg=stage_arg, desc=desc))
