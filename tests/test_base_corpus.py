@@ -414,3 +414,13 @@ def test_a_chain_is_said_as_one_nested_phrase():
     assert function_corpus.description_sentence("whether n is a perfect square",
                                                 true_if=True) == \
         "Return True if n is a perfect square, otherwise False."
+
+
+def test_a_shipped_base_of_another_corpus_version_is_said_on_loading():
+    from codecorr_jax.regimes.stages import corpus_version_note
+
+    version = function_corpus.VERSION
+    assert corpus_version_note({"fields": {"function_corpus": version}}) is None
+    note = corpus_version_note({"fields": {"function_corpus": version - 2}})
+    assert f"version {version - 2}" in note and f"version {version}" in note
+    assert "--config.pretrain.source=train" in note

@@ -144,6 +144,18 @@ def shipped_base_manifest(directory: str = SHIPPED_BASE_DIR) -> dict[str, Any]:
     return manifest
 
 
+def corpus_version_note(manifest: dict[str, Any]) -> str | None:
+    """A line for the console when a shipped base was pretrained on another version of the
+    generated corpus than this code writes (None when they agree): its weights are still the
+    base every regime reads, but rebuilding it would not give the same base."""
+    made = manifest.get("fields", {}).get("function_corpus")
+    if made == function_corpus.VERSION:
+        return None
+    return (f"base       the shipped base was pretrained on generated-corpus version {made}; "
+            f"this code writes version {function_corpus.VERSION} (BENCHMARKS.md, issue 16, says "
+            "why). --config.pretrain.source=train pretrains one on it")
+
+
 def _load(directory: str, config: Any, mesh: jax.sharding.Mesh,
           value_head: bool = False) -> Decoder:
     return load_hf_checkpoint(directory, mesh, sharding.DEFAULT_RULES, value_head=value_head,
@@ -160,6 +172,9 @@ def _load_shipped(config: Any, ws: Workspace, mesh: jax.sharding.Mesh) -> tuple[
             f"config.model differs from the shipped base in {ws.base_dir} in "
             + ", ".join(f"{k} ({wanted[k]!r}, the base has {built.get(k)!r})" for k in differs)
             + ": set --config.pretrain.source=train to pretrain a base of that shape")
+    note = corpus_version_note(manifest)
+    if note and jax.process_index() == 0:
+        print(note)
     return _load(ws.base_dir, config, mesh), manifest["fingerprint"]
 
 
