@@ -171,3 +171,21 @@ def test_bad_sampling_configs_are_named(model):
         SamplingConfig(temperature=-1)
     with pytest.raises(ValueError, match="empty prompt"):
         Sampler(model).generate([[]], SamplingConfig())
+
+
+def test_one_kv_cache_is_held_between_calls_whatever_the_shapes(model):
+    """A cache is reused by the next call of its shape, and only the last one is kept: one
+    cache per shape ever seen grew without bound over an evaluation's suites."""
+    sampler = Sampler(model)
+    config = SamplingConfig(max_new_tokens=4, temperature=0, prompt_buckets=(8, 16, 32))
+
+    def held_caches():
+        return sum(1 for a in jax.live_arrays()
+                   if a.ndim == 4 and a.shape[1] == CFG.num_kv_heads and a.shape[3] ==
+                   CFG.head_dim and a.shape[0] in (997, 998, 999))
+
+    first = sampler.generate([[1] * 5] * 997, config)
+    for rows, length in ((998, 12), (999, 20), (997, 5)):
+        out = sampler.generate([[1] * length] * rows, config)
+        assert held_caches() == 2 * CFG.num_layers  # keys and values of one cache
+    assert out.tokens.tolist() == first.tokens.tolist()  # the reused cache starts clean
