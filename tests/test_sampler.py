@@ -1,5 +1,7 @@
 """The KV-cache sampler against full recomputation, and its sampling controls."""
 
+import dataclasses
+
 import jax
 import numpy as np
 import pytest
@@ -189,3 +191,17 @@ def test_one_kv_cache_is_held_between_calls_whatever_the_shapes(model):
         out = sampler.generate([[1] * length] * rows, config)
         assert held_caches() == 2 * CFG.num_layers  # keys and values of one cache
     assert out.tokens.tolist() == first.tokens.tolist()  # the reused cache starts clean
+
+
+@pytest.mark.parametrize("temperature", [0.0, 0.9])
+def test_a_prompt_sampled_many_times_is_read_once_with_the_same_result(model, temperature):
+    """num_samples copies of a prompt share one prefill; the rows equal those of the prompt
+    given num_samples times and read every time (same draws: the same key, the same rows)."""
+    grouped = SamplingConfig(max_new_tokens=STEPS, temperature=temperature, num_samples=3)
+    one_by_one = dataclasses.replace(grouped, num_samples=1)
+    together = Sampler(model).generate(PROMPTS, grouped, seed=5)
+    repeated = Sampler(model).generate([p for p in PROMPTS for _ in range(3)], one_by_one,
+                                       seed=5)
+    assert together.tokens.tolist() == repeated.tokens.tolist()
+    np.testing.assert_allclose(together.logprobs, repeated.logprobs, rtol=1e-5, atol=1e-5)
+    assert together.lengths.tolist() == repeated.lengths.tolist()

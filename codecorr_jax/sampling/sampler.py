@@ -3,8 +3,9 @@
 One compiled call per (batch, prompt bucket, sampling config) generates every token: the prompt
 is prefilled in one forward pass, then a `lax.while_loop` decodes one token per step for the
 whole batch until every row has finished (EOS, a stop sequence, or max_new_tokens). The cache is
-allocated once per shape, donated into the call and handed back, so steady-state sampling
-allocates nothing and never copies the cache. Prompts are left-padded to a length bucket so
+allocated once, donated into the call and handed back, so the decode loop allocates nothing
+and never copies the cache. A prompt sampled several times is read once, its cache given to
+every copy. Prompts are left-padded to a length bucket so
 batches of different prompts reuse the same compiled program.
 """
 
@@ -121,21 +122,47 @@ class _LoopState(NamedTuple):
     key: jax.Array
 
 
-@functools.partial(jax.jit, static_argnames=("graphdef", "config"), donate_argnames=("cache",))
+def _batch_rows(tree, pick):
+    """`pick` applied to every batch-major array of a cache (its keys, values and `valid`)."""
+    return KVCache(tuple(LayerCache(pick(layer.k), pick(layer.v)) for layer in tree.layers),
+                   pick(tree.valid), tree.index)
+
+
+def _prefill(model: Decoder, prompt_ids: jax.Array, prompt_mask: jax.Array, cache: KVCache,
+             group: int) -> tuple[KVCache, jax.Array]:
+    """The cache after reading the prompts, and the logits of each row's next token.
+
+    Rows come in runs of `group` copies of one prompt (a prompt sampled `num_samples` times):
+    each prompt is read once and its keys, values and logits given to every copy. That divides
+    the prefill's work and its peak memory (attention scores, full-prompt logits) by `group`;
+    the values are the ones reading every copy would give."""
+    positions = jnp.maximum(jnp.cumsum(prompt_mask, axis=1) - 1, 0).astype(jnp.int32)
+    every = lambda x: x[::group]  # noqa: E731
+    out = model(every(prompt_ids), positions=every(positions),
+                segment_ids=every(prompt_mask).astype(jnp.int32),
+                cache=_batch_rows(cache, every) if group > 1 else cache)
+    if group == 1:
+        return out.cache, out.logits[:, -1]
+    copies = lambda x: jnp.repeat(x, group, axis=0)  # noqa: E731
+    return _batch_rows(out.cache, copies), copies(out.logits[:, -1])
+
+
+@functools.partial(jax.jit, static_argnames=("graphdef", "config", "prefill_group"),
+                   donate_argnames=("cache",))
 def _generate(graphdef: nnx.GraphDef, state: nnx.State, prompt_ids: jax.Array,
               prompt_mask: jax.Array, cache: KVCache, key: jax.Array,
-              config: SamplingConfig) -> tuple[tuple[jax.Array, ...], KVCache]:
-    """The compiled prefill + decode loop (pure: arrays in, arrays out)."""
+              config: SamplingConfig, prefill_group: int = 1
+              ) -> tuple[tuple[jax.Array, ...], KVCache]:
+    """The compiled prefill + decode loop (pure: arrays in, arrays out). Rows come in runs of
+    `prefill_group` copies of one prompt, each run's prompt read once (`_prefill`)."""
     model: Decoder = nnx.merge(graphdef, state)
     batch, prompt_len = prompt_ids.shape
     steps = config.max_new_tokens
     cache = KVCache(cache.layers, jnp.zeros_like(cache.valid), jnp.zeros((), jnp.int32))
-    positions = jnp.maximum(jnp.cumsum(prompt_mask, axis=1) - 1, 0).astype(jnp.int32)
-    out = model(prompt_ids, positions=positions, segment_ids=prompt_mask.astype(jnp.int32),
-                cache=cache)
+    cache, logits = _prefill(model, prompt_ids, prompt_mask, cache, prefill_group)
     buffer = lambda dtype, fill: jnp.full((batch, steps), fill, dtype)  # noqa: E731
     init = _LoopState(
-        step=jnp.zeros((), jnp.int32), cache=out.cache, logits=out.logits[:, -1],
+        step=jnp.zeros((), jnp.int32), cache=cache, logits=logits,
         positions=prompt_mask.sum(axis=1).astype(jnp.int32),
         tokens=buffer(jnp.int32, config.pad_token_id), logprobs=buffer(jnp.float32, 0.0),
         sampling_logprobs=buffer(jnp.float32, 0.0), lengths=jnp.zeros((batch,), jnp.int32),
@@ -232,7 +259,10 @@ class Sampler:
             ids_dev, mask_dev = hosts.put(ids, batch), hosts.put(mask, batch)
         graphdef, state = nnx.split(self.model)
         cache = self._cache(padded_rows, bucket + config.max_new_tokens)
-        outputs, cache = _generate(graphdef, state, ids_dev, mask_dev, cache, key, config)
+        # Each prompt's copies are consecutive, the padding rows too when they fill whole runs.
+        group = config.num_samples if padded_rows % config.num_samples == 0 else 1
+        outputs, cache = _generate(graphdef, state, ids_dev, mask_dev, cache, key, config,
+                                   prefill_group=group)
         tokens, logprobs, sampling_logprobs, lengths = (
             hosts.fetch(x)[: len(rows)] for x in jax.block_until_ready(outputs))
         self._spare = ((padded_rows, bucket + config.max_new_tokens), cache)
