@@ -21,9 +21,12 @@ Everything is seeded: the same seed and count give the same texts on every machi
 
 from __future__ import annotations
 
+import builtins
 import copy
 import dataclasses
+import keyword
 import random
+import re
 from typing import Callable, Iterator, Sequence
 
 from codecorr_jax.atoms.render import render_docstring
@@ -31,7 +34,7 @@ from codecorr_jax.data.function_ops import (BOOL, C_VALUES, GRID, INT, INTS, K_V
                                            STRS, Op, chain_callable, guarded_callable)
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
-VERSION = 4
+VERSION = 5
 
 # The argument name a function's input of each type gets, with alternatives.
 _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "values"),
@@ -100,11 +103,34 @@ def description_sentence(phrase: str, clause: str = "", true_if: bool = False) -
     return "Return " + phrase + clause + "."
 
 
-def _name(ops: Sequence[Op], rng: random.Random) -> str:
-    keys = [op.key for op in ops]
-    if len(keys) == 1:
-        return rng.choice(_HELPER_PREFIX) + keys[0]
-    return "_".join(reversed(keys)) if rng.random() < 0.5 else "_then_".join(keys)
+# A document's function name never names its ops. Up to version 4 it was the ops' keys
+# ("backwards_ascending"), and the base learned to write a body from its name and to ignore the
+# docstring: asked `sorted_descending` with the docstring "Return xs sorted from smallest to
+# largest in reverse order." it wrote a filter, renamed `backwards_ascending` it wrote the
+# right body. A task's name is never an op key, so names are generic or a few of the
+# description's own words, as people name functions; the docstring is what says the work.
+_GENERIC_NAMES = ("solve", "compute", "transform", "process", "calculate", "answer", "f",
+                  "func", "get_result", "evaluate", "convert", "helper", "do_task", "apply")
+_STOP_WORDS = frozenset(
+    "the of a an in and or to its it is each that with from by for as at be when which whose "
+    "this than are their there all any one has have return returns if otherwise true false "
+    "else not no whether".split())
+
+
+def _name(description: str, arg_names: Sequence[str], rng: random.Random) -> str:
+    """A generic name half the time, else 2-3 words of `description` in their order (never a
+    single word, a keyword or a builtin: `sum` would shadow the body's own call)."""
+    if rng.random() < 0.5:
+        return rng.choice(_GENERIC_NAMES)
+    words = [w for w in dict.fromkeys(re.findall(r"[a-z]+", description.lower()))
+             if len(w) > 1 and w not in _STOP_WORDS and w not in arg_names]
+    if len(words) < 2:
+        return rng.choice(_GENERIC_NAMES)
+    picked = sorted(rng.sample(range(len(words)), min(len(words), rng.choice((2, 2, 3)))))
+    name = "_".join(words[i] for i in picked)
+    if keyword.iskeyword(name) or hasattr(builtins, name):
+        return rng.choice(_GENERIC_NAMES)
+    return name
 
 
 def _statement_body(ops: Sequence[Op], arg: str, values: Sequence[str],
@@ -258,7 +284,8 @@ def single_function(ops: Sequence[Op], rng: random.Random,
         clause += _edge_clause(ops, values, arg)
     sentence = description_sentence(phrase, clause, true_if=rng.random() < 0.5)
     body = _statement_body(ops, arg, written, rng)
-    return (_prompt(_name(ops, rng), params, ops[-1].gives, sentence, ops) + _indent(body))
+    name = _name(phrase, [arg, k_name], rng)
+    return _prompt(name, params, ops[-1].gives, sentence, ops) + _indent(body)
 
 
 def staged_function(ops: Sequence[Op], rng: random.Random,
@@ -280,11 +307,14 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
     for i, (op, value) in enumerate(zip(ops, values)):
         stage_arg = arg if i == 0 else _arg_name(op.takes, rng)
         stage_args.append(stage_arg)
-        desc = description_sentence(_fill(rng.choice(op.phrases), x=stage_arg, k=value, c=value),
-                         true_if=rng.random() < 0.5)
+        desc = description_sentence(
+            _fill(rng.choice(op.phrases), x=stage_arg, k=value, c=value),
+            true_if=rng.random() < 0.5)
         template = _STAGE_LINE[0] if i == 0 else _STAGE_LINE[1]
         parts.append(template.format(i=i + 1, j=i, arg=stage_arg, desc=desc))
-    main_name = "_".join(op.key for op in reversed(ops))
+    main_name = _name(" ".join(parts[1:]), [arg] + stage_args + helpers, rng)
+    while main_name in helpers:
+        main_name = "main_" + main_name
     body, current, used = [], arg, {arg}
     for i, helper in enumerate(helpers):
         if i == len(helpers) - 1:
