@@ -9,8 +9,10 @@ uses) or the chain itself (the corpus build leaves out every function that compu
 so the base has never seen these exact chains, only their ops in other company). This asks the
 base twice per atom, greedy and with samples: with the atom's own prompt, and with the same
 signature under the sentence the corpus would write for the atom's chain (every combination of
-the ops' wordings, up to `--wordings`). The tests are the atom's own. Passing in corpus words
+the ops' wordings, up to `--wordings`), and with that sentence under the name a version-4 corpus
+gave such a function (its ops' keys). The tests are the atom's own. Passing in corpus words
 but not in the atom's: the sentence is the gap. Failing both: composing an unseen chain is.
+Passing only under the keys' name: the base reads names, not docstrings.
 """
 
 from __future__ import annotations
@@ -81,15 +83,23 @@ def corpus_sentences(atom, chain: list[tuple[Op, str]], limit: int) -> list[str]
     return sentences[:limit]
 
 
-def tasks_for(name: str, chain: list[tuple[Op, str]], limit: int
+def key_name(chain: list[tuple[Op, str]]) -> str:
+    """The name a version-4 corpus gave a function of this chain: its ops' keys, last first."""
+    return "_".join(op.key for op, _ in reversed(chain))
+
+
+def tasks_for(name: str, chain: list[tuple[Op, str]], limit: int, suite: str = "corpus_words"
               ) -> tuple[EvalTask, list[EvalTask]]:
-    """(the atom's own task, the same task said in corpus words once per sentence)."""
+    """(the atom's own task, the same task said in corpus words once per sentence). In suite
+    "key_named" the function is also renamed after its ops' keys (`key_name`)."""
     atom = atoms.get(name)
     tests = tuple(task_tests(atom))
     own = EvalTask(f"own/{name}", render_prompt(atom), name, tests)
     modules = sorted({m for op, _ in chain for m in op.imports})
-    worded = [EvalTask(f"corpus_words/{name}/{i}",
-                       render_docstring(atom.signature, sentence, modules), name, tests)
+    entry = key_name(chain) if suite == "key_named" else name
+    signature = atom.signature.replace(f"def {name}(", f"def {entry}(", 1)
+    worded = [EvalTask(f"{suite}/{name}/{i}", render_docstring(signature, sentence, modules),
+                       entry, tests)
               for i, sentence in enumerate(corpus_sentences(atom, chain, limit))]
     return own, worded
 
@@ -106,27 +116,28 @@ def main() -> None:
     parser.add_argument("--max-new-tokens", type=int, default=256)
     args = parser.parse_args()
     chains = read_chains(args.chains)
-    own, worded = [], []
+    suites: dict[str, list[EvalTask]] = {"own": [], "corpus_words": [], "key_named": []}
     for name, chain in sorted(chains.items()):
-        task, variants = tasks_for(name, chain, args.wordings)
-        own.append(task)
-        worded += variants
+        for suite in ("corpus_words", "key_named"):
+            task, variants = tasks_for(name, chain, args.wordings, suite)
+            suites[suite] += variants
+        suites["own"].append(task)
     mesh = make_mesh(1, 1, 1, jax.devices()[:1])
     model = load_hf_checkpoint(args.base, mesh)
     completer = SamplerCompleter(model, load_tokenizer(args.base), mesh)
     with Executor() as executor:
-        results = evaluate(completer, {"own": own, "corpus_words": worded}, executor,
+        results = evaluate(completer, suites, executor,
                            greedy=True, num_samples=args.samples,
                            temperature=args.temperature, ks=(1, args.samples),
                            max_new_tokens=args.max_new_tokens)
     per_atom: dict[str, dict[str, list]] = collections.defaultdict(
-        lambda: {"own": [], "corpus_words": []})
+        lambda: {suite: [] for suite in suites})
     for suite, result in results.items():
         for row in result["tasks"]:
             name = row["task_id"].split("/")[1]
             per_atom[name][suite].append((bool(row["passed_greedy"]), row["n_correct"]))
     k = args.samples
-    print(f"{len(own)} atoms a chain of the grammar computes; base {args.base}; greedy, and "
+    print(f"{len(suites['own'])} atoms a chain of the grammar computes; base {args.base}; greedy, and "
           f"{k} samples at T={args.temperature}\n")
     print(f"| prompt | prompts | greedy pass@1 | pass@1 | pass@{k} | atoms passed by any "
           "sample |\n|---|---|---|---|---|---|")
@@ -136,14 +147,18 @@ def main() -> None:
               f"{result['sampled_pass@1']:.3f} | {result[f'sampled_pass@{k}']:.3f} | "
               f"{passed} of {len(per_atom)} |")
     print(f"\n| atom | chain | own: greedy, samples passing of {k} | corpus words: greedy "
-          f"passes, samples passing per wording |\n|---|---|---|---|")
+          "passes, samples passing per wording | the same, named after the ops' keys |\n"
+          "|---|---|---|---|---|")
     for name, rows in sorted(per_atom.items()):
         chain = " -> ".join(op.key + (f"[{v}]" if v else "") for op, v in chains[name])
         (own_greedy, own_n), = rows["own"]
-        greedy = sum(g for g, _ in rows["corpus_words"])
-        counts = ", ".join(str(n) for _, n in rows["corpus_words"])
+        cells = []
+        for suite in ("corpus_words", "key_named"):
+            greedy = sum(g for g, _ in rows[suite])
+            counts = ", ".join(str(n) for _, n in rows[suite])
+            cells.append(f"{greedy} of {len(rows[suite])}, {counts}")
         print(f"| {name} | {chain} | {'pass' if own_greedy else '-'}, {own_n} | "
-              f"{greedy} of {len(rows['corpus_words'])}, {counts} |")
+              + " | ".join(cells) + " |")
     for row in results["corpus_words"]["tasks"][:3]:
         print(f"--- {row['task_id']} ({row['verdict']})\n{row['completion']}")
 

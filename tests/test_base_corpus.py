@@ -395,6 +395,11 @@ def test_an_atoms_chain_is_said_in_the_corpus_words_with_the_atoms_names(tmp_pat
         '"""Return how many elements the elements of the length of each string of words plus']
     assert worded[0].prompt.startswith("def count_words_longer_than(words: list[str], k: int)")
     assert worded[0].tests == own.tests and own.entry_point == "count_words_longer_than"
+    _, named = words.tasks_for("count_words_longer_than", chains["count_words_longer_than"],
+                               limit=1, suite="key_named")
+    assert named[0].entry_point == "count_keep_above_sizes_plus"
+    assert named[0].prompt.startswith("def count_keep_above_sizes_plus(words: list[str], k: int)")
+    assert named[0].prompt.split("\n", 1)[1] == worded[0].prompt.split("\n", 1)[1]
     _, digit_worded = words.tasks_for("digit_sum", chains["digit_sum"], limit=8)
     assert len(digit_worded) == 2  # digits_backwards has two wordings, total one
     assert "the sum of the digits of n (its absolute value), least significant first" in \
