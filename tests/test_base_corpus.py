@@ -429,3 +429,27 @@ def test_a_shipped_base_of_another_corpus_version_is_said_on_loading():
     note = corpus_version_note({"fields": {"function_corpus": version - 2}})
     assert f"version {version - 2}" in note and f"version {version}" in note
     assert "--config.pretrain.source=train" in note
+
+
+def test_a_functions_name_never_names_its_ops():
+    """A name made of the ops' keys let the base write bodies from names alone (BENCHMARKS.md,
+    corpus version 5): names are generic or words of the description, never a builtin."""
+    import builtins
+
+    named_by_words = an_ops_key = 0
+    for document in function_corpus.drawn_documents(1500, seed=4):
+        tree = ast.parse(document.text)
+        function = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+        name = function.name
+        if len(document.ops) > 1:
+            assert name not in ("_".join(reversed(document.ops)), "_".join(document.ops),
+                                "_then_".join(document.ops))
+        # words of a description can spell an op's key ("the largest cell of grid"): rarely
+        an_ops_key += name in document.ops
+        assert not hasattr(builtins, name)
+        docstring = ast.get_docstring(function).lower()
+        if name not in function_corpus._GENERIC_NAMES:
+            named_by_words += 1
+            assert all(word in docstring for word in name.split("_")), (name, docstring)
+    assert 500 < named_by_words < 1000  # about half
+    assert an_ops_key < 15  # 1%
