@@ -453,3 +453,28 @@ def test_a_functions_name_never_names_its_ops():
             assert all(word in docstring for word in name.split("_")), (name, docstring)
     assert 500 < named_by_words < 1000  # about half
     assert an_ops_key < 15  # 1%
+
+
+class _EveryRule:
+    """A stand-in generator: every variant applies, each choice is the first."""
+
+    def random(self):
+        return 0.0
+
+    def choice(self, options):
+        return options[0]
+
+
+class _NoRule(_EveryRule):
+    def random(self):
+        return 1.0
+
+
+def test_word_level_variants_of_a_description_say_the_same_thing():
+    phrase = "the number of the distinct values of xs from smallest to largest"
+    assert function_corpus.varied_wording(phrase, _NoRule()) == phrase
+    assert function_corpus.varied_wording(phrase, _EveryRule()) == \
+        "the count of distinct values in xs in ascending order"
+    assert function_corpus.varied_wording(
+        "the elements of the strings of words from largest to smallest", _EveryRule()) == \
+        "the values in the words in words in descending order"

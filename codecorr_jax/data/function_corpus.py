@@ -34,7 +34,7 @@ from codecorr_jax.data.function_ops import (BOOL, C_VALUES, GRID, INT, INTS, K_V
                                            STRS, Op, chain_callable, guarded_callable)
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
-VERSION = 5
+VERSION = 6
 
 # The argument name a function's input of each type gets, with alternatives.
 _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "values"),
@@ -131,6 +131,36 @@ def _name(description: str, arg_names: Sequence[str], rng: random.Random) -> str
     if keyword.iskeyword(name) or hasattr(builtins, name):
         return rng.choice(_GENERIC_NAMES)
     return name
+
+
+# Word-level variants of a one-function description (version 6). Each op has one or two fixed
+# noun phrases, and a base trained on them reads only those: "the number of distinct values in
+# xs" (a task's words) is lost on it where "... of xs" is not. Each rule applies to a whole
+# description with probability 1/2, in this order; every variant says the same thing.
+_WORDING_VARIANTS: tuple[tuple[str, Callable[[random.Random], str]], ...] = (
+    (r"\b(elements|values|items|integers|strings|words|characters|digits|letters) of (?=[a-z])",
+     lambda rng: r"\1 in "),
+    (r"\bof the (?=[a-z])", lambda rng: "of "),
+    (r"\bfrom smallest to largest\b",
+     lambda rng: rng.choice(("in ascending order", "in increasing order",
+                             "in non-decreasing order"))),
+    (r"\bfrom largest to smallest\b",
+     lambda rng: rng.choice(("in descending order", "in decreasing order",
+                             "in non-increasing order"))),
+    (r"\belements\b", lambda rng: rng.choice(("values", "items"))),
+    (r"\bstring\b", lambda rng: "word"),
+    (r"\bstrings\b", lambda rng: "words"),
+    (r"\bthe number of (?=[a-z])", lambda rng: "the count of "),
+)
+
+
+def varied_wording(phrase: str, rng: random.Random) -> str:
+    """`phrase` with each of `_WORDING_VARIANTS` applied half the time (one draw per rule,
+    the same replacement for every occurrence)."""
+    for pattern, replacement in _WORDING_VARIANTS:
+        if rng.random() < 0.5:
+            phrase = re.sub(pattern, replacement(rng), phrase)
+    return phrase
 
 
 def _statement_body(ops: Sequence[Op], arg: str, values: Sequence[str],
@@ -277,7 +307,8 @@ def single_function(ops: Sequence[Op], rng: random.Random,
         rng.choice(_INT_ARGUMENT_NAMES[1:])
     written = [k_name if value == "k" else value for value in values]
     params = [(arg, ops[0].takes)] + ([(k_name, INT)] if "k" in values else [])
-    phrase = nested_phrase(ops, written, arg, lambda op: rng.choice(op.phrases))
+    phrase = varied_wording(nested_phrase(ops, written, arg, lambda op: rng.choice(op.phrases)),
+                            rng)
     says_it = "empty" in phrase or "none" in phrase  # the phrase states its edge case itself
     clause = _example_clause(ops, values, arg, k_name, rng) if rng.random() < 0.5 else ""
     if rng.random() < 0.5 and not says_it:
