@@ -88,20 +88,24 @@ def key_name(chain: list[tuple[Op, str]]) -> str:
     return "_".join(op.key for op, _ in reversed(chain))
 
 
-def tasks_for(name: str, chain: list[tuple[Op, str]], limit: int, suite: str = "corpus_words"
-              ) -> tuple[EvalTask, list[EvalTask]]:
-    """(the atom's own task, the same task said in corpus words once per sentence). In suite
-    "key_named" the function is also renamed after its ops' keys (`key_name`)."""
+def own_task(name: str) -> EvalTask:
+    """The atom's task as the score card asks it."""
     atom = atoms.get(name)
-    tests = tuple(task_tests(atom))
-    own = EvalTask(f"own/{name}", render_prompt(atom), name, tests)
+    return EvalTask(f"own/{name}", render_prompt(atom), name, tuple(task_tests(atom)))
+
+
+def worded_tasks(own: EvalTask, chain: list[tuple[Op, str]], limit: int,
+                 suite: str = "corpus_words") -> list[EvalTask]:
+    """The atom's task said in corpus words, once per sentence, with its tests. In suite
+    "key_named" the function is also renamed after its ops' keys (`key_name`)."""
+    name = own.entry_point
+    atom = atoms.get(name)
     modules = sorted({m for op, _ in chain for m in op.imports})
     entry = key_name(chain) if suite == "key_named" else name
     signature = atom.signature.replace(f"def {name}(", f"def {entry}(", 1)
-    worded = [EvalTask(f"{suite}/{name}/{i}", render_docstring(signature, sentence, modules),
-                       entry, tests)
-              for i, sentence in enumerate(corpus_sentences(atom, chain, limit))]
-    return own, worded
+    return [EvalTask(f"{suite}/{name}/{i}", render_docstring(signature, sentence, modules),
+                     entry, own.tests)
+            for i, sentence in enumerate(corpus_sentences(atom, chain, limit))]
 
 
 def main() -> None:
@@ -118,10 +122,10 @@ def main() -> None:
     chains = read_chains(args.chains)
     suites: dict[str, list[EvalTask]] = {"own": [], "corpus_words": [], "key_named": []}
     for name, chain in sorted(chains.items()):
+        own = own_task(name)
+        suites["own"].append(own)
         for suite in ("corpus_words", "key_named"):
-            task, variants = tasks_for(name, chain, args.wordings, suite)
-            suites[suite] += variants
-        suites["own"].append(task)
+            suites[suite] += worded_tasks(own, chain, args.wordings, suite)
     mesh = make_mesh(1, 1, 1, jax.devices()[:1])
     model = load_hf_checkpoint(args.base, mesh)
     completer = SamplerCompleter(model, load_tokenizer(args.base), mesh)
@@ -137,8 +141,8 @@ def main() -> None:
             name = row["task_id"].split("/")[1]
             per_atom[name][suite].append((bool(row["passed_greedy"]), row["n_correct"]))
     k = args.samples
-    print(f"{len(suites['own'])} atoms a chain of the grammar computes; base {args.base}; greedy, and "
-          f"{k} samples at T={args.temperature}\n")
+    print(f"{len(suites['own'])} atoms a chain of the grammar computes; base {args.base}; "
+          f"greedy, and {k} samples at T={args.temperature}\n")
     print(f"| prompt | prompts | greedy pass@1 | pass@1 | pass@{k} | atoms passed by any "
           "sample |\n|---|---|---|---|---|---|")
     for suite, result in results.items():

@@ -388,19 +388,20 @@ def test_an_atoms_chain_is_said_in_the_corpus_words_with_the_atoms_names(tmp_pat
     assert [(op.key, value) for op, value in chains["count_words_longer_than"]] == [
         ("sizes_plus", "0"), ("keep_above", "k"), ("count", "")]
     # Every wording of each op, innermost first; the atom's int argument keeps its name.
-    own, worded = words.tasks_for("count_words_longer_than",
-                                  chains["count_words_longer_than"], limit=2)
+    own = words.own_task("count_words_longer_than")
+    worded = words.worded_tasks(own, chains["count_words_longer_than"], limit=2)
     assert [t.prompt.splitlines()[1].strip() for t in worded] == [
         '"""Return the number of elements of the elements of the length of each string of',
         '"""Return how many elements the elements of the length of each string of words plus']
     assert worded[0].prompt.startswith("def count_words_longer_than(words: list[str], k: int)")
     assert worded[0].tests == own.tests and own.entry_point == "count_words_longer_than"
-    _, named = words.tasks_for("count_words_longer_than", chains["count_words_longer_than"],
-                               limit=1, suite="key_named")
+    named = words.worded_tasks(own, chains["count_words_longer_than"], limit=1,
+                               suite="key_named")
     assert named[0].entry_point == "count_keep_above_sizes_plus"
     assert named[0].prompt.startswith("def count_keep_above_sizes_plus(words: list[str], k: int)")
     assert named[0].prompt.split("\n", 1)[1] == worded[0].prompt.split("\n", 1)[1]
-    _, digit_worded = words.tasks_for("digit_sum", chains["digit_sum"], limit=8)
+    digit_worded = words.worded_tasks(words.own_task("digit_sum"), chains["digit_sum"],
+                                      limit=8)
     assert len(digit_worded) == 2  # digits_backwards has two wordings, total one
     assert "the sum of the digits of n (its absolute value), least significant first" in \
         " ".join(digit_worded[1].prompt.split())

@@ -5,15 +5,15 @@ is prefilled in one forward pass, then a `lax.while_loop` decodes one token per 
 whole batch until every row has finished (EOS, a stop sequence, or max_new_tokens). The cache is
 allocated once, donated into the call and handed back, so the decode loop allocates nothing
 and never copies the cache. A prompt sampled several times is read once, its cache given to
-every copy. Prompts are left-padded to a length bucket so
-batches of different prompts reuse the same compiled program.
+every copy. Prompts are left-padded to a length bucket so batches of different prompts reuse
+the same compiled program.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -122,10 +122,10 @@ class _LoopState(NamedTuple):
     key: jax.Array
 
 
-def _batch_rows(tree, pick):
+def _batch_rows(cache: KVCache, pick: Callable[[jax.Array], jax.Array]) -> KVCache:
     """`pick` applied to every batch-major array of a cache (its keys, values and `valid`)."""
-    return KVCache(tuple(LayerCache(pick(layer.k), pick(layer.v)) for layer in tree.layers),
-                   pick(tree.valid), tree.index)
+    return KVCache(tuple(LayerCache(pick(layer.k), pick(layer.v)) for layer in cache.layers),
+                   pick(cache.valid), cache.index)
 
 
 def _prefill(model: Decoder, prompt_ids: jax.Array, prompt_mask: jax.Array, cache: KVCache,
@@ -137,10 +137,12 @@ def _prefill(model: Decoder, prompt_ids: jax.Array, prompt_mask: jax.Array, cach
     the prefill's work and its peak memory (attention scores, full-prompt logits) by `group`;
     the values are the ones reading every copy would give."""
     positions = jnp.maximum(jnp.cumsum(prompt_mask, axis=1) - 1, 0).astype(jnp.int32)
-    every = lambda x: x[::group]  # noqa: E731
-    out = model(every(prompt_ids), positions=every(positions),
-                segment_ids=every(prompt_mask).astype(jnp.int32),
-                cache=_batch_rows(cache, every) if group > 1 else cache)
+    if group > 1:  # one copy of each prompt
+        first = lambda x: x[::group]  # noqa: E731
+        prompt_ids, prompt_mask, positions = first(prompt_ids), first(prompt_mask), first(positions)
+        cache = _batch_rows(cache, first)
+    out = model(prompt_ids, positions=positions, segment_ids=prompt_mask.astype(jnp.int32),
+                cache=cache)
     if group == 1:
         return out.cache, out.logits[:, -1]
     copies = lambda x: jnp.repeat(x, group, axis=0)  # noqa: E731
