@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import itertools
 import os
 import re
 import sys
@@ -68,16 +67,14 @@ def read_chains(path: str) -> dict[str, list[tuple[Op, str]]]:
 
 def corpus_sentences(atom, chain: list[tuple[Op, str]], limit: int) -> list[str]:
     """The sentences the corpus would write for the chain under the atom's argument names:
-    every combination of the ops' wordings (a yes/no one also as "True if ..."), `limit` at
-    most, in a fixed order."""
+    every phrasing of it (`function_corpus.phrasings`, fused pairs first; a yes/no one also as
+    "True if ..."), `limit` at most, in a fixed order."""
     ops = [op for op, _ in chain]
     arg = atom.params[0][0]
     k_name = atom.params[1][0] if len(atom.params) > 1 else "k"
     written = [k_name if value == "k" else value for _, value in chain]
     sentences = []
-    for wordings in itertools.product(*(op.phrases for op in ops)):
-        picked = iter(wordings)
-        phrase = corpus.nested_phrase(ops, written, arg, lambda op: next(picked))
+    for phrase in corpus.phrasings(ops, written, arg):
         for true_if in ((False, True) if ops[-1].gives == BOOL else (False,)):
             sentences.append(corpus.description_sentence(phrase, true_if=true_if))
     return sentences[:limit]

@@ -387,10 +387,13 @@ def test_an_atoms_chain_is_said_in_the_corpus_words_with_the_atoms_names(tmp_pat
     chains = words.read_chains(str(report))
     assert [(op.key, value) for op, value in chains["count_words_longer_than"]] == [
         ("sizes_plus", "0"), ("keep_above", "k"), ("count", "")]
-    # Every wording of each op, innermost first; the atom's int argument keeps its name.
+    # Every wording, a fused pair's first; the atom's int argument keeps its name.
     own = words.own_task("count_words_longer_than")
-    worded = words.worded_tasks(own, chains["count_words_longer_than"], limit=2)
-    assert [t.prompt.splitlines()[1].strip() for t in worded] == [
+    worded = words.worded_tasks(own, chains["count_words_longer_than"], limit=8)
+    lines = [t.prompt.splitlines()[1].strip() for t in worded]
+    assert lines[0] == \
+        '"""Return how many elements of the length of each string of words plus 0 exceed k.'
+    assert lines[4:6] == [
         '"""Return the number of elements of the elements of the length of each string of',
         '"""Return how many elements the elements of the length of each string of words plus']
     assert worded[0].prompt.startswith("def count_words_longer_than(words: list[str], k: int)")
@@ -402,21 +405,34 @@ def test_an_atoms_chain_is_said_in_the_corpus_words_with_the_atoms_names(tmp_pat
     assert named[0].prompt.split("\n", 1)[1] == worded[0].prompt.split("\n", 1)[1]
     digit_worded = words.worded_tasks(words.own_task("digit_sum"), chains["digit_sum"],
                                       limit=8)
-    assert len(digit_worded) == 2  # digits_backwards has two wordings, total one
+    # the pair's two fused wordings, then digits_backwards's two under total's one
+    assert len(digit_worded) == 4
+    assert '"""Return the digit sum of n."""' in digit_worded[1].prompt
     assert "the sum of the digits of n (its absolute value), least significant first" in \
-        " ".join(digit_worded[1].prompt.split())
+        " ".join(digit_worded[3].prompt.split())
     bad = tmp_path / "bad.out"
     bad.write_text("- digit_sum: digits_backwards -> no_such_op\n")
     with pytest.raises(ValueError, match=r"bad.out:1: 'no_such_op' is not an op"):
         words.read_chains(str(bad))
 
 
-def test_a_chain_is_said_as_one_nested_phrase():
+def test_a_chain_is_said_in_nested_phrases_and_its_fused_pairs_as_one():
     ops = [OPS["digits_backwards"], OPS["keep_above"], OPS["total"]]
-    phrase = function_corpus.nested_phrase(ops, ["", "limit", ""], "n",
-                                           lambda op: op.phrases[0])
-    assert phrase == ("the sum of the elements of the decimal digits of n, ignoring its sign, "
-                      "from the last digit to the first that exceed limit")
+    phrases = function_corpus.phrasings(ops, ["", "limit", ""], "n")
+    # 2 wordings of the digits x (2 fused of keep_above-total + 2 nested, one the same): 6
+    assert phrases[:3] == [
+        "the sum of the elements of the decimal digits of n, ignoring its sign, from the last "
+        "digit to the first that exceed limit",
+        "the sum of the elements of the decimal digits of n, ignoring its sign, from the last "
+        "digit to the first that are strictly greater than limit",
+        "the sum of the elements of the decimal digits of n, ignoring its sign, from the last "
+        "digit to the first strictly greater than limit, in their original order"]
+    assert len(phrases) == len(set(phrases)) == 6
+    fused = function_corpus.phrasings([OPS["ascending"], OPS["backwards"], OPS["head"]],
+                                      ["", "", "3"], "xs")
+    assert fused[:2] == ["the first 3 elements of xs sorted in descending order",
+                         "the first 3 elements of xs sorted from largest to smallest"]
+    assert "the first 3 elements of xs sorted from smallest to largest in reverse order" in fused
     assert function_corpus.description_sentence("whether n is a perfect square",
                                                 true_if=True) == \
         "Return True if n is a perfect square, otherwise False."
@@ -451,7 +467,9 @@ def test_a_functions_name_never_names_its_ops():
         docstring = ast.get_docstring(function).lower()
         if name not in function_corpus._GENERIC_NAMES:
             named_by_words += 1
-            assert all(word in docstring for word in name.split("_")), (name, docstring)
+            # ("main_" is put before a main function's name that is also a helper's)
+            words = name.removeprefix("main_").split("_")
+            assert all(word in docstring for word in words), (name, docstring)
     assert 500 < named_by_words < 1000  # about half
     assert an_ops_key < 15  # 1%
 
@@ -479,3 +497,24 @@ def test_word_level_variants_of_a_description_say_the_same_thing():
     assert function_corpus.varied_wording(
         "the elements of the strings of words from largest to smallest", _EveryRule()) == \
         "the values in the words in words in descending order"
+
+
+def test_fused_pairs_stand_in_chains_often_enough_to_learn_their_phrases():
+    """Drawn uniformly, a given pair of ops follows in one chain in thousands; a share of
+    chains is drawn around a fused pair, at any place, and the pair's phrase is written."""
+    from codecorr_jax.data.function_ops import FUSIONS
+
+    rng = random.Random(2)
+    for (first, second), fusion in FUSIONS.items():
+        for length in (2, 3):
+            ops = function_corpus._chain(rng, length, fusion)
+            keys = [op.key for op in ops]
+            assert (first, second) in zip(keys, keys[1:]), (keys, fusion)
+            assert all(a.gives == b.takes for a, b in zip(ops, ops[1:])), keys
+    documents = list(function_corpus.drawn_documents(2000, seed=1))
+    fused = [d for d in documents if set(zip(d.ops, d.ops[1:])) & set(FUSIONS)]
+    assert 0.12 < len(fused) / len(documents) < 0.3  # 0.3 of the 3 in 5 chains of 2-3 ops
+    descending = [d for d in fused if ("ascending", "backwards") in zip(d.ops, d.ops[1:])
+                  and not d.staged]
+    assert any("descending order" in d.text or "from largest to smallest" in d.text
+               for d in descending)

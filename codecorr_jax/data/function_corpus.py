@@ -7,6 +7,8 @@ function from a description. This module writes such functions from a grammar:
 
 - `data.function_ops.OPS`: typed primitive operations over int, str, list[int], list[str] and
   grids, each with English noun phrases and the Python that computes it (the grammar).
+- `data.function_ops.FUSIONS`: pairs of ops also said as one phrase, as people say them
+  ("xs sorted in descending order", "how many elements of xs are prime").
 - A document chains 1-3 ops whose types match. It is rendered as one function (intermediate
   variables, sometimes an explicit loop; the docstring sometimes states the value for an empty
   input and shows one worked example, and a yes/no function says "True if ..., otherwise False",
@@ -30,11 +32,18 @@ import re
 from typing import Callable, Iterator, Sequence
 
 from codecorr_jax.atoms.render import render_docstring
-from codecorr_jax.data.function_ops import (BOOL, C_VALUES, GRID, INT, INTS, K_VALUES, OPS, STR,
-                                           STRS, Op, chain_callable, guarded_callable)
+from codecorr_jax.data.function_ops import (BOOL, C_VALUES, FUSIONS, GRID, INT, INTS, K_VALUES,
+                                           OPS, STR, STRS, Fusion, Op, chain_callable,
+                                           guarded_callable)
+
+_OPS_BY_KEY = {op.key: op for op in OPS}
+_FUSION_LIST = tuple(FUSIONS.values())
+# The share of chains of 2-3 ops drawn around a fused pair. Drawn uniformly, a given pair
+# follows in one chain in thousands, too seldom to learn its phrase from.
+_FUSED_CHAINS = 0.3
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
-VERSION = 6
+VERSION = 7
 
 # The argument name a function's input of each type gets, with alternatives.
 _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "values"),
@@ -79,19 +88,30 @@ def _fill(template: str, *, x: str, e: str = "v", k: str = "", c: str = "",
     return template.format(x=x, e=e, k=k, c=c, out=out)
 
 
-def _chain(rng: random.Random, length: int) -> list[Op]:
-    """`length` ops whose types match, drawn uniformly among the ops that fit."""
-    ops: list[Op] = []
-    takes = None
-    for _ in range(length):
-        fits = [op for op in OPS if takes is None or op.takes == takes]
-        if len(ops) < length - 1:  # nothing takes a bool: only the last op may give one
+def _chain(rng: random.Random, length: int, fusion: Fusion | None = None) -> list[Op]:
+    """`length` ops whose types match, drawn uniformly among the ops that fit; with `fusion`,
+    its two ops stand at a drawn place in the chain (fewer ops when no op fits)."""
+    if fusion is None:
+        return _extended([], rng, length)
+    before = rng.randrange(length - 1)
+    ops = [_OPS_BY_KEY[fusion.first], _OPS_BY_KEY[fusion.second]]
+    for _ in range(before):  # ops before the pair, drawn backwards from the type it takes
+        fits = [op for op in OPS if op.gives == ops[0].takes]
+        if not fits:
+            return ops
+        ops.insert(0, rng.choice(fits))
+    return _extended(ops, rng, length)
+
+
+def _extended(ops: list[Op], rng: random.Random, length: int) -> list[Op]:
+    """`ops` with ops appended until there are `length`; only the last may give a bool."""
+    while len(ops) < length:
+        fits = [op for op in OPS if not ops or op.takes == ops[-1].gives]
+        if len(ops) < length - 1:  # nothing takes a bool
             fits = [op for op in fits if op.gives != BOOL]
         if not fits:
             return ops
-        op = rng.choice(fits)
-        ops.append(op)
-        takes = op.gives
+        ops.append(rng.choice(fits))
     return ops
 
 
@@ -117,9 +137,11 @@ _STOP_WORDS = frozenset(
     "else not no whether".split())
 
 
-def _name(description: str, arg_names: Sequence[str], rng: random.Random) -> str:
+def _name(description: str, arg_names: Sequence[str], ops: Sequence[Op],
+          rng: random.Random) -> str:
     """A generic name half the time, else 2-3 words of `description` in their order (never a
-    single word, a keyword or a builtin: `sum` would shadow the body's own call)."""
+    single word, a keyword, a builtin: `sum` would shadow the body's own call, or the ops'
+    keys joined, which the words can spell: "product_shifted_left")."""
     if rng.random() < 0.5:
         return rng.choice(_GENERIC_NAMES)
     words = [w for w in dict.fromkeys(re.findall(r"[a-z]+", description.lower()))
@@ -128,7 +150,9 @@ def _name(description: str, arg_names: Sequence[str], rng: random.Random) -> str
         return rng.choice(_GENERIC_NAMES)
     picked = sorted(rng.sample(range(len(words)), min(len(words), rng.choice((2, 2, 3)))))
     name = "_".join(words[i] for i in picked)
-    if keyword.iskeyword(name) or hasattr(builtins, name):
+    keys = [op.key for op in ops]
+    if keyword.iskeyword(name) or hasattr(builtins, name) or \
+            name in ("_".join(keys), "_".join(reversed(keys))):
         return rng.choice(_GENERIC_NAMES)
     return name
 
@@ -283,20 +307,30 @@ def _example_clause(ops: Sequence[Op], values: Sequence[str], arg: str, k_name: 
     return clause if len(clause) <= _EXAMPLE_LONGEST else ""
 
 
-def nested_phrase(ops: Sequence[Op], written: Sequence[str], arg: str,
-                  wording: Callable[[Op], str]) -> str:
-    """The chain said as one noun phrase, each op's wording around the previous one's
-    ("the sum of the decimal digits of n"); `written` are the parameters as the text shows
-    them, `wording` picks one of an op's phrases."""
-    phrase = arg
-    for op, value in zip(ops, written):
-        phrase = _fill(wording(op), x=phrase, k=value, c=value)
-    return phrase
+def phrasings(ops: Sequence[Op], written: Sequence[str], arg: str) -> list[str]:
+    """Every noun phrase the corpus may say the chain with, in a fixed order: each op's
+    wording around the previous one's ("the sum of the decimal digits of n"), and each pair of
+    `FUSIONS` also said as one ("the digit sum of n"), fused first, each phrase once.
+    `written` are the parameters as the text shows them."""
+    def said(i: int, phrase: str) -> list[str]:
+        if i == len(ops):
+            return [phrase]
+        out = []
+        fusion = FUSIONS.get((ops[i].key, ops[i + 1].key)) if i + 1 < len(ops) else None
+        if fusion is not None:
+            value = written[i] or written[i + 1]
+            for template in fusion.phrases:
+                out += said(i + 2, _fill(template, x=phrase, k=value, c=value))
+        for template in ops[i].phrases:
+            out += said(i + 1, _fill(template, x=phrase, k=written[i], c=written[i]))
+        return out
+
+    return list(dict.fromkeys(said(0, arg)))  # a fused and a nested phrase may coincide
 
 
 def single_function(ops: Sequence[Op], rng: random.Random,
                     values: Sequence[str] | None = None) -> str:
-    """The chain as one documented function: nested noun phrases, one statement per op, and
+    """The chain as one documented function: one of its `phrasings`, one statement per op, and
     each half the time: a worked example, the value for an empty input, a yes/no result said
     as "True if ..., otherwise False". `values` are the ops' parameters (drawn by
     `draw_values` when not given); "k" makes an int argument of the function (named `k`, or
@@ -307,15 +341,14 @@ def single_function(ops: Sequence[Op], rng: random.Random,
         rng.choice(_INT_ARGUMENT_NAMES[1:])
     written = [k_name if value == "k" else value for value in values]
     params = [(arg, ops[0].takes)] + ([(k_name, INT)] if "k" in values else [])
-    phrase = varied_wording(nested_phrase(ops, written, arg, lambda op: rng.choice(op.phrases)),
-                            rng)
+    phrase = varied_wording(rng.choice(phrasings(ops, written, arg)), rng)
     says_it = "empty" in phrase or "none" in phrase  # the phrase states its edge case itself
     clause = _example_clause(ops, values, arg, k_name, rng) if rng.random() < 0.5 else ""
     if rng.random() < 0.5 and not says_it:
         clause += _edge_clause(ops, values, arg)
     sentence = description_sentence(phrase, clause, true_if=rng.random() < 0.5)
     body = _statement_body(ops, arg, written, rng)
-    name = _name(phrase, [arg, k_name], rng)
+    name = _name(phrase, [arg, k_name], ops, rng)
     return _prompt(name, params, ops[-1].gives, sentence, ops) + _indent(body)
 
 
@@ -343,7 +376,7 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
             true_if=rng.random() < 0.5)
         template = _STAGE_LINE[0] if i == 0 else _STAGE_LINE[1]
         parts.append(template.format(i=i + 1, j=i, arg=stage_arg, desc=desc))
-    main_name = _name(" ".join(parts[1:]), [arg] + stage_args + helpers, rng)
+    main_name = _name(" ".join(parts[1:]), [arg] + stage_args + helpers, ops, rng)
     while main_name in helpers:
         main_name = "main_" + main_name
     body, current, used = [], arg, {arg}
@@ -396,7 +429,9 @@ def drawn_documents(count: int, seed: int = 0,
             raise RuntimeError(f"only {made} of {count} distinct documents after {attempts} "
                                "draws: the grammar is too small for this count")
         length = rng.choice((1, 1, 2, 2, 3))
-        ops = _chain(rng, length)
+        fusion = rng.choice(_FUSION_LIST) if length > 1 and rng.random() < _FUSED_CHAINS \
+            else None
+        ops = _chain(rng, length, fusion)
         if len(ops) < length:
             continue
         staged = length > 1 and rng.random() < 0.4

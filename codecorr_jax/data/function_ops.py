@@ -22,7 +22,8 @@ INT, STR, INTS, STRS, GRID, BOOL = "int", "str", "list[int]", "list[str]", "list
 MODULES = ("collections", "functools", "itertools", "math", "operator")
 # The values a parameter is drawn from: {k} an int, {c} a character.
 K_VALUES = tuple(str(k) for k in range(1, 10))
-C_VALUES = tuple("abcdefghijklmnopqrstuvwxyz ,.")
+# (Never "k": a parameter "k" stands for the function's int argument `k`.)
+C_VALUES = tuple("abcdefghijlmnopqrstuvwxyz ,.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -535,3 +536,83 @@ OPS: tuple[Op, ...] = (
         "[sorted(row) for row in {x}]"),
     _op("cell_count", GRID, INT, "the number of cells in {x}", "sum(len(row) for row in {x})"),
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class Fusion:
+    """Two ops in a row said as one phrase, as people say the pair's work: "{x} sorted in
+    descending order" for `ascending` then `backwards`, "how many elements of {x} are even"
+    for `keep_even` then `count`. A chain nests one phrase per op ("the number of elements of
+    the even elements of xs"), and a base that only ever read those could not read a task's
+    "descending" or "how many ... are ...". Templates are over {x} and the parameter of
+    whichever op of the pair has one ({k} or {c})."""
+
+    first: str  # the key of the op applied first
+    second: str
+    phrases: tuple[str, ...]
+
+
+# What the list filters keep, as a relative clause ("the elements of xs that <clause>").
+_KEPT = {
+    "keep_even": ("are even",), "keep_odd": ("are odd",),
+    "keep_positive": ("are greater than zero", "are positive"),
+    "keep_negative": ("are below zero", "are negative"),
+    "keep_above": ("exceed {k}", "are strictly greater than {k}"),
+    "keep_at_most": ("are at most {k}", "are not larger than {k}"),
+    "multiples_of": ("are divisible by {k}",), "keep_prime": ("are prime",),
+    "keep_square": ("are perfect squares",),
+    "short_ones": ("have fewer than {k} characters",), "non_empty": ("are not empty",),
+    "with_char": ("contain '{c}'",), "starting_with_char": ("begin with '{c}'",),
+}
+# Reductions of a filtered list said over the filter's clause ({w}).
+_OVER_KEPT = {
+    "count": ("how many elements of {x} {w}", "the number of elements of {x} that {w}"),
+    "total": ("the sum of the elements of {x} that {w}",),
+    "largest": ("the largest of the elements of {x} that {w}, or 0 when there is none",),
+    "string_count": ("how many strings of {x} {w}", "the number of strings of {x} that {w}"),
+    "total_length": ("the total number of characters in the strings of {x} that {w}",),
+}
+# Everyday names of a two-op computation.
+_NAMED_PAIRS = (
+    Fusion("ascending", "backwards", ("{x} sorted in descending order",
+                                      "{x} sorted from largest to smallest")),
+    Fusion("ascending", "head", ("the {k} smallest elements of {x} in ascending order",)),
+    Fusion("alphabetical", "reversed_list", ("{x} in reverse alphabetical order",)),
+    Fusion("digits_backwards", "backwards", ("the decimal digits of {x}, ignoring its sign, "
+                                             "most significant first",)),
+    Fusion("digits_backwards", "total", ("the sum of the decimal digits of {x}, ignoring its "
+                                         "sign", "the digit sum of {x}")),
+    Fusion("bits_backwards", "total", ("the number of 1 bits in the binary form of the "
+                                       "absolute value of {x}",)),
+    Fusion("distinct_ascending", "count", ("the number of distinct values in {x}",
+                                           "how many different values {x} contains")),
+    Fusion("negated", "position_of_smallest", ("the index of the largest element of {x}, the "
+                                               "earliest on ties, or -1 for an empty list",)),
+    Fusion("char_runs", "longest_size", ("the length of the longest run of one repeated "
+                                         "character in {x} (0 for an empty string)",)),
+    Fusion("space_parts", "non_empty", ("the words of {x}, split on spaces, empty parts "
+                                        "dropped",)),
+    Fusion("lowered", "first_upper", ("each string of {x} with its first character "
+                                      "upper-cased and the rest lower-cased",)),
+)
+
+
+def _fusions() -> dict[tuple[str, str], Fusion]:
+    keys = {op.key: op for op in OPS}
+    fused = {(f.first, f.second): f for f in _NAMED_PAIRS}
+    for kept, clauses in _KEPT.items():
+        for reduction, templates in _OVER_KEPT.items():
+            if keys[kept].gives != keys[reduction].takes:
+                continue
+            fused[kept, reduction] = Fusion(kept, reduction, tuple(
+                template.replace("{w}", clause) for template in templates for clause in clauses))
+    for (first, second), fusion in fused.items():
+        if first not in keys or second not in keys or keys[first].gives != keys[second].takes:
+            raise ValueError(f"fusion {first} -> {second}: not two ops whose types chain")
+        if keys[first].param and keys[second].param:
+            raise ValueError(f"fusion {first} -> {second}: both ops take a parameter")
+    return fused
+
+
+# (first key, second key) -> its Fusion.
+FUSIONS: dict[tuple[str, str], Fusion] = _fusions()
