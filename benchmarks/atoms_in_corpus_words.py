@@ -1,7 +1,10 @@
 """Can the base write an atom when the atom is said in its own corpus's words?
 
-    python benchmarks/atoms_within_the_grammar.py > grammar.out   # the atoms' chains
-    python benchmarks/atoms_in_corpus_words.py --chains grammar.out --base runs/base4/base
+    python benchmarks/atoms_in_corpus_words.py --base runs/base4/base
+
+The atoms' chains are read from `benchmarks/atom_chains.txt`, the report of
+`python benchmarks/atoms_within_the_grammar.py --workers 2` (9 min; run it again, and pass its
+report with --chains, when the grammar's ops change: a test fails when the file is stale).
 
 Issue 16's base passes 2 of the 25 atoms that some chain of its grammar computes. Two things
 can stand in the way: the atom's sentence (hand-written, in words and shapes the corpus never
@@ -37,6 +40,7 @@ from codecorr_jax.execution import Executor  # noqa: E402
 from codecorr_jax.models.hf_checkpoint import load_hf_checkpoint, load_tokenizer  # noqa: E402
 from codecorr_jax.models.sharding import make_mesh  # noqa: E402
 
+CHAINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "atom_chains.txt")
 _CHAIN_LINE = re.compile(r"^- (\w+): (.+)$")
 _LABEL = re.compile(r"^(\w+)(?:\[(.*)\])?$")
 _OPS_BY_KEY = {op.key: op for op in OPS}
@@ -107,7 +111,7 @@ def worded_tasks(own: EvalTask, chain: list[tuple[Op, str]], limit: int,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chains", required=True,
+    parser.add_argument("--chains", default=CHAINS,
                         help="the report of benchmarks/atoms_within_the_grammar.py")
     parser.add_argument("--base", required=True, help="a base directory")
     parser.add_argument("--wordings", type=int, default=4,

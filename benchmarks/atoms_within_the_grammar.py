@@ -50,17 +50,25 @@ def _apply(fn: Callable[..., Any], values: tuple, ks: tuple) -> tuple | None:
     return tuple(out)
 
 
-def computable_by_a_chain(atom: Any, rng: random.Random) -> str | None:
+def search_cases(atom: Any) -> list[tuple[tuple, Any]]:
+    """(arguments, expected value) a chain must match: the atom's examples and
+    GENERATED_INPUTS inputs of its generator, seeded by its name."""
+    rng = random.Random(f"atoms_within_the_grammar/{atom.name}")
+    cases = [(tuple(args), expected) for args, expected in atom.examples]
+    for _ in range(GENERATED_INPUTS):
+        args = tuple(atom.generate(rng))
+        cases.append((args, atom.fn(*copy.deepcopy(args))))
+    return cases
+
+
+def computable_by_a_chain(atom: Any) -> str | None:
     """A chain (labels joined by ' -> ') that passes every case of `atom`, or None: a
     breadth-first search over the cases' intermediate values, equal values merged."""
     types = list(atom.arg_types)
     k_argument = len(types) == 2 and types[1] == "int"
     if len(types) > 2 or (len(types) == 2 and not k_argument):
         return None
-    cases = [(tuple(args), expected) for args, expected in atom.examples]
-    for _ in range(GENERATED_INPUTS):
-        args = tuple(atom.generate(rng))
-        cases.append((args, atom.fn(*copy.deepcopy(args))))
+    cases = search_cases(atom)
     ks = tuple(args[1] if k_argument else None for args, _ in cases)
     want = repr(tuple(expected for _, expected in cases))
     frontier = {repr(tuple(a[0] for a, _ in cases)): (types[0], tuple(a[0] for a, _ in cases),
@@ -86,10 +94,10 @@ def computable_by_a_chain(atom: Any, rng: random.Random) -> str | None:
 
 
 def _search(index: int) -> tuple[str, str | None, float]:
-    """One atom's search, its inputs drawn from a generator seeded by the atom's name."""
+    """One atom's search."""
     atom = all_atoms()[index]
     started = time.perf_counter()
-    chain = computable_by_a_chain(atom, random.Random(f"atoms_within_the_grammar/{atom.name}"))
+    chain = computable_by_a_chain(atom)
     return atom.name, chain, time.perf_counter() - started
 
 

@@ -4,6 +4,7 @@ says, and the contamination check that keeps every task out of it (a planted one
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import os
 import random
@@ -518,3 +519,18 @@ def test_fused_pairs_stand_in_chains_often_enough_to_learn_their_phrases():
                   and not d.staged]
     assert any("descending order" in d.text or "from largest to smallest" in d.text
                for d in descending)
+
+
+def test_the_shipped_atom_chains_still_compute_their_atoms():
+    """benchmarks/atom_chains.txt (the grammar search's report, 9 min to remake) is the input
+    of atoms_in_corpus_words.py: each chain must still compute its atom under today's ops."""
+    from codecorr_jax.data.function_ops import chain_callable
+
+    words, search = _benchmark("atoms_in_corpus_words"), _benchmark("atoms_within_the_grammar")
+    chains = words.read_chains(words.CHAINS)
+    assert len(chains) == 25
+    for name, chain in chains.items():
+        run = chain_callable([op for op, _ in chain], [value for _, value in chain])
+        for args, expected in search.search_cases(atom_registry.get(name)):
+            k = args[1] if len(args) > 1 else None
+            assert run(copy.deepcopy(args[0]), k) == expected, (name, args)
