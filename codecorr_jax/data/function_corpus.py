@@ -38,12 +38,17 @@ from codecorr_jax.data.function_ops import (BOOL, C_VALUES, FUSIONS, GRID, INT, 
 
 _OPS_BY_KEY = {op.key: op for op in OPS}
 _FUSION_LIST = tuple(FUSIONS.values())
-# The share of chains of 2-3 ops drawn around a fused pair. Drawn uniformly, a given pair
-# follows in one chain in thousands, too seldom to learn its phrase from.
-_FUSED_CHAINS = 0.3
+# The share of documents drawn around a fused pair (a chain of 2-3 ops, 3 two times in three:
+# a pair that computes an atom is left out of the corpus when it stands alone). Drawn
+# uniformly, a given pair follows in one chain in thousands, too seldom to learn its phrase;
+# where a fused phrase can be said, it is, 3 times in 4. Version 7 drew 0.3 of the chains of
+# 2-3 ops around a pair and said it fused half the time: a base read its phrases only inside
+# longer chains (BENCHMARKS.md, corpus version 7).
+_FUSED_SHARE = 0.3
+_FUSED_PHRASE = 0.75
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
-VERSION = 7
+VERSION = 8
 
 # The argument name a function's input of each type gets, with alternatives.
 _ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "values"),
@@ -307,16 +312,18 @@ def _example_clause(ops: Sequence[Op], values: Sequence[str], arg: str, k_name: 
     return clause if len(clause) <= _EXAMPLE_LONGEST else ""
 
 
-def phrasings(ops: Sequence[Op], written: Sequence[str], arg: str) -> list[str]:
+def phrasings(ops: Sequence[Op], written: Sequence[str], arg: str,
+              fuse: bool = True) -> list[str]:
     """Every noun phrase the corpus may say the chain with, in a fixed order: each op's
-    wording around the previous one's ("the sum of the decimal digits of n"), and each pair of
-    `FUSIONS` also said as one ("the digit sum of n"), fused first, each phrase once.
-    `written` are the parameters as the text shows them."""
+    wording around the previous one's ("the sum of the decimal digits of n"), and with `fuse`
+    each pair of `FUSIONS` also said as one ("the digit sum of n"), fused first, each phrase
+    once. `written` are the parameters as the text shows them."""
     def said(i: int, phrase: str) -> list[str]:
         if i == len(ops):
             return [phrase]
         out = []
-        fusion = FUSIONS.get((ops[i].key, ops[i + 1].key)) if i + 1 < len(ops) else None
+        fusion = FUSIONS.get((ops[i].key, ops[i + 1].key)) if fuse and i + 1 < len(ops) \
+            else None
         if fusion is not None:
             value = written[i] or written[i + 1]
             for template in fusion.phrases:
@@ -341,7 +348,11 @@ def single_function(ops: Sequence[Op], rng: random.Random,
         rng.choice(_INT_ARGUMENT_NAMES[1:])
     written = [k_name if value == "k" else value for value in values]
     params = [(arg, ops[0].takes)] + ([(k_name, INT)] if "k" in values else [])
-    phrase = varied_wording(rng.choice(phrasings(ops, written, arg)), rng)
+    said = phrasings(ops, written, arg)
+    nested = set(phrasings(ops, written, arg, fuse=False))
+    fused = [phrase for phrase in said if phrase not in nested]
+    phrase = varied_wording(rng.choice(fused if fused and rng.random() < _FUSED_PHRASE
+                                       else said), rng)
     says_it = "empty" in phrase or "none" in phrase  # the phrase states its edge case itself
     clause = _example_clause(ops, values, arg, k_name, rng) if rng.random() < 0.5 else ""
     if rng.random() < 0.5 and not says_it:
@@ -428,9 +439,8 @@ def drawn_documents(count: int, seed: int = 0,
         if attempts > 20 * count + 1000:
             raise RuntimeError(f"only {made} of {count} distinct documents after {attempts} "
                                "draws: the grammar is too small for this count")
-        length = rng.choice((1, 1, 2, 2, 3))
-        fusion = rng.choice(_FUSION_LIST) if length > 1 and rng.random() < _FUSED_CHAINS \
-            else None
+        fusion = rng.choice(_FUSION_LIST) if rng.random() < _FUSED_SHARE else None
+        length = rng.choice((2, 3, 3)) if fusion else rng.choice((1, 1, 2, 2, 3))
         ops = _chain(rng, length, fusion)
         if len(ops) < length:
             continue
