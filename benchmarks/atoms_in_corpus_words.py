@@ -33,7 +33,7 @@ import jax  # noqa: E402
 from codecorr_jax import atoms  # noqa: E402
 from codecorr_jax.atoms.render import render_docstring, render_prompt, task_tests  # noqa: E402
 from codecorr_jax.data import function_corpus as corpus  # noqa: E402
-from codecorr_jax.data.function_ops import BOOL, OPS, Op  # noqa: E402
+from codecorr_jax.data.function_ops import BOOL, OPS, OPS_BY_KEY, Op  # noqa: E402
 from codecorr_jax.eval.completion import SamplerCompleter  # noqa: E402
 from codecorr_jax.eval.suites import EvalTask, evaluate  # noqa: E402
 from codecorr_jax.execution import Executor  # noqa: E402
@@ -43,7 +43,6 @@ from codecorr_jax.models.sharding import make_mesh  # noqa: E402
 CHAINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "atom_chains.txt")
 _CHAIN_LINE = re.compile(r"^- (\w+): (.+)$")
 _LABEL = re.compile(r"^(\w+)(?:\[(.*)\])?$")
-_OPS_BY_KEY = {op.key: op for op in OPS}
 
 
 def read_chains(path: str) -> dict[str, list[tuple[Op, str]]]:
@@ -58,10 +57,10 @@ def read_chains(path: str) -> dict[str, list[tuple[Op, str]]]:
             steps = []
             for label in match.group(2).split(" -> "):
                 parts = _LABEL.match(label.strip())
-                if not parts or parts.group(1) not in _OPS_BY_KEY:
+                if not parts or parts.group(1) not in OPS_BY_KEY:
                     raise ValueError(f"{path}:{number}: {label!r} is not an op of the grammar "
                                      f"({len(OPS)} ops); was the report made by this code?")
-                steps.append((_OPS_BY_KEY[parts.group(1)], parts.group(2) or ""))
+                steps.append((OPS_BY_KEY[parts.group(1)], parts.group(2) or ""))
             chains[match.group(1)] = steps
     if not chains:
         raise ValueError(f"{path}: no '- atom: op -> op' lines; pass the report of "

@@ -22,7 +22,7 @@ import random
 import sysconfig
 from typing import Any
 
-from codecorr_jax.data import atom_lookalikes, contamination, function_corpus
+from codecorr_jax.data import atom_lookalikes, contamination, function_corpus, function_ops
 from codecorr_jax.synth import build, render, splits
 
 # Larger files are generated tables or data (pydoc topics, decimal's pure-Python twin, unicode
@@ -161,12 +161,12 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
         raise atom_lookalikes.AtomLookalikeError(
             f"grammar ops that compute an atom by themselves: {op_atoms}; change or remove them "
             "in data/function_ops.py (every document using one would teach that atom)")
-    ops = {op.key: op for op in function_corpus.OPS}
     left_out = {"generated": 0, "stdlib": 0}  # for task text
     computes_atom: dict[str, int] = {}
 
     def clean(document: function_corpus.Document) -> bool:
-        atom = lookalikes.atom_computed([ops[key] for key in document.ops], document.values)
+        atom = lookalikes.atom_computed([function_ops.OPS_BY_KEY[key] for key in document.ops],
+                                        document.values)
         if atom is not None:
             computes_atom[atom] = computes_atom.get(atom, 0) + 1
             return False

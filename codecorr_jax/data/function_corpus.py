@@ -33,10 +33,9 @@ from typing import Callable, Iterator, Sequence
 
 from codecorr_jax.atoms.render import render_docstring
 from codecorr_jax.data.function_ops import (BOOL, C_VALUES, FUSIONS, GRID, INT, INTS, K_VALUES,
-                                           OPS, STR, STRS, Fusion, Op, chain_callable,
-                                           guarded_callable)
+                                           OPS, OPS_BY_KEY, STR, STRS, Fusion, Op,
+                                           chain_callable, guarded_callable)
 
-_OPS_BY_KEY = {op.key: op for op in OPS}
 _FUSION_LIST = tuple(FUSIONS.values())
 # The share of documents drawn around a fused pair (a chain of 2-3 ops, 3 two times in three:
 # a pair that computes an atom is left out of the corpus when it stands alone). Drawn
@@ -99,7 +98,7 @@ def _chain(rng: random.Random, length: int, fusion: Fusion | None = None) -> lis
     if fusion is None:
         return _extended([], rng, length)
     before = rng.randrange(length - 1)
-    ops = [_OPS_BY_KEY[fusion.first], _OPS_BY_KEY[fusion.second]]
+    ops = [OPS_BY_KEY[fusion.first], OPS_BY_KEY[fusion.second]]
     for _ in range(before):  # ops before the pair, drawn backwards from the type it takes
         fits = [op for op in OPS if op.gives == ops[0].takes]
         if not fits:

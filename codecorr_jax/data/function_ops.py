@@ -536,6 +536,8 @@ OPS: tuple[Op, ...] = (
         "[sorted(row) for row in {x}]"),
     _op("cell_count", GRID, INT, "the number of cells in {x}", "sum(len(row) for row in {x})"),
 )
+# Each op by its key, as documents, fusions and reports name them.
+OPS_BY_KEY: dict[str, Op] = {op.key: op for op in OPS}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -598,18 +600,18 @@ _NAMED_PAIRS = (
 
 
 def _fusions() -> dict[tuple[str, str], Fusion]:
-    keys = {op.key: op for op in OPS}
     fused = {(f.first, f.second): f for f in _NAMED_PAIRS}
     for kept, clauses in _KEPT.items():
         for reduction, templates in _OVER_KEPT.items():
-            if keys[kept].gives != keys[reduction].takes:
+            if OPS_BY_KEY[kept].gives != OPS_BY_KEY[reduction].takes:
                 continue
             fused[kept, reduction] = Fusion(kept, reduction, tuple(
                 template.replace("{w}", clause) for template in templates for clause in clauses))
-    for (first, second), fusion in fused.items():
-        if first not in keys or second not in keys or keys[first].gives != keys[second].takes:
+    for first, second in fused:
+        a, b = OPS_BY_KEY.get(first), OPS_BY_KEY.get(second)
+        if a is None or b is None or a.gives != b.takes:
             raise ValueError(f"fusion {first} -> {second}: not two ops whose types chain")
-        if keys[first].param and keys[second].param:
+        if a.param and b.param:
             raise ValueError(f"fusion {first} -> {second}: both ops take a parameter")
     return fused
 
