@@ -185,10 +185,13 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # loss times min(pi_trainer / pi_sampler, tis_cap) (needs old_logprobs="recompute").
         tis_cap=0.0,
         micro_batch_size=0,  # rows a forward/backward pass of the update (0: the minibatch)
-        # > 0: score every RL prompt once with the starting policy (greedy) before PPO; this
-        # share of each iteration's prompts is drawn from the ones it fails (its frontier:
-        # where samples differ and groups carry signal), the rest from the others.
-        frontier_fraction=0.0,
+        # > 0: score every RL prompt once with the starting policy before PPO; this share of
+        # each iteration's prompts is drawn from its frontier, the rest from the others. The
+        # frontier: with frontier_samples=0 the prompts its greedy completion fails; with
+        # frontier_samples=n (>= 2) those where some but not all of n samples at
+        # rl.temperature pass (the groups that carry signal; prompts it never or always passes
+        # carry none).
+        frontier_fraction=0.0, frontier_samples=0,
         # The sampling policy's log-probabilities (the PPO ratio's denominator): "recompute"
         # them with a forward pass, or take the "sampler"'s own (no pass; exact when sampler
         # and trainer compute alike, as in float32 on a CPU).
@@ -359,6 +362,10 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
                           f" must exceed config.synth.max_chain_length="
                           f"{config.synth.max_chain_length}: the deeper suite holds chains "
                           "longer than any trained")
+    if config.rl.frontier_samples < 0 or config.rl.frontier_samples == 1:
+        raise ConfigError(f"config.rl.frontier_samples={config.rl.frontier_samples} must be 0 "
+                          "(the frontier is the prompts the starting policy fails greedy) or "
+                          ">= 2 (those where some but not all of that many samples pass)")
     if config.data.atom_step_repeats < 0:
         raise ConfigError(f"config.data.atom_step_repeats={config.data.atom_step_repeats} must "
                           "be >= 0 (copies per epoch of each atom as a one-step composite)")

@@ -14,4 +14,6 @@ from codecorr_jax.config import sibling_config
 def get_config(model_preset: str = "tiny"):
     config = sibling_config(__file__, "rl", model_preset)  # sft.py's data + rl.py's PPO
     config.regime = "sft_then_rl"
+    # rl.py's frontier is RL from the base's: the SFT policy passes most of its prompts.
+    config.rl.frontier_samples, config.rl.frontier_fraction = 0, 0.0
     return config

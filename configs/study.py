@@ -30,7 +30,8 @@ def get_config(preset: str = "cpu"):
     if preset not in PRESETS:
         raise ValueError(f"configs/study.py preset {preset!r}: choose one of {', '.join(PRESETS)}")
     model = preset if preset in REAL_MODELS else "tiny"
-    config = sibling_config(__file__, "rl", model)  # configs/sft.py's data + rl.py's PPO
+    config = sibling_config(__file__, "sft_then_rl", model)  # sft.py's data + rl.py's PPO
+    from_base = sibling_config(__file__, "rl", model).rl
     config.regime = "study"
     config.study = ml_collections.ConfigDict(dict(
         grid="findings",  # codecorr_jax/study/grids.py
@@ -47,6 +48,10 @@ def get_config(preset: str = "cpu"):
         # min_effect, not reproduced when the CI lies below min_effect, else inconclusive.
         min_effect=0.05,
         handful_share=0.8,  # "a handful suffice": the fewest N reaching this share of all
+        # PPO from the base (finding 3) draws from its frontier as configs/rl.py does; the
+        # cells after SFT do not (configs/sft_then_rl.py).
+        rl_base_frontier_samples=from_base.frontier_samples,
+        rl_base_frontier_fraction=from_base.frontier_fraction,
     ))
     # The train-task suite beside the held-out ones (over-fitting), and SFT's curve: four
     # periodic evaluations of 32 tasks a suite.
@@ -83,4 +88,5 @@ def smoke(config) -> None:
     config.rl.num_iterations, config.rl.prompts_per_iteration = 2, 4
     config.rl.samples_per_prompt, config.rl.minibatch_size = 2, 8
     config.rl.max_new_tokens, config.rl.max_sampling_rounds = 16, 1
+    config.study.rl_base_frontier_samples = 2
     config.logging.progress_bar = False

@@ -1,5 +1,6 @@
 """Config validation names the field and what is allowed; presets build the right model."""
 
+import functools
 import json
 import os
 
@@ -64,6 +65,8 @@ def test_default_config_is_valid_and_tiny_model_matches_fields():
     ({"pretrain__source": "download"},
      r"config\.pretrain\.source='download'.*\['shipped', 'train'\]"),
     ({"data__atom_step_repeats": -1}, r"config\.data\.atom_step_repeats=-1 must be >= 0"),
+    ({"rl__frontier_samples": 1}, r"config\.rl\.frontier_samples=1 must be 0 .* or >= 2"),
+    ({"rl__frontier_samples": -2}, r"config\.rl\.frontier_samples=-2 must be 0"),
     ({"model__preset": "llama"}, r"set --config\.model\.checkpoint_dir"),
     ({"model__preset": "qwen2", "model__checkpoint_dir": "/nonexistent"},
      r"checkpoint_dir='/nonexistent' has no config\.json"),
@@ -166,6 +169,26 @@ def test_rl_configs_resolve_their_prompt_mixture_from_the_sft_one():
         "atom": -1, "composite_A": -1, "composite_B": 0, "composite_C": 0}
     config.rl.mixture.composite_A = 50
     assert rl_mixture(config)["composite_A"] == 50 and rl_mixture(config)["atom"] == -1
+
+
+def test_only_rl_from_the_base_draws_from_a_sampled_frontier():
+    """configs/rl.py's sampled frontier reaches RL from the base, in its own run and as the
+    study's finding-3 cell, and no run that starts from SFT."""
+    from codecorr_jax.study.cells import FROM_BASE, cell_config, grid
+
+    configs_dir = os.path.join(os.path.dirname(os.path.dirname(__file__)), "configs")
+    load = functools.partial(config_lib.sibling_config, os.path.join(configs_dir, "sft.py"))
+    rl, after_sft, study = load("rl"), load("sft_then_rl"), load("study")
+    assert (rl.rl.frontier_samples, rl.rl.frontier_fraction) == (8, 0.75)
+    assert (after_sft.rl.frontier_samples, after_sft.rl.frontier_fraction) == (0, 0.0)
+    for cell in grid(study.study):
+        run = cell_config(study, cell, 0, "/tmp/unused")
+        frontier = (run.rl.frontier_samples, run.rl.frontier_fraction)
+        assert frontier == ((8, 0.75) if cell.name == FROM_BASE else (0, 0.0)), cell.name
+        assert (cell.regime == "rl") == (cell.name == FROM_BASE)
+    # every other PPO setting of the two regimes is the same (the study compares them)
+    differ = {k for k in rl.rl.keys() if rl.rl[k] != after_sft.rl[k]}
+    assert differ == {"frontier_samples", "frontier_fraction"}
 
 
 @pytest.mark.parametrize("name", sorted(

@@ -230,6 +230,55 @@ def test_focused_iterator_draws_the_focus_share_and_restores():
         FocusedPromptIterator(items, focus, 1.5, seed=0)
 
 
+class _ScoredEvaluator:
+    """Stands in for regimes.evaluation.Evaluator: scores prompt i as `rows[i]` (greedy pass,
+    passing samples) and writes the results as the real one does; counts its calls."""
+
+    def __init__(self, rows):
+        self.rows, self.calls = rows, []
+
+    def score_tasks(self, model, name, tasks, out_dir, *, max_new_tokens, seed, num_samples,
+                    temperature):
+        from codecorr_jax.eval import suites as suites_lib
+
+        self.calls.append((num_samples, temperature))
+        rows = [{"task_id": t.task_id, "passed_greedy": None if num_samples else passed,
+                 "n_correct": correct if num_samples else None}
+                for t, (passed, correct) in zip(tasks, self.rows)]
+        results = {name: {"n_tasks": len(tasks), "tasks": rows,
+                          **({"num_samples": num_samples} if num_samples else {})}}
+        suites_lib.write_results(out_dir, 0, results)
+        return results
+
+
+def test_frontier_is_where_some_samples_pass_and_is_scored_once(tmp_path):
+    """Greedy: the prompts failed; sampled: those with 0 < passing samples < n (all-fail and
+    all-pass groups carry no signal). Scored once per run directory, checked on reuse."""
+    from codecorr_jax.eval.suites import EvalTask
+    from codecorr_jax.regimes.ppo_inputs import frontier_flags
+
+    prompts = [PromptItem((i,), EvalTask(f"atom/t{i}", "", "f")) for i in range(5)]
+    scores = [(True, 0), (False, 1), (False, 4), (True, 3), (False, 0)]
+
+    def flags(run_dir, samples, rows=scores):
+        evaluator = _ScoredEvaluator(rows)
+        got = frontier_flags(evaluator, None, prompts, str(run_dir), samples=samples,
+                             temperature=0.6, max_new_tokens=8, seed=0)
+        return got, evaluator.calls
+
+    assert flags(tmp_path / "greedy", 0) == ([False, True, True, False, True], [(0, 0.6)])
+    assert flags(tmp_path / "sampled", 4) == ([False, True, False, True, False], [(4, 0.6)])
+    # a resumed run reads the stored scores, not the policy's (here: other ones)
+    other = [(False, 2)] * 5
+    assert flags(tmp_path / "sampled", 4, other) == ([False, True, False, True, False], [])
+    with pytest.raises(ValueError, match="with 4 samples each, this run's "
+                                         "rl.frontier_samples is 8; delete it"):
+        flags(tmp_path / "sampled", 8)
+    with pytest.raises(ValueError, match="scored other prompts"):
+        frontier_flags(_ScoredEvaluator(scores), None, prompts[:3], str(tmp_path / "sampled"),
+                       samples=4, temperature=0.6, max_new_tokens=8, seed=0)
+
+
 class _CharTokenizer:
     """Token id = character code; id 0 is EOS."""
 

@@ -233,6 +233,14 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, tmp_path):
     assert "scoring the base model" not in (rl_base / "console.log").read_text()  # shared
     assert "| suite | tasks | base pass@1 | RL pass@1 |" in \
         (rl_base / "rl" / "report.md").read_text()
+    # RL from the base draws from its sampled frontier (configs/rl.py): 2 samples a prompt
+    scored = json.loads((rl_base / "rl" / "frontier" / "eval" / "latest.json").read_text())[
+        "results"]["rl_prompts"]
+    on = sum(0 < row["n_correct"] < 2 for row in scored["tasks"])
+    assert scored["num_samples"] == 2 and len(scored["tasks"]) > 100
+    assert (f"some but not all of the starting policy's 2 samples (T=0.6) pass on {on} of "
+            f"{len(scored['tasks'])} prompts; 75% of each" in
+            (rl_base / "console.log").read_text())
     cells = ["main", "sft_atoms", "sft_composites", "sft_atoms_8", "rl_other_prompts",
              "rl_base"]
     for cell in cells:

@@ -57,13 +57,17 @@ class Evaluator:
             suites_lib.write_results(out_dir, step, results)
         return results
 
-    def score_greedy(self, model: Decoder, name: str, tasks: list[suites_lib.EvalTask],
-                     out_dir: str, *, max_new_tokens: int, seed: int = 0) -> SuiteResults:
-        """Greedy pass/fail of `tasks`, other than the configured suites, as suite `name`;
-        written to `out_dir/eval/step_00000000.json`."""
+    def score_tasks(self, model: Decoder, name: str, tasks: list[suites_lib.EvalTask],
+                    out_dir: str, *, max_new_tokens: int, seed: int = 0, num_samples: int = 0,
+                    temperature: float = 1.0) -> SuiteResults:
+        """`tasks`, other than the configured suites, scored as suite `name`: greedy pass/fail
+        (`num_samples=0`), or how many of `num_samples` samples at `temperature` pass
+        (`n_correct`). Written to `out_dir/eval/step_00000000.json`."""
         completer = SamplerCompleter(model, self.tokenizer, self.mesh,
                                      batch_size=int(self.section.batch_size), chat=self.chat)
-        results = suites_lib.evaluate(completer, {name: tasks}, self.executor, greedy=True,
+        results = suites_lib.evaluate(completer, {name: tasks}, self.executor,
+                                      greedy=num_samples == 0, num_samples=num_samples,
+                                      temperature=temperature, ks=(1,),
                                       max_new_tokens=max_new_tokens, seed=seed,
                                       progress=self.progress)
         if jax.process_index() == 0:

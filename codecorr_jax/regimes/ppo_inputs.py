@@ -83,15 +83,30 @@ def rl_prompts(config: Any, tfds_dir: str, tokenizer: Any) -> tuple[list[PromptI
 
 
 def frontier_flags(evaluator: Evaluator, policy: Decoder, prompts: Sequence[PromptItem],
-                   run_dir: str, *, max_new_tokens: int, seed: int) -> list[bool]:
-    """A flag per prompt: the starting policy's greedy completion fails it. Scored once and
-    kept in `<run_dir>/frontier/`, so a resumed run draws from the same frontier."""
+                   run_dir: str, *, samples: int, temperature: float, max_new_tokens: int,
+                   seed: int) -> list[bool]:
+    """A flag per prompt: on the starting policy's frontier (`on_frontier`). Scored once (greedy,
+    or `samples` samples at `temperature`) and kept in `<run_dir>/frontier/`, so a resumed run
+    draws from the same frontier."""
     directory = os.path.join(run_dir, "frontier")
     cached = read_json(os.path.join(directory, "eval", "latest.json"))
-    results = cached["results"] if cached is not None else evaluator.score_greedy(
+    results = cached["results"] if cached is not None else evaluator.score_tasks(
         policy, "rl_prompts", [p.payload for p in prompts], directory,
-        max_new_tokens=max_new_tokens, seed=seed)
-    rows = results["rl_prompts"]["tasks"]
-    if [r["task_id"] for r in rows] != [p.payload.task_id for p in prompts]:
+        max_new_tokens=max_new_tokens, seed=seed, num_samples=samples, temperature=temperature)
+    scored = results["rl_prompts"]
+    if [r["task_id"] for r in scored["tasks"]] != [p.payload.task_id for p in prompts]:
         raise ValueError(f"{directory} scored other prompts than this run's; delete it")
-    return [not r["passed_greedy"] for r in rows]
+    if scored.get("num_samples", 0) != samples:
+        raise ValueError(f"{directory} scored the prompts with {scored.get('num_samples', 0)} "
+                         f"samples each, this run's rl.frontier_samples is {samples}; delete it")
+    return on_frontier(scored["tasks"], samples)
+
+
+def on_frontier(rows: Sequence[dict[str, Any]], samples: int) -> list[bool]:
+    """The frontier among scored prompts (`suites.evaluate`'s task rows): with `samples`=0 the
+    prompts whose greedy completion fails; else those where some but not all of the `samples`
+    samples pass. A group of a prompt the policy always or never passes has equal binary rewards,
+    so no group-relative signal: the sampled frontier is where RL from a weak policy can learn."""
+    if samples == 0:
+        return [not row["passed_greedy"] for row in rows]
+    return [0 < row["n_correct"] < samples for row in rows]

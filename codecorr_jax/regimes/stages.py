@@ -363,6 +363,13 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
                       dataclasses.replace(result, model=None))
 
 
+def _frontier_line(samples: int, temperature: float, on: int, prompts: int) -> str:
+    if samples == 0:
+        return f"the starting policy fails {on} of {prompts} prompts (greedy)"
+    return (f"some but not all of the starting policy's {samples} samples (T={temperature:g}) "
+            f"pass on {on} of {prompts} prompts")
+
+
 def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Executor,
             evaluator: Evaluator, tokenizer: Any, *, start: Checkpoint, base: Checkpoint,
             run_name: str) -> PpoOutcome:
@@ -390,12 +397,21 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
     policy = _load(start.directory, config, mesh)
     focus = None
     if section.frontier_fraction > 0:
-        focus = frontier_flags(evaluator, policy, prompts, run_dir,
+        samples = int(section.frontier_samples)
+        if jax.process_index() == 0:
+            how = f"{samples} samples each at T={section.temperature:g}" if samples else "greedy"
+            print(f"rl         frontier: the starting policy scores every prompt ({how}; once, "
+                  f"kept in {os.path.join(run_dir, 'frontier')})")
+        focus = frontier_flags(evaluator, policy, prompts, run_dir, samples=samples,
+                               temperature=float(section.temperature),
                                max_new_tokens=int(section.max_new_tokens), seed=config.seed)
         if jax.process_index() == 0:
-            print(f"rl         frontier: the starting policy fails {sum(focus)} of "
-                  f"{len(prompts)} prompts (greedy); {section.frontier_fraction:.0%} of each "
-                  "iteration's prompts are drawn from them")
+            line = _frontier_line(samples, float(section.temperature), sum(focus), len(prompts))
+            print(f"rl         frontier: {line}; "
+                  f"{section.frontier_fraction:.0%} of each iteration's prompts are drawn from "
+                  "them")
+            if not any(focus):
+                print("rl         the frontier is empty: every prompt is drawn as without it")
     # Under LoRA the policy's frozen base doubles as the reference (ppo_trainer).
     reference = _load(start.directory, config, mesh) \
         if uses_reference(section) and not config.model.lora_rank else None

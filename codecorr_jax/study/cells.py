@@ -62,7 +62,10 @@ def grid(section: Any) -> list[Cell]:
                        f"rl.mixture.{other}": -1},
                       reuses=MAIN, links=("sft",),
                       about=f"the main SFT, then PPO on {other} prompts instead"))
-    cells.append(Cell(FROM_BASE, 3, "rl", {}, about="PPO from the base model (no SFT)"))
+    cells.append(Cell(FROM_BASE, 3, "rl",
+                      {"rl.frontier_samples": int(section.rl_base_frontier_samples),
+                       "rl.frontier_fraction": float(section.rl_base_frontier_fraction)},
+                      about="PPO from the base model (no SFT)"))
     return cells
 
 
