@@ -139,11 +139,11 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     # workdir with the fields below (next-token prediction, cached while they are unchanged).
     config.pretrain = ml_collections.ConfigDict(dict(
         source="shipped",
-        learning_rate=2e-3, warmup_steps=100, num_steps=2000, batch_size=16,
+        learning_rate=2e-3, warmup_steps=100, num_steps=3000, batch_size=16,
         grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0, end_lr_fraction=0.1,
         seq_len=256,  # tokens per packed row (short rows: attention is cheap, steps are fast)
         corpus_mb=2.0,  # megabytes of the standard library's Python source to train on
-        generated_functions=60000,  # documented functions from data/function_corpus.py beside it
+        generated_functions=90000,  # documented functions from data/function_corpus.py beside it
         base_dir="",  # default: the shipped base's directory, or <workdir>/base for "train"
     ))
     config.sft = ml_collections.ConfigDict(dict(

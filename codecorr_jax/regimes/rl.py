@@ -31,6 +31,11 @@ def _finish(config: Any, run_dir: str, title: str, stages: dict[str, SuiteResult
              f"prompts x {config.rl.samples_per_prompt} samples, kl_coef {config.rl.kl_coef} "
              f"({config.rl.kl_estimator})",
              "pass@1 is greedy decoding; the composite suites are held-out test functions"]
+    if config.rl.frontier_fraction > 0:
+        rule = (f"some but not all of {config.rl.frontier_samples} samples pass"
+                if config.rl.frontier_samples else "the greedy completion fails")
+        notes.append(f"{config.rl.frontier_fraction:.0%} of the prompts drawn from the starting "
+                     f"policy's frontier (prompts where {rule}; `<run>/frontier/`)")
     path = report_lib.write_report(run_dir, title, stages, history, notes=notes)
     if jax.process_index() == 0:
         print(report_lib.stage_table(stages))
