@@ -31,7 +31,7 @@ def from_base_frontier(config) -> None:
     The base passes a few atoms now and then and no composite: of the 900 SFT prompts, nearly
     every group of 8 samples fails whole, so PPO drawing them uniformly trained 3-5 groups in
     30 iterations (BENCHMARKS.md, "Corpus version 8"). Before PPO the base samples each prompt
-    8 times at the PPO temperature (~5 minutes on the 2-core CPU); three quarters of each
+    8 times at the PPO temperature (~3 minutes on the 2-core CPU); three quarters of each
     iteration's prompts come from those where some but not all samples pass, the offline
     pass-rate filter of DAPO-style recipes. The prompts are still the SFT prompts; the rest
     are drawn as before, so a prompt that becomes learnable later can still be found.

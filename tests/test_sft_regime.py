@@ -238,9 +238,10 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, tmp_path):
         "results"]["rl_prompts"]
     on = sum(0 < row["n_correct"] < 2 for row in scored["tasks"])
     assert scored["num_samples"] == 2 and len(scored["tasks"]) > 100
-    assert (f"some but not all of the starting policy's 2 samples (T=0.6) pass on {on} of "
-            f"{len(scored['tasks'])} prompts; 75% of each" in
-            (rl_base / "console.log").read_text())
+    line = (f"some but not all of the starting policy's 2 samples (T=0.6) pass on {on} of "
+            f"{len(scored['tasks'])} prompts; 75% of each iteration's prompts are drawn from them")
+    assert f"rl         frontier: {line}\n" in (rl_base / "console.log").read_text()
+    assert line in (rl_base / "rl" / "report.md").read_text()  # the report says it too
     cells = ["main", "sft_atoms", "sft_composites", "sft_atoms_8", "rl_other_prompts",
              "rl_base"]
     for cell in cells:

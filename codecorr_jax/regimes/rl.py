@@ -20,23 +20,21 @@ from codecorr_jax import config as config_lib
 from codecorr_jax.eval import report as report_lib
 from codecorr_jax.execution import Executor
 from codecorr_jax.regimes.evaluation import SuiteResults
-from codecorr_jax.regimes.stages import run_ppo, run_sft, start
+from codecorr_jax.regimes.stages import PpoOutcome, run_ppo, run_sft, start
 
 
-def _finish(config: Any, run_dir: str, title: str, stages: dict[str, SuiteResults],
-            history: list[dict[str, float]], next_step: str) -> str:
+def _finish(config: Any, ppo: PpoOutcome, title: str, stages: dict[str, SuiteResults],
+            next_step: str) -> str:
     """The report; the console gets the table, what to run next and, last, where it is."""
     notes = [f"estimator {config.rl.estimator}, reward `{config.executor.reward}`, "
              f"{config.rl.num_iterations} iterations of {config.rl.prompts_per_iteration} "
              f"prompts x {config.rl.samples_per_prompt} samples, kl_coef {config.rl.kl_coef} "
              f"({config.rl.kl_estimator})",
              "pass@1 is greedy decoding; the composite suites are held-out test functions"]
-    if config.rl.frontier_fraction > 0:
-        rule = (f"some but not all of {config.rl.frontier_samples} samples pass"
-                if config.rl.frontier_samples else "the greedy completion fails")
-        notes.append(f"{config.rl.frontier_fraction:.0%} of the prompts drawn from the starting "
-                     f"policy's frontier (prompts where {rule}; `<run>/frontier/`)")
-    path = report_lib.write_report(run_dir, title, stages, history, notes=notes)
+    if ppo.frontier:
+        notes.append(f"frontier (`<run>/frontier/`): {ppo.frontier}")
+    run_dir = ppo.run_dir
+    path = report_lib.write_report(run_dir, title, stages, ppo.history, notes=notes)
     if jax.process_index() == 0:
         print(report_lib.stage_table(stages))
         print(f"next       {next_step}")
@@ -55,7 +53,7 @@ def run_rl(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> str:
         ppo = run_ppo(config, begin.ws, mesh, executor, begin.evaluator, begin.base.tokenizer,
                       start=base, base=base, run_name="rl")
     stages = {"base": begin.base_results, "RL": ppo.results}
-    return _finish(config, ppo.run_dir, "RL from the base model", stages, ppo.history,
+    return _finish(config, ppo, "RL from the base model", stages,
                    "SFT first, then RL: python launch/main.py "
                    f"--config=configs/sft_then_rl.py --workdir={workdir}")
 
@@ -70,6 +68,6 @@ def run_sft_then_rl(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> str:
         ppo = run_ppo(config, begin.ws, mesh, executor, begin.evaluator, begin.base.tokenizer,
                       start=sft.final, base=begin.base.checkpoint, run_name="sft_then_rl")
     stages = {"base": begin.base_results, "SFT": sft.results, "SFT then RL": ppo.results}
-    return _finish(config, ppo.run_dir, "SFT, then RL", stages, ppo.history,
+    return _finish(config, ppo, "SFT, then RL", stages,
                    "RL from the base for comparison: python launch/main.py "
                    f"--config=configs/rl.py --workdir={workdir}")

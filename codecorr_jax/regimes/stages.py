@@ -81,6 +81,7 @@ class PpoOutcome:
     run_dir: str
     results: SuiteResults  # the RL policy's scores
     history: list[dict[str, float]]  # every iteration's metrics, a resumed run's included
+    frontier: str = ""  # how the prompts were drawn from the starting policy's frontier, if so
 
 
 def ensure_datasets(config: Any, ws: Workspace) -> synth_build.BuildResult:
@@ -363,11 +364,15 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
                       dataclasses.replace(result, model=None))
 
 
-def _frontier_line(samples: int, temperature: float, on: int, prompts: int) -> str:
+def _frontier_line(samples: int, temperature: float, fraction: float, on: int,
+                   prompts: int) -> str:
+    """How PPO draws from the starting policy's frontier, for the console and the report."""
     if samples == 0:
-        return f"the starting policy fails {on} of {prompts} prompts (greedy)"
-    return (f"some but not all of the starting policy's {samples} samples (T={temperature:g}) "
-            f"pass on {on} of {prompts} prompts")
+        found = f"the starting policy fails {on} of {prompts} prompts (greedy)"
+    else:
+        found = (f"some but not all of the starting policy's {samples} samples "
+                 f"(T={temperature:g}) pass on {on} of {prompts} prompts")
+    return f"{found}; {fraction:.0%} of each iteration's prompts are drawn from them"
 
 
 def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Executor,
@@ -395,7 +400,7 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
               f"x {section.samples_per_prompt} samples; estimator {section.estimator}, "
               f"reward {config.executor.reward}")
     policy = _load(start.directory, config, mesh)
-    focus = None
+    focus, frontier = None, ""
     if section.frontier_fraction > 0:
         samples = int(section.frontier_samples)
         if jax.process_index() == 0:
@@ -405,11 +410,10 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
         focus = frontier_flags(evaluator, policy, prompts, run_dir, samples=samples,
                                temperature=float(section.temperature),
                                max_new_tokens=int(section.max_new_tokens), seed=config.seed)
+        frontier = _frontier_line(samples, float(section.temperature),
+                                  float(section.frontier_fraction), sum(focus), len(prompts))
         if jax.process_index() == 0:
-            line = _frontier_line(samples, float(section.temperature), sum(focus), len(prompts))
-            print(f"rl         frontier: {line}; "
-                  f"{section.frontier_fraction:.0%} of each iteration's prompts are drawn from "
-                  "them")
+            print(f"rl         frontier: {frontier}")
             if not any(focus):
                 print("rl         the frontier is empty: every prompt is drawn as without it")
     # Under LoRA the policy's frozen base doubles as the reference (ppo_trainer).
@@ -437,4 +441,4 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
     after = evaluator.run(result.policy, result.iterations, run_dir, seed=config.seed)
     _export(result.policy, run_dir, tokenizer, start.directory)
     history = read_metrics(run_dir, "rl/reward") or result.history
-    return PpoOutcome(run_dir, after, history)
+    return PpoOutcome(run_dir, after, history, frontier)
