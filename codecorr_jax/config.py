@@ -190,8 +190,9 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # frontier: with frontier_samples=0 the prompts its greedy completion fails; with
         # frontier_samples=n (>= 2) those where some but not all of n samples at
         # rl.temperature pass (the groups that carry signal; prompts it never or always passes
-        # carry none).
-        frontier_fraction=0.0, frontier_samples=0,
+        # carry none). frontier_follow: the frontier then follows the policy's groups; a
+        # prompt whose group passes in every sample leaves it, one passing in some joins it.
+        frontier_fraction=0.0, frontier_samples=0, frontier_follow=False,
         # The sampling policy's log-probabilities (the PPO ratio's denominator): "recompute"
         # them with a forward pass, or take the "sampler"'s own (no pass; exact when sampler
         # and trainer compute alike, as in float32 on a CPU).
@@ -366,6 +367,9 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         raise ConfigError(f"config.rl.frontier_samples={config.rl.frontier_samples} must be 0 "
                           "(the frontier is the prompts the starting policy fails greedy) or "
                           ">= 2 (those where some but not all of that many samples pass)")
+    if config.rl.frontier_follow and not config.rl.frontier_fraction > 0:
+        raise ConfigError("config.rl.frontier_follow=True needs config.rl.frontier_fraction > 0 "
+                          "(it moves prompts in and out of the frontier PPO draws from)")
     if config.data.atom_step_repeats < 0:
         raise ConfigError(f"config.data.atom_step_repeats={config.data.atom_step_repeats} must "
                           "be >= 0 (copies per epoch of each atom as a one-step composite)")

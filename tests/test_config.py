@@ -67,6 +67,8 @@ def test_default_config_is_valid_and_tiny_model_matches_fields():
     ({"data__atom_step_repeats": -1}, r"config\.data\.atom_step_repeats=-1 must be >= 0"),
     ({"rl__frontier_samples": 1}, r"config\.rl\.frontier_samples=1 must be 0 .* or >= 2"),
     ({"rl__frontier_samples": -2}, r"config\.rl\.frontier_samples=-2 must be 0"),
+    ({"rl__frontier_follow": True},
+     r"config\.rl\.frontier_follow=True needs config\.rl\.frontier_fraction > 0"),
     ({"model__preset": "llama"}, r"set --config\.model\.checkpoint_dir"),
     ({"model__preset": "qwen2", "model__checkpoint_dir": "/nonexistent"},
      r"checkpoint_dir='/nonexistent' has no config\.json"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import jax
 import jax.numpy as jnp
@@ -48,6 +49,20 @@ class TargetTokenRewarder:
         return _Done(RewardBatch(scores, scores == 1.0))
 
 
+class PromptRewarder:
+    """Passes by prompt (the payload is its index), whatever the response: prompts 0-1 in every
+    sample (solved), 2-3 in the first sample of a group (learnable), 4-7 never."""
+
+    def submit(self, payloads, responses):
+        passed, seen = [], {}
+        for p in payloads:
+            first = p not in seen
+            seen[p] = True
+            passed.append(p < 2 or (p < 4 and first))
+        passed = np.array(passed)
+        return _Done(RewardBatch(passed.astype(np.float32), passed))
+
+
 def _section(**overrides) -> ml_collections.ConfigDict:
     section = base_config("rl").rl
     section.update(dict(learning_rate=3e-3, critic_learning_rate=3e-3, num_iterations=30,
@@ -58,19 +73,19 @@ def _section(**overrides) -> ml_collections.ConfigDict:
     return section
 
 
-def _run(tmp_path, name, mesh, section, seed=0):
+def _run(tmp_path, name, mesh, section, seed=0, rewarder=None, focus=None):
     rng = np.random.default_rng(1)
-    prompts = [PromptItem(tuple(int(t) for t in rng.integers(1, VOCAB, 3)), None)
-               for _ in range(8)]
+    prompts = [PromptItem(tuple(int(t) for t in rng.integers(1, VOCAB, 3)), i)
+               for i in range(8)]
     policy = create_sharded(_cfg(), mesh, seed=3)
     reference = create_sharded(_cfg(), mesh, seed=3)
     critic = create_sharded(_cfg(value_head=True), mesh, seed=3)
     settings = base_config("rl")
     settings.logging.progress_bar = False
-    return train_ppo(policy, reference, critic, prompts, TargetTokenRewarder(), section,
-                     run_dir=str(tmp_path / name), mesh=mesh, eos_token_id=None,
+    return train_ppo(policy, reference, critic, prompts, rewarder or TargetTokenRewarder(),
+                     section, run_dir=str(tmp_path / name), mesh=mesh, eos_token_id=None,
                      pad_token_id=0, checkpoint=settings.checkpoint, logging=settings.logging,
-                     seed=seed)
+                     seed=seed, focus=focus)
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +170,25 @@ def test_resume_is_exact_and_the_seed_decides_the_run(tmp_path, mesh):
         [h["rl/reward"] for h in whole.history[2:]]
 
 
+def test_a_frontier_that_follows_the_groups_resumes_exactly(tmp_path, mesh):
+    """The loop feeds every sampled group to the focus: the solved prompts (0, 1) leave it,
+    the learnable ones (2, 3) join it; stopped and resumed, the run draws the same prompts."""
+    focus = [i < 2 for i in range(8)]
+    settings = dict(num_iterations=3, checkpoint_every=1, estimator="grpo",
+                    frontier_fraction=0.5, frontier_follow=True)
+    whole = _run(tmp_path, "whole", mesh, _section(**settings), rewarder=PromptRewarder(),
+                 focus=focus)
+    assert whole.history[-1]["rl/frontier_prompts"] == 2  # {2, 3}
+    assert whole.history[0]["rl/frontier_prompts"] != 2
+    _run(tmp_path, "split", mesh, _section(**dict(settings, num_iterations=2)),
+         rewarder=PromptRewarder(), focus=focus)
+    second = _run(tmp_path, "split", mesh, _section(**settings), rewarder=PromptRewarder(),
+                  focus=focus)
+    assert second.resumed_from == 2
+    for key in ("rl/reward", "rl/frontier_prompts"):
+        assert [h[key] for h in second.history] == [h[key] for h in whole.history[2:]], key
+
+
 def test_rollout_scores_match_a_forward_pass_per_row(mesh):
     """The rollout layout (left-padded prompt + response) scores each response token as a
     plain forward pass over that row's real tokens alone does."""
@@ -230,6 +264,39 @@ def test_focused_iterator_draws_the_focus_share_and_restores():
         FocusedPromptIterator(items, focus, 1.5, seed=0)
 
 
+def test_focus_that_follows_moves_solved_and_learnable_prompts_and_restores():
+    items = [PromptItem((i,), i) for i in range(10)]
+    focus = [i < 3 for i in range(10)]
+    fixed = FocusedPromptIterator(items, focus, 1.0, seed=2)
+    it = FocusedPromptIterator(items, focus, 1.0, seed=2, follow=True)
+    # before any change it draws exactly as the fixed focus (the same shuffles)
+    assert [p.payload for p in it.take(7)] == [p.payload for p in fixed.take(7)]
+    groups = np.array([[True] * 4,                   # prompt 0: solved, leaves
+                       [True, False, False, False],  # prompt 5: learnable, joins
+                       [False] * 4,                  # prompt 1: failed whole, stays
+                       [False] * 4])                 # prompt 7: failed whole, stays out
+    it.observe([items[0], items[5], items[1], items[7]], groups)
+    assert it.flags == [i in (1, 2, 5) for i in range(10)] and it.focus_size == 3
+    assert {p.payload for p in it.take(60)} == {1, 2, 5}  # fraction 1: the focus only
+    fixed.observe([items[0], items[5]], groups[:2])  # without follow nothing moves
+    assert fixed.flags == focus
+    state = it.get_state()
+    after = [p.payload for p in it.take(25)]
+    again = FocusedPromptIterator(items, focus, 1.0, seed=2, follow=True)
+    again.set_state(json.loads(json.dumps(state)))  # a checkpoint's JSON
+    assert again.flags == it.flags and [p.payload for p in again.take(25)] == after
+    # a checkpoint from before the focus could follow (no flags) restores the fixed focus
+    old = {k: v for k, v in fixed.get_state().items() if k in ("drawn", "focus", "rest")}
+    restored = FocusedPromptIterator(items, focus, 1.0, seed=2, follow=True)
+    restored.set_state(old)
+    assert restored.flags == focus
+    with pytest.raises(ValueError, match="saved focus has 3 flags for 10 prompts"):
+        restored.set_state(dict(state, flags="101"))
+    # every prompt solved: the focus is empty and every draw comes from the rest
+    it.observe([items[1], items[2], items[5]], np.ones((3, 4), bool))
+    assert it.focus_size == 0 and len({p.payload for p in it.take(40)}) == 10
+
+
 class _ScoredEvaluator:
     """Stands in for regimes.evaluation.Evaluator: scores prompt i as `rows[i]` (greedy pass,
     passing samples) and writes the results as the real one does; counts its calls."""
@@ -255,7 +322,7 @@ def test_frontier_is_where_some_samples_pass_and_is_scored_once(tmp_path):
     """Greedy: the prompts failed; sampled: those with 0 < passing samples < n (all-fail and
     all-pass groups carry no signal). Scored once per run directory, checked on reuse."""
     from codecorr_jax.eval.suites import EvalTask
-    from codecorr_jax.regimes.ppo_inputs import frontier_flags
+    from codecorr_jax.regimes.ppo_inputs import frontier_flags, frontier_scored
 
     prompts = [PromptItem((i,), EvalTask(f"atom/t{i}", "", "f")) for i in range(5)]
     scores = [(True, 0), (False, 1), (False, 4), (True, 3), (False, 0)]
@@ -266,7 +333,9 @@ def test_frontier_is_where_some_samples_pass_and_is_scored_once(tmp_path):
                              temperature=0.6, max_new_tokens=8, seed=0)
         return got, evaluator.calls
 
+    assert not frontier_scored(str(tmp_path / "greedy"))  # (the console says it will score)
     assert flags(tmp_path / "greedy", 0) == ([False, True, True, False, True], [(0, 0.6)])
+    assert frontier_scored(str(tmp_path / "greedy"))
     assert flags(tmp_path / "sampled", 4) == ([False, True, False, True, False], [(4, 0.6)])
     # a resumed run reads the stored scores, not the policy's (here: other ones)
     other = [(False, 2)] * 5

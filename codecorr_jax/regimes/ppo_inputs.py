@@ -82,6 +82,15 @@ def rl_prompts(config: Any, tfds_dir: str, tokenizer: Any) -> tuple[list[PromptI
     return items, too_long
 
 
+def _frontier_scores(run_dir: str) -> str:
+    return os.path.join(run_dir, "frontier", "eval", "latest.json")
+
+
+def frontier_scored(run_dir: str) -> bool:
+    """Whether this run has scored its frontier already (a resumed run reads it back)."""
+    return os.path.exists(_frontier_scores(run_dir))
+
+
 def frontier_flags(evaluator: Evaluator, policy: Decoder, prompts: Sequence[PromptItem],
                    run_dir: str, *, samples: int, temperature: float, max_new_tokens: int,
                    seed: int) -> list[bool]:
@@ -89,7 +98,7 @@ def frontier_flags(evaluator: Evaluator, policy: Decoder, prompts: Sequence[Prom
     or `samples` samples at `temperature`) and kept in `<run_dir>/frontier/`, so a resumed run
     draws from the same frontier."""
     directory = os.path.join(run_dir, "frontier")
-    cached = read_json(os.path.join(directory, "eval", "latest.json"))
+    cached = read_json(_frontier_scores(run_dir))
     results = cached["results"] if cached is not None else evaluator.score_tasks(
         policy, "rl_prompts", [p.payload for p in prompts], directory,
         max_new_tokens=max_new_tokens, seed=seed, num_samples=samples, temperature=temperature)

@@ -39,7 +39,8 @@ from codecorr_jax.models.hf_checkpoint import (load_hf_checkpoint, load_tokenize
                                                save_hf_checkpoint, save_peft_adapter)
 from codecorr_jax.regimes import run_dir as run_dir_lib
 from codecorr_jax.regimes.evaluation import Evaluator, SuiteResults
-from codecorr_jax.regimes.ppo_inputs import TaskRewarder, frontier_flags, rl_mixture, rl_prompts
+from codecorr_jax.regimes.ppo_inputs import (TaskRewarder, frontier_flags, frontier_scored,
+                                             rl_mixture, rl_prompts)
 from codecorr_jax.regimes.workspace import BASE_MANIFEST, SHIPPED_BASE_DIR, Workspace
 from codecorr_jax.synth import build as synth_build
 from codecorr_jax.train.lm_trainer import TrainResult, train_lm
@@ -365,14 +366,18 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
 
 
 def _frontier_line(samples: int, temperature: float, fraction: float, on: int,
-                   prompts: int) -> str:
+                   prompts: int, follow: bool) -> str:
     """How PPO draws from the starting policy's frontier, for the console and the report."""
     if samples == 0:
         found = f"the starting policy fails {on} of {prompts} prompts (greedy)"
     else:
         found = (f"some but not all of the starting policy's {samples} samples "
                  f"(T={temperature:g}) pass on {on} of {prompts} prompts")
-    return f"{found}; {fraction:.0%} of each iteration's prompts are drawn from them"
+    line = f"{found}; {fraction:.0%} of each iteration's prompts are drawn from them"
+    if follow:
+        line += (", a prompt leaving them when its group passes in every sample and joining "
+                 "them when in some")
+    return line
 
 
 def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Executor,
@@ -403,7 +408,7 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
     focus, frontier = None, ""
     if section.frontier_fraction > 0:
         samples = int(section.frontier_samples)
-        if jax.process_index() == 0:
+        if jax.process_index() == 0 and not frontier_scored(run_dir):
             how = f"{samples} samples each at T={section.temperature:g}" if samples else "greedy"
             print(f"rl         frontier: the starting policy scores every prompt ({how}; once, "
                   f"kept in {os.path.join(run_dir, 'frontier')})")
@@ -411,7 +416,8 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
                                temperature=float(section.temperature),
                                max_new_tokens=int(section.max_new_tokens), seed=config.seed)
         frontier = _frontier_line(samples, float(section.temperature),
-                                  float(section.frontier_fraction), sum(focus), len(prompts))
+                                  float(section.frontier_fraction), sum(focus), len(prompts),
+                                  bool(section.frontier_follow))
         if jax.process_index() == 0:
             print(f"rl         frontier: {frontier}")
             if not any(focus):

@@ -96,6 +96,9 @@ class PromptIterator:
             self.index += 1
         return out
 
+    def observe(self, items: Sequence[PromptItem], passed: np.ndarray) -> None:
+        """A uniform shuffle learns nothing from the groups (see FocusedPromptIterator)."""
+
     def get_state(self) -> dict[str, int]:
         return {"epoch": self.epoch, "index": self.index}
 
@@ -107,23 +110,44 @@ class PromptIterator:
 class FocusedPromptIterator:
     """Two endless shuffles, the focus prompts and the rest: each drawn prompt comes from the
     focus pool with probability `fraction` (a seeded coin per draw), so prompts near the
-    policy's frontier are drawn more often than their share. Its state is JSON."""
+    policy's frontier are drawn more often than their share. Its state is JSON.
+
+    With `follow`, the focus follows the policy (`observe`): a prompt whose group passes in
+    every sample leaves it (solved: no group-relative signal left), one whose group passes in
+    some samples joins it. A group failing whole changes nothing: a prompt passed now and then
+    fails a group of 8 often. Without it the focus is fixed, as the starting policy scored it.
+    """
 
     def __init__(self, items: Sequence[PromptItem], focus: Sequence[bool], fraction: float,
-                 seed: int):
+                 seed: int, *, follow: bool = False):
         if len(focus) != len(items):
             raise ValueError(f"focus has {len(focus)} flags for {len(items)} prompts")
         if not 0.0 <= fraction <= 1.0:
             raise ValueError(f"the focus fraction {fraction} must be in [0, 1]")
         if not items:
             raise ValueError("PPO needs at least one prompt; the RL mixture selects none")
-        focused = [it for it, f in zip(items, focus) if f]
-        rest = [it for it, f in zip(items, focus) if not f]
-        self.focus = PromptIterator(focused, derive_seed(seed, "focus")) if focused else None
-        self.rest = PromptIterator(rest, derive_seed(seed, "rest")) if rest else None
+        self.items = list(items)
+        self.flags = [bool(f) for f in focus]
         self.fraction = fraction
         self.seed = seed
+        self.follow = follow
         self.drawn = 0
+        self.generation = 0  # how often the focus changed: the pools' shuffles are reseeded
+        self._index = {id(it): i for i, it in enumerate(self.items)}
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """The two pools for the current flags, shuffled anew for each generation."""
+        tag = () if self.generation == 0 else (self.generation,)
+        focused = [it for it, f in zip(self.items, self.flags) if f]
+        rest = [it for it, f in zip(self.items, self.flags) if not f]
+        self.focus = PromptIterator(focused, derive_seed(self.seed, "focus", *tag)) \
+            if focused else None
+        self.rest = PromptIterator(rest, derive_seed(self.seed, "rest", *tag)) if rest else None
+
+    @property
+    def focus_size(self) -> int:
+        return sum(self.flags)
 
     def _from_focus(self) -> bool:
         if self.rest is None or self.focus is None:
@@ -139,13 +163,37 @@ class FocusedPromptIterator:
             self.drawn += 1
         return out
 
+    def observe(self, items: Sequence[PromptItem], passed: np.ndarray) -> None:
+        """Move prompts in or out of the focus by their groups' passes ((groups, samples) bool,
+        a group per item, in order); nothing without `follow`."""
+        if not self.follow:
+            return
+        flags = list(self.flags)
+        for item, group in zip(items, np.asarray(passed, bool)):
+            if group.all():
+                flags[self._index[id(item)]] = False
+            elif group.any():
+                flags[self._index[id(item)]] = True
+        if flags != self.flags:
+            self.flags = flags
+            self.generation += 1
+            self._rebuild()
+
     def get_state(self) -> dict[str, Any]:
-        return {"drawn": self.drawn,
+        return {"drawn": self.drawn, "generation": self.generation,
+                "flags": "".join("1" if f else "0" for f in self.flags),
                 "focus": self.focus.get_state() if self.focus else None,
                 "rest": self.rest.get_state() if self.rest else None}
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.drawn = int(state["drawn"])
+        if "flags" in state:  # a checkpoint written before the focus could follow the policy
+            if len(state["flags"]) != len(self.items):
+                raise ValueError(f"the saved focus has {len(state['flags'])} flags for "
+                                 f"{len(self.items)} prompts: the RL prompts changed")
+            self.flags = [c == "1" for c in state["flags"]]
+            self.generation = int(state["generation"])
+            self._rebuild()
         for pool, saved in ((self.focus, state["focus"]), (self.rest, state["rest"])):
             if pool is not None:
                 pool.set_state(saved)
@@ -224,6 +272,7 @@ def collect_rollout(sampler: Sampler, iterator: PromptIterator | FocusedPromptIt
         rounds += 1
         scores_seen.append(rewards.scores)
         passed_seen.append(rewards.passed)
+        iterator.observe(items, rewards.passed.reshape(-1, group))
         informative = informative_groups(rewards.scores, group) if filter_groups \
             else np.ones(len(rewards.scores) // group, bool)
         rows = np.repeat(informative, group)
@@ -501,7 +550,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
     """Run `section.num_iterations` PPO iterations (`section` is `config.rl`).
 
     With `focus` (a flag per prompt), `section.frontier_fraction` of the drawn prompts come
-    from the flagged ones (`FocusedPromptIterator`).
+    from the flagged ones (`FocusedPromptIterator`); with `section.frontier_follow` the flags
+    then follow the policy's groups.
 
     `critic` must have a value head when `section.estimator` needs one (GAE) and is ignored
     otherwise; `reference` (frozen) is needed only with a KL penalty (`uses_reference`), and
@@ -514,7 +564,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
 
     iterator = PromptIterator(prompts, derive_seed(seed, "rl")) if focus is None else \
         FocusedPromptIterator(prompts, focus, float(section.frontier_fraction),
-                              derive_seed(seed, "rl"))
+                              derive_seed(seed, "rl"), follow=bool(section.frontier_follow))
     kl_coef = float(section.kl_coef)
     num_iterations = int(section.num_iterations)
     start, skipped = 0, 0
@@ -580,6 +630,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             kl_coef = ppo_core.update_kl_coef(controller, kl_coef, observed_kl, rows,
                                               target_kl=float(section.target_kl),
                                               horizon=int(section.kl_horizon))
+            if isinstance(iterator, FocusedPromptIterator):
+                metrics["rl/frontier_prompts"] = float(iterator.focus_size)
             done = iteration + 1
             history.append(metrics)
             logger.progress(done, reward=metrics["rl/reward"], groups=metrics["rl/trained_groups"])
