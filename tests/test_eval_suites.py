@@ -415,6 +415,17 @@ def test_same_seed_same_samples(model, tokenizer):
     assert any(len(set(s)) > 1 for s in a)  # samples of one prompt differ
 
 
+def test_progress_bar_counts_prompts_and_changes_no_sample(model, tokenizer, capsys):
+    kw = dict(num_samples=3, temperature=1.0, max_new_tokens=STEPS, seed=7)
+    quiet = SamplerCompleter(model, tokenizer, batch_size=2).complete(PROMPTS, **kw)
+    assert capsys.readouterr().err == ""
+    shown = SamplerCompleter(model, tokenizer, batch_size=2, progress=True).complete(PROMPTS,
+                                                                                    **kw)
+    assert shown == quiet
+    err = capsys.readouterr().err
+    assert "sampling (3 samples)" in err and f"0/{len(PROMPTS)} [" in err  # prompts counted
+
+
 def test_long_prompts_are_left_truncated_and_counted(model, tokenizer):
     long_prompt = "".join(TEXTS) * 3
     ids = _ids(tokenizer, [long_prompt])[0]

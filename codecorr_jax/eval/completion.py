@@ -12,6 +12,7 @@ from typing import Any, Protocol, Sequence
 
 import jax
 import numpy as np
+from tqdm import tqdm
 
 from codecorr_jax.data.chat import chat_prompt
 from codecorr_jax.models.decoder import Decoder
@@ -43,10 +44,12 @@ class SamplerCompleter:
     little; results come back in the caller's order. A prompt that leaves no room for
     `max_new_tokens` within the model's positions keeps its last tokens (left truncation, the
     end of a prompt is what the completion continues) and is counted in `truncated_prompts`.
+    With `progress`, a bar counts the prompts done (a sampled suite takes minutes on a CPU) and
+    goes away when they are.
     """
 
     def __init__(self, model: Decoder, tokenizer: Any, mesh: jax.sharding.Mesh | None = None,
-                 batch_size: int = 64, chat: bool = False) -> None:
+                 batch_size: int = 64, chat: bool = False, progress: bool = False) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size={batch_size} must be >= 1")
         if tokenizer.eos_token_id is None:
@@ -57,6 +60,7 @@ class SamplerCompleter:
         self.chat = chat  # prompts are asked through the tokenizer's chat template
         self.sampler = Sampler(model, mesh)
         self.truncated_prompts = 0  # over every call so far
+        self.progress = progress and jax.process_index() == 0
 
     def _encode(self, prompts: Sequence[str], max_new_tokens: int) -> list[list[int]]:
         limit = self.model.config.max_position_embeddings
@@ -89,13 +93,17 @@ class SamplerCompleter:
                                 pad_token_id=self.tokenizer.eos_token_id if pad is None else pad)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))  # stable
         results: list[list[str]] = [[] for _ in prompts]
-        for chunk_index, start in enumerate(range(0, len(order), self.batch_size)):
-            chunk = order[start:start + self.batch_size]
-            key = jax.random.fold_in(jax.random.key(seed), chunk_index)
-            out = self.sampler.generate([encoded[i] for i in chunk], config, key)
-            for j, prompt_index in enumerate(chunk):
-                rows = range(j * num_samples, (j + 1) * num_samples)
-                results[prompt_index] = [
-                    decode_completion(self.tokenizer, out.tokens[r, :out.lengths[r]])
-                    for r in rows]
+        what = "greedy" if temperature == 0 else f"{num_samples} samples"
+        with tqdm(total=len(prompts), desc=f"sampling ({what})", unit="prompt", leave=False,
+                  disable=not self.progress) as bar:
+            for chunk_index, start in enumerate(range(0, len(order), self.batch_size)):
+                chunk = order[start:start + self.batch_size]
+                key = jax.random.fold_in(jax.random.key(seed), chunk_index)
+                out = self.sampler.generate([encoded[i] for i in chunk], config, key)
+                for j, prompt_index in enumerate(chunk):
+                    rows = range(j * num_samples, (j + 1) * num_samples)
+                    results[prompt_index] = [
+                        decode_completion(self.tokenizer, out.tokens[r, :out.lengths[r]])
+                        for r in rows]
+                bar.update(len(chunk))
         return results

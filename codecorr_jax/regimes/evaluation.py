@@ -42,12 +42,16 @@ class Evaluator:
         self.periodic_suites = {name: suites_lib.subset(tasks, int(section.periodic_max_tasks))
                                 for name, tasks in every.items()}
 
+    def _completer(self, model: Decoder) -> SamplerCompleter:
+        return SamplerCompleter(model, self.tokenizer, self.mesh,
+                                batch_size=int(self.section.batch_size), chat=self.chat,
+                                progress=self.progress)
+
     def run(self, model: Decoder, step: int, out_dir: str, *, periodic: bool = False,
             seed: int = 0) -> SuiteResults:
         """Score `model` on the suites; results go to `out_dir/eval/step_<step>.json`."""
         section = self.section
-        completer = SamplerCompleter(model, self.tokenizer, self.mesh,
-                                     batch_size=int(section.batch_size), chat=self.chat)
+        completer = self._completer(model)
         results = suites_lib.evaluate(
             completer, self.periodic_suites if periodic else self.final_suites, self.executor,
             greedy=bool(section.greedy), num_samples=0 if periodic else int(section.num_samples),
@@ -63,8 +67,7 @@ class Evaluator:
         """`tasks`, other than the configured suites, scored as suite `name`: greedy pass/fail
         (`num_samples=0`), or how many of `num_samples` samples at `temperature` pass
         (`n_correct`). Written to `out_dir/eval/step_00000000.json`."""
-        completer = SamplerCompleter(model, self.tokenizer, self.mesh,
-                                     batch_size=int(self.section.batch_size), chat=self.chat)
+        completer = self._completer(model)
         results = suites_lib.evaluate(completer, {name: tasks}, self.executor,
                                       greedy=num_samples == 0, num_samples=num_samples,
                                       temperature=temperature, ks=(1,),
