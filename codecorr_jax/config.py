@@ -220,6 +220,8 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         greedy=True,  # pass@1 from greedy decoding
         num_samples=0,  # > 0: also sample this many per task for pass@k
         temperature=0.8, ks=(1, 5, 10),
+        # batch_size counts prompts: each chunk samples batch_size x num_samples rows (one
+        # prefill a prompt), so lower it for many samples of a large model.
         max_new_tokens=512, batch_size=64,
     ))
     config.checkpoint = ml_collections.ConfigDict(dict(
