@@ -266,6 +266,11 @@ def scalars(results: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
     return flat
 
 
+def latest_results_path(out_dir: str) -> str:
+    """Where `write_results` keeps the newest evaluation of `out_dir` (a reused score reads it)."""
+    return os.path.join(out_dir, "eval", "latest.json")
+
+
 def write_results(out_dir: str, step: int, results: Mapping[str, Any]) -> str:
     """Write `out_dir/eval/step_{step:08d}.json` and a copy `latest.json`, each atomically,
     so a reader never sees half a file; returns the step file's path."""
@@ -274,5 +279,5 @@ def write_results(out_dir: str, step: int, results: Mapping[str, Any]) -> str:
     payload = {"step": step, "results": results}
     path = os.path.join(eval_dir, f"step_{step:08d}.json")
     write_json_atomic(path, payload)
-    write_json_atomic(os.path.join(eval_dir, "latest.json"), payload)
+    write_json_atomic(latest_results_path(out_dir), payload)
     return path

@@ -82,13 +82,13 @@ def rl_prompts(config: Any, tfds_dir: str, tokenizer: Any) -> tuple[list[PromptI
     return items, too_long
 
 
-def _frontier_scores(run_dir: str) -> str:
-    return os.path.join(run_dir, "frontier", "eval", "latest.json")
+def _frontier_dir(run_dir: str) -> str:
+    return os.path.join(run_dir, "frontier")
 
 
 def frontier_scored(run_dir: str) -> bool:
     """Whether this run has scored its frontier already (a resumed run reads it back)."""
-    return os.path.exists(_frontier_scores(run_dir))
+    return os.path.exists(suites_lib.latest_results_path(_frontier_dir(run_dir)))
 
 
 def frontier_flags(evaluator: Evaluator, policy: Decoder, prompts: Sequence[PromptItem],
@@ -97,8 +97,8 @@ def frontier_flags(evaluator: Evaluator, policy: Decoder, prompts: Sequence[Prom
     """A flag per prompt: on the starting policy's frontier (`on_frontier`). Scored once (greedy,
     or `samples` samples at `temperature`) and kept in `<run_dir>/frontier/`, so a resumed run
     draws from the same frontier."""
-    directory = os.path.join(run_dir, "frontier")
-    cached = read_json(_frontier_scores(run_dir))
+    directory = _frontier_dir(run_dir)
+    cached = read_json(suites_lib.latest_results_path(directory))
     results = cached["results"] if cached is not None else evaluator.score_tasks(
         policy, "rl_prompts", [p.payload for p in prompts], directory,
         max_new_tokens=max_new_tokens, seed=seed, num_samples=samples, temperature=temperature)

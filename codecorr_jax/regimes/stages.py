@@ -251,7 +251,7 @@ def evaluate_base(config: Any, ws: Workspace, base: Base, evaluator: Evaluator) 
     key = run_dir_lib.fingerprint({"base": base.checkpoint.fingerprint,
                                    "eval": _eval_fields(config)})
     directory = os.path.join(ws.base_eval_dir, f"eval_{key}")
-    cached = read_json(os.path.join(directory, "eval", "latest.json"))
+    cached = read_json(suites_lib.latest_results_path(directory))
     if cached is not None:
         return cached["results"]
     if jax.process_index() == 0:

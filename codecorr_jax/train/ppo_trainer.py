@@ -187,7 +187,7 @@ class FocusedPromptIterator:
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.drawn = int(state["drawn"])
-        if "flags" in state:  # a checkpoint written before the focus could follow the policy
+        if "flags" in state:  # (a checkpoint from before the focus could follow has none)
             if len(state["flags"]) != len(self.items):
                 raise ValueError(f"the saved focus has {len(state['flags'])} flags for "
                                  f"{len(self.items)} prompts: the RL prompts changed")
