@@ -5,9 +5,10 @@
 
 Builds the datasets and the tokenizer first (the tokenizer trains on the train tasks and some
 standard-library source). The base itself only ever sees its own corpus: generated documented
-functions and standard-library source, with every document that touches a task
-(`data/contamination.py`) or computes an atom (`data/atom_lookalikes.py`) left out and the whole
-corpus checked. The project ships the result
+functions (half of them the atoms' ideas in the corpus's own names, words and code,
+`data/ideas/`) and standard-library source, with every document that holds the benchmark's text
+(`data/contamination.py`) or computes a composition of atoms (`data/compositions.py`) left out
+and the whole corpus checked. The project ships the result
 (`codecorr_jax/assets/tiny_base`), so other regimes never pretrain unless told to with
 `--config.pretrain.source=train`. Same machine, same config: the same bytes.
 """

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from codecorr_jax import atoms as atom_registry
-from codecorr_jax.data import atom_lookalikes, contamination, corpus, function_corpus, function_ops
+from codecorr_jax.data import atom_lookalikes, contamination, corpus, function_corpus
 from codecorr_jax.synth import build
 
 OPS = {op.key: op for op in function_corpus.OPS}
@@ -217,16 +217,17 @@ def tiny_build(tmp_path):
                 f.write(json.dumps(r) + "\n")
 
     write("atom", "train", [{"task_id": f"atom/{a.name}", "prompt": a.signature + "\n    \"\"\""
-                             + a.description + "\"\"\"\n"} for a in atoms])
+                             + a.description + "\"\"\"\n", "tests": []} for a in atoms])
     solution = ("def composed_x(xs):\n    step1 = alpha_helper_one(xs)\n    return "
                 "beta_helper_two(step1)\n\n\ndef alpha_helper_one(xs):\n    return [value + "
                 "1000 for value in xs if value is not None and value > 17]\n")
     prompt = ("def composed_y(xs):\n    \"\"\"Return the result of a test prompt that speaks "
               "of purple elephants dancing on the moon at midnight.\"\"\"\n")
     write("composite_A", "train", [{"task_id": "composite_A/1", "solution": solution,
-                                    "prompt": "irrelevant"}])
+                                    "prompt": "irrelevant", "entry_point": "composed_x",
+                                    "tests": [{"args": [[5, 81, 2]], "expected": "mauve-ochre"}]}])
     write("composite_A", "test", [{"task_id": "composite_A/2", "solution": "def f():\n    pass\n",
-                                   "prompt": prompt}])
+                                   "prompt": prompt, "entry_point": "composed_y", "tests": []}])
     return out, atoms
 
 
@@ -238,18 +239,27 @@ def test_index_finds_every_kind_of_task_text(tiny_build):
     clean = "def unrelated(n: int) -> int:\n    \"\"\"Return n plus one.\"\"\"\n    return n + 1\n"
     assert index.hits(clean) == []
     name_hit = index.hits(f"x = {atoms[0].name}(3)")
-    assert name_hit == [("atom_name", atoms[0].name, atoms[0].name)]
+    assert name_hit == [("task_name", f"atom/{atoms[0].name}", atoms[0].name)]
+    assert [(k, s) for k, s, _ in index.hits("y = composed_x(xs)")] == [
+        ("task_name", "composite_A/1")]
     body = atoms[1].source.split("\n", 1)[1]
-    assert ("atom_body", atoms[1].name) in {(k, s) for k, s, _ in index.hits(body)}
+    assert ("code_10gram", f"atom/{atoms[1].name}") in {(k, s) for k, s, _ in index.hits(body)}
     solution_part = "    return [value + 1000 for value in xs if value is not None and value > 17]"
     assert [(k, s) for k, s, _ in index.hits(solution_part)] == [
-        ("composite_solution", "composite_A/1")]
-    prompt_part = "a test prompt that speaks of purple elephants dancing on the moon"
-    assert [(k, s) for k, s, _ in index.hits(prompt_part)] == [("test_prompt", "composite_A/2")]
-    he_part = "Return the number of zebras in the list x counted twice over"
-    assert [(k, s) for k, s, _ in index.hits(he_part)] == [("test_prompt", "HumanEval/0")]
-    # nine shared word tokens are not a 10-gram
-    assert index.hits("speaks of purple elephants dancing on the moon at") == []
+        ("code_10gram", "composite_A/1")]
+    prompt_part = "speaks of purple elephants dancing on the moon"
+    assert [(k, s) for k, s, _ in index.hits(prompt_part)] == [("sentence_8gram", "composite_A/2")]
+    he_part = "the number of zebras in the list x counted"
+    assert [(k, s) for k, s, _ in index.hits(he_part)] == [("sentence_8gram", "HumanEval/0")]
+    description = " ".join(atoms[2].description.split()[:8])
+    assert ("sentence_8gram", f"atom/{atoms[2].name}") in {
+        (k, s) for k, s, _ in index.hits(description)}
+    # seven shared word tokens are not an 8-gram
+    assert index.hits("speaks of purple elephants dancing on the") == []
+    # a test's expected output written as a literal; a short everyday literal is not one
+    assert [(k, s) for k, s, _ in index.hits("label = 'mauve-ochre'")] == [
+        ("test_literal", "composite_A/1")]
+    assert index.hits("xs = [5, 81, 2]") == []
 
 
 def test_check_corpus_counts_and_names_offenders(tiny_build):
@@ -258,8 +268,8 @@ def test_check_corpus_counts_and_names_offenders(tiny_build):
     clean = {"generated/0": "def a(n):\n    return n\n"}
     assert contamination.check_corpus(clean, index) == dict.fromkeys(contamination.KINDS, 0)
     planted = clean | {"stdlib/7": f"def g():\n    return {atoms[2].name}()\n"}
-    with pytest.raises(contamination.ContaminationError, match=rf"stdlib/7: atom_name of "
-                                                              rf"{atoms[2].name}"):
+    with pytest.raises(contamination.ContaminationError, match=rf"stdlib/7: task_name of "
+                                                              rf"atom/{atoms[2].name}"):
         contamination.check_corpus(planted, index)
 
 
@@ -333,7 +343,7 @@ def test_the_shipped_base_fits_the_default_config_and_its_promises():
 
 def test_the_lookalike_check_finds_chains_that_compute_an_atom():
     """Hand-made chains that are atoms in other words are found (and which atom), others are
-    not; and no op of the grammar is an atom by itself."""
+    not (the manifest counts them among the functions that compute an atom's idea)."""
     lookalikes = atom_lookalikes.Lookalikes()
     assert lookalikes.atom_computed([OPS["digits_backwards"], OPS["total"]], ["", ""]) == \
         "digit_sum"
@@ -349,23 +359,25 @@ def test_the_lookalike_check_finds_chains_that_compute_an_atom():
     assert lookalikes.atom_computed([OPS["keep_above"], OPS["count"]], ["k", ""]) is None
     assert lookalikes.atom_computed([OPS["digit_product"]], [""]) is None
     assert lookalikes.atom_computed([OPS["up_to"], OPS["total"]], [""]) is None
-    assert atom_lookalikes.ops_that_are_atoms(lookalikes) == {}
 
 
-def test_an_op_that_is_an_atom_fails_the_corpus_build(tiny_build, monkeypatch):
-    """A grammar op equal to an atom (the atom `digit_sum` under another name) stops the build;
-    chains that compute an atom are left out and counted in the manifest."""
+def test_the_corpus_build_leaves_out_compositions_and_counts_ideas(tiny_build, monkeypatch):
+    """Chained documents that compute a composition of atoms are left out and counted; the
+    manifest counts, per atom, the functions that compute its idea and their phrasings."""
     out, _ = tiny_build
     monkeypatch.setattr(contamination, "humaneval_prompts", lambda: [])
     texts, manifest = corpus.pretraining_corpus(out, source_bytes=20_000,
-                                                generated_functions=3000, seed=0)
-    assert manifest["left_out_as_computing_an_atom"]  # e.g. digits then their sum
+                                                generated_functions=1500, seed=0,
+                                                composition_depth=2)
+    left_out = manifest["left_out_as_computing_a_composition"]
+    assert left_out["documents"] > 0 and all(" -> " in chain for chain in left_out["chains"])
+    ideas = manifest["atom_ideas"]
+    assert ideas["atoms"] >= 95
+    per_atom = ideas["per_atom"]["digit_sum"]
+    assert per_atom["functions"] == per_atom["plain"] + per_atom["chained"] + \
+        per_atom["grammar"] and per_atom["phrasings"] >= 2
+    assert manifest["composition_table"]["depth"] == 2
     assert manifest["grammar_ops"] == len(function_corpus.OPS)
-    lookalike = function_ops._op("sum_of_digits_again", "int", "int", "the sum of the digits "
-                                 "of {x}", "sum(int(d) for d in str(abs({x})))")
-    monkeypatch.setattr(atom_lookalikes, "OPS", function_corpus.OPS + (lookalike,))
-    with pytest.raises(atom_lookalikes.AtomLookalikeError, match="sum_of_digits_again.*digit_sum"):
-        corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=10, seed=0)
 
 
 def _benchmark(name):

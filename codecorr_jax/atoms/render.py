@@ -40,13 +40,14 @@ def render_docstring(signature: str, description: str, imports: Sequence[str] = 
     """Docstring-completion prompt: imports, `signature`, and the description as a docstring."""
     text = description.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     one_line = f'    """{text}"""'
-    if len(one_line) <= DOCSTRING_WIDTH and not text.endswith('"'):
+    if len(one_line) <= DOCSTRING_WIDTH and not text.endswith('"') and "\n" not in text:
         body = one_line + "\n"
-    else:
-        wrapped = textwrap.fill(
-            text, width=DOCSTRING_WIDTH, initial_indent='    """', subsequent_indent="    ",
+    else:  # each paragraph wrapped on its own, a blank line between them
+        paragraphs = [textwrap.fill(
+            paragraph, width=DOCSTRING_WIDTH, initial_indent="    ", subsequent_indent="    ",
             break_long_words=False, break_on_hyphens=False,
-        )
+        ) for paragraph in text.split("\n\n")]
+        wrapped = '    """' + "\n\n".join(paragraphs)[4:]
         body = wrapped + '\n    """\n'
     return _import_lines(imports) + signature + "\n" + body
 

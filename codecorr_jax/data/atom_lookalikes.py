@@ -1,13 +1,17 @@
-"""Which atom, if any, a generated function computes: the base corpus never teaches an atom.
+"""What the base corpus teaches of each atom's idea, and which of its functions compose atoms.
 
-The contamination check (`data.contamination`) keeps the tasks' text out of the base corpus.
-That is not enough once the grammar knows the ideas the atoms use (digits, divisors, runs): a
-chain such as "the decimal digits of n, then their sum" is an atom written in other words. So
-every generated function is also compared with the atoms by behaviour: on each atom's worked
-examples and `GENERATED_CASES` inputs from its own generator, a function that returns the
-atom's value on every case it can run (at least `MIN_CASES` of them) computes that atom, and
-the corpus build leaves it out. Inputs that would make a range-building op run too long, and
-results too large to compare quickly, do not count as cases.
+Since issue 35's judgement on "disjoint", a corpus function may compute what an atom computes
+(in its own names, words and code: `data.contamination` keeps the benchmark's own text out),
+but never a composition of two or more atoms: composing is what SFT and RL teach. This module
+- tells which atom, if any, a grammar chain computes (`Lookalikes`: on each atom's worked
+  examples and `GENERATED_CASES` inputs from its own generator, a function that returns the
+  atom's value on every case it can run, at least `MIN_CASES` of them, computes that atom;
+  inputs that would make a range-building op run too long, and results too large to compare
+  quickly, do not count as cases);
+- counts, per atom, the corpus functions that compute its idea and in how many phrasings
+  (`IdeaCounts`, for the corpus manifest and the report);
+- says which chain of atoms a corpus document computes, if any (`composition_of`, over the
+  table of `data.compositions`), so the build leaves it out.
 """
 
 from __future__ import annotations
@@ -17,16 +21,14 @@ import dataclasses
 import random
 from typing import Any, Callable, Sequence
 
+from codecorr_jax.data.compositions import CompositionTable
+
 from codecorr_jax import atoms as atom_registry
-from codecorr_jax.data.function_ops import (C_VALUES, INT, K_VALUES, OPS, Op, TooMuchWork,
-                                           chain_callable, guarded_callable)
+from codecorr_jax.data.function_ops import (INT, OPS_BY_KEY, Op,
+                                           TooMuchWork, chain_callable, guarded_callable)
 
 GENERATED_CASES = 16
 MIN_CASES = 6
-
-
-class AtomLookalikeError(ValueError):
-    """The corpus grammar would teach an atom; the message names the ops and the atoms."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,16 +95,51 @@ def _computes(chain: Callable[..., Any], atom: AtomCases) -> bool:
     return compared >= MIN_CASES
 
 
-def ops_that_are_atoms(lookalikes: Lookalikes) -> dict[str, str]:
-    """{op key: atom name} for every op that, alone, computes an atom with a parameter the
-    corpus draws (or with its int parameter as the argument `k`): helpers of staged documents
-    are single ops, so a grammar with such an op would teach that atom wherever it is used."""
-    found = {}
-    candidates = {"k": K_VALUES + ("k",), "c": C_VALUES}
-    for op in OPS:
-        for value in candidates.get(op.param, ("",)):
-            name = lookalikes.atom_computed([op], [value])
-            if name is not None:
-                found[op.key] = name
-                break
-    return found
+def composition_of(document: Any, table: CompositionTable) -> str | None:
+    """The chain of two or more atoms a corpus document's function computes ("a(x) -> b(x)"),
+    or None. A plain idea document computes its one atom and is never a composition."""
+    idea = document.idea
+    if idea is not None:
+        if not idea.chained:
+            return None
+        op = OPS_BY_KEY[idea.op]
+        takes = op.takes if idea.op_first else idea.idea.params[0][1]
+        return table.composition(idea.function(), takes, fn_key=(
+            idea.idea.atom, idea.op, idea.op_value, idea.op_first))
+    if not document.ops:
+        return None
+    ops = [OPS_BY_KEY[key] for key in document.ops]
+    return table.composition(chain_callable(ops, document.values, step=guarded_callable),
+                             ops[0].takes, with_k="k" in document.values,
+                             fn_key=(document.ops, document.values))
+
+
+class IdeaCounts:
+    """Per atom: the corpus functions that compute its idea (plain, chained with an op, or a
+    chain of grammar ops that equals it) and the distinct phrasings they were written in."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, dict[str, int]] = {}
+        self._phrasings: dict[str, set[str]] = {}
+
+    def add(self, document: Any, lookalikes: Lookalikes) -> None:
+        if document.idea is not None:
+            atom = document.idea.idea.atom
+            shape = "chained" if document.idea.chained else "plain"
+            phrasing = document.idea.phrasing
+        else:
+            ops = [OPS_BY_KEY[key] for key in document.ops]
+            atom = lookalikes.atom_computed(ops, document.values)
+            if atom is None:
+                return
+            shape, phrasing = "grammar", " ".join(document.ops)
+        counts = self._counts.setdefault(atom, {"plain": 0, "chained": 0, "grammar": 0})
+        counts[shape] += 1
+        self._phrasings.setdefault(atom, set()).add(phrasing)
+
+    def manifest(self) -> dict[str, Any]:
+        """{"atoms": n, "per_atom": {atom: {functions, plain, chained, grammar, phrasings}}}."""
+        per_atom = {atom: {"functions": sum(counts.values()), **counts,
+                           "phrasings": len(self._phrasings[atom])}
+                    for atom, counts in sorted(self._counts.items())}
+        return {"atoms": len(per_atom), "per_atom": per_atom}

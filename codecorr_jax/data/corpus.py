@@ -22,7 +22,7 @@ import random
 import sysconfig
 from typing import Any
 
-from codecorr_jax.data import atom_lookalikes, contamination, function_corpus, function_ops
+from codecorr_jax.data import atom_lookalikes, compositions, contamination, function_corpus
 from codecorr_jax.synth import build, render, splits
 
 # Larger files are generated tables or data (pydoc topics, decimal's pure-Python twin, unicode
@@ -143,39 +143,41 @@ def tokenizer_corpus(jsonl_dir: str, style: str, source_bytes: int, seed: int = 
 
 
 def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions: int,
-                       seed: int = 0) -> tuple[list[str | tuple[str, str]], dict[str, Any]]:
+                       seed: int = 0, composition_depth: int = 3
+                       ) -> tuple[list[str | tuple[str, str]], dict[str, Any]]:
     """The base model's corpus and its manifest: generated documented functions
-    (`data.function_corpus`) and `source_bytes` of stdlib source, decontaminated.
+    (`data.function_corpus`, half of them around the atoms' ideas, `data.idea_documents`)
+    and `source_bytes` of stdlib source, decontaminated.
 
-    Documents that touch the tasks (`data.contamination`: an atom's name, a 10-gram of an atom
-    body, a composite solution or an evaluated prompt) or that compute an atom
-    (`data.atom_lookalikes`) are left out as they are drawn; a grammar op that is an atom by
-    itself fails the build (AtomLookalikeError), and the final corpus is checked as a whole
-    for task text, a hit failing the build (ContaminationError). The manifest counts
-    documents, bytes, what was left out and why, and the check's (zero) counts.
+    Documents that hold task text (`data.contamination`: a task's name, an 8-gram of a task's
+    sentences, a 10-gram of its code, a test literal) or that compute a composition of two or
+    more atoms (`data.compositions`, chains up to `composition_depth` atoms) are left out as
+    they are drawn, and the final corpus is checked as a whole for task text, a hit failing
+    the build (ContaminationError). A function computing one atom's idea is allowed; the
+    manifest counts, per atom, the functions that compute it and in how many phrasings, with
+    the documents, bytes, what was left out and why, and the check's (zero) counts.
     """
     index = contamination.build_index(jsonl_dir, contamination.humaneval_prompts())
     lookalikes = atom_lookalikes.Lookalikes(seed)
-    op_atoms = atom_lookalikes.ops_that_are_atoms(lookalikes)
-    if op_atoms:
-        raise atom_lookalikes.AtomLookalikeError(
-            f"grammar ops that compute an atom by themselves: {op_atoms}; change or remove them "
-            "in data/function_ops.py (every document using one would teach that atom)")
+    table = compositions.CompositionTable(depth=composition_depth, seed=seed)
     left_out = {"generated": 0, "stdlib": 0}  # for task text
-    computes_atom: dict[str, int] = {}
+    computes_composition: dict[str, int] = {}
+    ideas = atom_lookalikes.IdeaCounts()
 
     def clean(document: function_corpus.Document) -> bool:
-        atom = lookalikes.atom_computed([function_ops.OPS_BY_KEY[key] for key in document.ops],
-                                        document.values)
-        if atom is not None:
-            computes_atom[atom] = computes_atom.get(atom, 0) + 1
+        chain = atom_lookalikes.composition_of(document, table)
+        if chain is not None:
+            computes_composition[chain] = computes_composition.get(chain, 0) + 1
             return False
         if index.hits(document.text):
             left_out["generated"] += 1
             return False
+        ideas.add(document, lookalikes)
         return True
 
-    generated = list(function_corpus.documents(generated_functions, seed, clean))
+    drawn = list(function_corpus.drawn_documents(generated_functions, seed, clean))
+    compositions.check_documents(drawn, table)
+    generated = [document.text for document in drawn]
     stdlib = python_source_texts(source_bytes, seed)
     kept = [t for t in stdlib if not index.hits(t)]
     left_out["stdlib"] = len(stdlib) - len(kept)
@@ -188,10 +190,13 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
         "bytes": {"generated": sum(len(t.encode()) for t in generated),
                   "stdlib": sum(len(t.encode()) for t in stdlib)},
         "left_out_as_contaminated": left_out,
-        "left_out_as_computing_an_atom": dict(sorted(computes_atom.items())),
+        "left_out_as_computing_a_composition": {
+            "documents": sum(computes_composition.values()),
+            "chains": dict(sorted(computes_composition.items(), key=lambda kv: -kv[1])[:20])},
+        "composition_table": {"depth": composition_depth, "vectors": table.size},
+        "atom_ideas": ideas.manifest(),
         "grammar_ops": len(function_corpus.OPS),
-        "contamination": {"ngram_n": index.n, "forbidden_ngrams": len(index.ngrams),
-                          "atom_names": len(index.atom_names), "hits": counts},
+        "contamination": {**index.sizes(), "hits": counts},
     }
     # A generated function is (prompt, body), tokenized apart as a task's prompt and
     # completion are (data.pipeline.tokenize_documents).

@@ -4,9 +4,9 @@ the Python that computes it.
 The primitives are what a pretrained code model knows from the wide world of code: filters,
 maps and reductions, slicing, string methods, arithmetic, and the everyday ideas of programming
 (digits, divisors and primes, bits, runs of equal values, first occurrences, key sorts,
-sequences built in a loop). No primitive is an atom: `data.atom_lookalikes` checks every op,
-and every chain the corpus draws, against the atoms' behaviour, and the corpus build leaves out
-any function that computes one; `data.contamination` keeps out the atoms' names and text.
+sequences built in a loop). The atoms' own ideas are in `data.ideas`, in the corpus's own
+words and code; the corpus build leaves out any chain that computes a composition of atoms
+(`data.compositions`), and `data.contamination` keeps out the benchmark's names and text.
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ import jax
 from codecorr_jax import config as config_lib
 from codecorr_jax.eval import report as report_lib
 from codecorr_jax.execution import Executor
-from codecorr_jax.fileio import write_json_atomic, write_text_atomic
+from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.regimes.stages import start
-from codecorr_jax.regimes.workspace import BASE_SCORES
+from codecorr_jax.regimes.workspace import BASE_MANIFEST, BASE_SCORES
 
 
 def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> Decoder:
@@ -39,11 +39,15 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> Decoder:
         fingerprint = base.checkpoint.fingerprint
         table = report_lib.pass_at_k_table(results)
         out = os.path.join(ws.base_eval_dir, "pass_at_k.md")
-        write_text_atomic(out, f"# The base model ({fingerprint})\n\n{table}\n")
+        given = ideas_given(ws.base_dir)
+        write_text_atomic(out, f"# The base model ({fingerprint})\n\n{table}\n"
+                          + (f"\n{given}\n" if given else ""))
         if ws.base_source == "train":  # travels with the base when it is shipped
             write_json_atomic(os.path.join(ws.base_dir, BASE_SCORES),
                               {"eval": config.eval.to_dict(), "results": results})
         print(table)
+        if given:
+            print(given)
         print(f"base       {base.model.config.num_params:,} parameters, fingerprint "
               f"{fingerprint}, in {ws.base_dir} (Hugging Face format, with its tokenizer)")
         if ws.base_source == "train":
@@ -54,3 +58,22 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> Decoder:
             print("next       fine-tune it: python launch/main.py --config=configs/sft.py "
                   f"--workdir={workdir}")
     return base.model
+
+
+def ideas_given(base_dir: str) -> str:
+    """What the base's corpus taught of the atoms' ideas, from its manifest (issue 35): how
+    many atoms, and the fewest and median functions and phrasings an atom had; "" for a base
+    whose manifest does not count them (a checkpoint preset, an older corpus)."""
+    path = os.path.join(base_dir, BASE_MANIFEST)
+    if not os.path.exists(path):
+        return ""
+    ideas = read_json(path).get("training", {}).get("corpus", {}).get("atom_ideas")
+    if not ideas:
+        return ""
+    per_atom = list(ideas["per_atom"].values())
+    functions = sorted(a["functions"] for a in per_atom)
+    phrasings = sorted(a["phrasings"] for a in per_atom)
+    return (f"ideas      the corpus computes {ideas['atoms']} of the 100 atoms' ideas in its own "
+            f"names, words and code: {functions[0]}-{functions[-1]} functions an atom (median "
+            f"{functions[len(functions) // 2]}), {phrasings[0]}-{phrasings[-1]} phrasings "
+            f"(median {phrasings[len(phrasings) // 2]})")
