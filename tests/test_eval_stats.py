@@ -101,3 +101,42 @@ def test_the_base_evaluation_of_a_run_is_the_one_over_its_own_suites(tmp_path):
     write(os.path.join(workdir, "base_eval", "eval_c", "eval", "latest.json"), mine)
     with pytest.raises(ValueError, match="2 of them cover this run's suites"):
         seed_runs.stage_results(workdir, seed_runs.STAGES["base"])
+
+
+def test_gap_bootstrap_against_a_numpy_loop():
+    """The train / held-out gap: two suites' tasks resampled apart, as a loop would."""
+    rng = np.random.default_rng(4)
+    train = (rng.random((3, 50)) < 0.8).astype(float)
+    held = (rng.random((3, 40)) < 0.5).astype(float)
+    got = stats.gap_bootstrap(train, held, resamples=3000, seed=9)
+    a, b = train.mean(axis=0), held.mean(axis=0)
+    loop_rng = np.random.default_rng(9)
+    draws_a = loop_rng.integers(0, 50, size=(3000, 50))
+    draws_b = loop_rng.integers(0, 40, size=(3000, 40))
+    means = [np.mean([a[j] for j in ra]) - np.mean([b[j] for j in rb])
+             for ra, rb in zip(draws_a, draws_b)]
+    assert got.mean == pytest.approx(train.mean() - held.mean())
+    assert got.low == pytest.approx(np.quantile(means, 0.025))
+    assert got.high == pytest.approx(np.quantile(means, 0.975))
+    assert got.per_seed == pytest.approx([train[s].mean() - held[s].mean() for s in range(3)])
+    with pytest.raises(ValueError, match="same seeds"):
+        stats.gap_bootstrap(train[:2], held)
+
+
+def test_the_seed_report_gives_each_stages_train_held_out_gap(tmp_path):
+    dirs = []
+    for seed in range(3):
+        workdir = str(tmp_path / f"seed{seed}")
+        path = os.path.join(workdir, "sft/eval/latest.json")
+        os.makedirs(os.path.dirname(path))
+        suites = {"composite_train": [1, 1, 1, seed % 2], "composite_in_domain": [1, 0, 0, 0]}
+        with open(path, "w") as f:
+            json.dump({"step": 1, "results": {suite: {
+                "pass@1": float(np.mean(p)), "n_tasks": len(p),
+                "tasks": [{"task_id": f"{suite}/{i}", "passed_greedy": bool(v)}
+                          for i, v in enumerate(p)]} for suite, p in suites.items()}}, f)
+        dirs.append(workdir)
+    text = seed_runs.report(dirs)
+    # per seed: 0.75 - 0.25 = +0.5, 1.0 - 0.25 = +0.75, +0.5
+    assert "| SFT: composite_train - composite_in_domain | +0.583 |" in text
+    assert "+0.500, +0.750, +0.500 |" in text

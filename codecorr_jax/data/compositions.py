@@ -33,6 +33,8 @@ import sys
 import threading
 from typing import Any, Callable, Iterable, Sequence
 
+from tqdm import tqdm
+
 from codecorr_jax import atoms as atom_registry
 from codecorr_jax.atoms.spec import Atom
 from codecorr_jax.data.function_ops import C_VALUES, K_VALUES, OPS, guarded_callable
@@ -199,7 +201,7 @@ class CompositionTable:
     """Every value vector chains of up to `depth` atoms reach from each type's probes, with
     the shortest chain that reaches it."""
 
-    def __init__(self, depth: int = 4, seed: int = 0):
+    def __init__(self, depth: int = 4, seed: int = 0, progress: bool = False):
         if depth < 2:
             raise ValueError(f"depth must be >= 2 (a composition has two atoms), got {depth}")
         self.depth = depth
@@ -214,7 +216,8 @@ class CompositionTable:
         # a composition it teaches, whatever chain of atoms happens to equal them
         self._primitive: set[tuple[str, str]] = set()
         with _time_limit():
-            for type_ in sorted(takers):
+            for type_ in tqdm(sorted(takers), desc=f"compositions (chains of <= {depth} atoms)",
+                              unit="type", disable=not progress, leave=False):
                 probes = probe_values(type_, seed)
                 self._probes[type_] = probes
                 self._explore(type_, probes, steps)

@@ -22,6 +22,8 @@ import random
 import sysconfig
 from typing import Any
 
+from tqdm import tqdm
+
 from codecorr_jax.data import atom_lookalikes, compositions, contamination, function_corpus
 from codecorr_jax.synth import build, render, splits
 
@@ -143,7 +145,7 @@ def tokenizer_corpus(jsonl_dir: str, style: str, source_bytes: int, seed: int = 
 
 
 def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions: int,
-                       seed: int = 0, composition_depth: int = 3
+                       seed: int = 0, composition_depth: int = 3, progress: bool = False
                        ) -> tuple[list[str | tuple[str, str]], dict[str, Any]]:
     """The base model's corpus and its manifest: generated documented functions
     (`data.function_corpus`, half of them around the atoms' ideas, `data.idea_documents`)
@@ -155,11 +157,12 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
     they are drawn, and the final corpus is checked as a whole for task text, a hit failing
     the build (ContaminationError). A function computing one atom's idea is allowed; the
     manifest counts, per atom, the functions that compute it and in how many phrasings, with
-    the documents, bytes, what was left out and why, and the check's (zero) counts.
+    the documents, bytes, what was left out and why, and the check's (zero) counts. With
+    `progress`, bars show the composition table's types and the documents drawn.
     """
     index = contamination.build_index(jsonl_dir, contamination.humaneval_prompts())
     lookalikes = atom_lookalikes.Lookalikes(seed)
-    table = compositions.CompositionTable(depth=composition_depth, seed=seed)
+    table = compositions.CompositionTable(depth=composition_depth, seed=seed, progress=progress)
     left_out = {"generated": 0, "stdlib": 0}  # for task text
     computes_composition: dict[str, int] = {}
     ideas = atom_lookalikes.IdeaCounts()
@@ -175,7 +178,9 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
         ideas.add(document, lookalikes)
         return True
 
-    drawn = list(function_corpus.drawn_documents(generated_functions, seed, clean))
+    drawn = list(tqdm(function_corpus.drawn_documents(generated_functions, seed, clean),
+                      total=generated_functions, desc="corpus", unit="function",
+                      disable=not progress, leave=False))
     compositions.check_documents(drawn, table)
     generated = [document.text for document in drawn]
     stdlib = python_source_texts(source_bytes, seed)

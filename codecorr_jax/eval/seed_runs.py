@@ -1,6 +1,6 @@
 """Tables over seeds: read the final evaluations of several run directories (one per seed) and
-give, per suite, each stage's pass@1 as mean, std and 95% CI, and the paired differences
-between stages (per task, bootstrap; and per seed, t).
+give, per suite, each stage's pass@1 as mean, std and 95% CI, the paired differences
+between stages (per task, bootstrap; and per seed, t), and each stage's train / held-out gap.
 
     python -m codecorr_jax.eval.seed_runs runs/seed0 runs/seed1 runs/seed2 [--out table.md]
 
@@ -30,6 +30,10 @@ STAGES: dict[str, str] = {
 }
 # the comparisons that carry the study's claims: (later stage, earlier stage)
 PAIRS: tuple[tuple[str, str], ...] = (("SFT", "base"), ("SFT then RL", "SFT"), ("RL", "base"))
+
+# the over-fitting gap: the composites a stage trained on against the held-out ones
+TRAIN_SUITE = "composite_train"
+HELD_OUT_SUITES: tuple[str, ...] = ("composite_in_domain", "composite_target")
 
 Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks) pass matrix
 
@@ -131,13 +135,35 @@ def difference_table(scores: Scores,
     return "\n".join(lines)
 
 
+def gap_table(scores: Scores, train: str = TRAIN_SUITE,
+              held_out: Sequence[str] = HELD_OUT_SUITES) -> str:
+    """Markdown: per stage, the train / held-out gap (pass@1 on the composites it trained on
+    minus on held-out ones) with its CIs; "" when no stage scored the train suite."""
+    lines = ["| stage | gap | 95% CI (tasks x seeds, bootstrap) | 95% CI (seeds, t) | "
+             "per seed |", "|---|---|---|---|---|"]
+    for stage, per in scores.items():
+        for suite in held_out:
+            if train not in per or suite not in per:
+                continue
+            boot = stats.gap_bootstrap(per[train], per[suite])
+            seeds = stats.t_interval(boot.per_seed)
+            lines.append(f"| {stage}: {train} - {suite} | {boot.mean:+.3f} | "
+                         f"[{boot.low:+.3f}, {boot.high:+.3f}] | "
+                         f"[{seeds.low:+.3f}, {seeds.high:+.3f}] | "
+                         + ", ".join(f"{v:+.3f}" for v in boot.per_seed) + " |")
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def report(workdirs: Sequence[str]) -> str:
     scores = load_scores(workdirs)
     if not scores:
         raise ValueError(f"no stage has a final evaluation in every one of {list(workdirs)}")
+    gaps = gap_table(scores)
     return (f"Seeds: {len(workdirs)} ({', '.join(workdirs)})\n\n" + stage_table(scores)
             + "\n\nPaired differences (* = the bootstrap interval excludes 0):\n\n"
-            + difference_table(scores) + "\n")
+            + difference_table(scores) + "\n"
+            + (f"\nThe train / held-out gap (over-fitting: composites trained on minus "
+               f"held-out ones):\n\n{gaps}\n" if gaps else ""))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

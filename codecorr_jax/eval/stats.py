@@ -73,3 +73,25 @@ def paired_task_bootstrap(after: np.ndarray, before: np.ndarray, *, resamples: i
     std = float(per_seed.std(ddof=1)) if len(per_seed) > 1 else 0.0
     return Interval(float(per_task.mean()), std, float(low), float(high), a.size,
                     tuple(float(v) for v in per_seed))
+
+
+def gap_bootstrap(first: np.ndarray, second: np.ndarray, *, resamples: int = 10_000,
+                  confidence: float = 0.95, seed: int = 0) -> Interval:
+    """Mean of `first` minus mean of `second`, two suites of different tasks scored by the
+    same seeds ((seeds, tasks_a) and (seeds, tasks_b) arrays), with a bootstrap CI that
+    resamples each suite's tasks on its own (each drawn task bringing its passes in every
+    seed): the train / held-out gap. `per_seed` holds each seed's gap, `std` their spread."""
+    a, b = np.asarray(first, np.float64), np.asarray(second, np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[0] != b.shape[0] or 0 in (a.shape[1], b.shape[1]):
+        raise ValueError(f"gap_bootstrap needs (seeds, tasks) arrays of the same seeds, got "
+                         f"{a.shape} and {b.shape}")
+    task_a, task_b = a.mean(axis=0), b.mean(axis=0)
+    rng = np.random.default_rng(seed)
+    means = (task_a[rng.integers(0, len(task_a), size=(resamples, len(task_a)))].mean(axis=1)
+             - task_b[rng.integers(0, len(task_b), size=(resamples, len(task_b)))].mean(axis=1))
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    per_seed = a.mean(axis=1) - b.mean(axis=1)
+    std = float(per_seed.std(ddof=1)) if len(per_seed) > 1 else 0.0
+    return Interval(float(task_a.mean() - task_b.mean()), std, float(low), float(high),
+                    a.size + b.size, tuple(float(v) for v in per_seed))

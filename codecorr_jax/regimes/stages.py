@@ -190,7 +190,8 @@ def pretrain_base(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, tokenizer
     texts, manifest = corpus.pretraining_corpus(
         ws.jsonl_dir, source_bytes=int(section.corpus_mb * 1e6),
         generated_functions=int(section.generated_functions), seed=config.data.seed,
-        composition_depth=min(int(config.synth.deep_max_chain_length), compositions.MAX_DEPTH))
+        composition_depth=min(int(config.synth.deep_max_chain_length), compositions.MAX_DEPTH),
+        progress=jax.process_index() == 0)
     examples = tokenize_documents(texts, tokenizer, section.seq_len)
     batches, stats = packed_batches(examples, seq_len=section.seq_len,
                                     batch_size=section.batch_size,
