@@ -20,6 +20,7 @@ import ml_collections
 from codecorr_jax import regimes as regimes_lib
 from codecorr_jax.atoms.render import STYLES as RENDERED_STYLES
 from codecorr_jax.data.chat import CHAT
+from codecorr_jax.data.compositions import MAX_DEPTH as COMPOSITION_MAX_DEPTH
 from codecorr_jax.eval.suites import SUITES as EVAL_SUITES
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
@@ -144,6 +145,9 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         seq_len=256,  # tokens per packed row (short rows: attention is cheap, steps are fast)
         corpus_mb=2.0,  # megabytes of the standard library's Python source to train on
         generated_functions=90000,  # documented functions from data/function_corpus.py beside it
+        # Chains of up to this many atoms (2 or 3, at most synth.deep_max_chain_length) are
+        # what no corpus function may compute (data/compositions.py; 3: ~3 minutes).
+        composition_depth=3,
         base_dir="",  # default: the shipped base's directory, or <workdir>/base for "train"
     ))
     config.sft = ml_collections.ConfigDict(dict(
@@ -395,6 +399,11 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         executor_config(config)
     except ValueError as e:
         raise ConfigError(str(e).replace("ExecutorConfig.", "config.executor.")) from None
+    depth, deepest = config.pretrain.composition_depth, config.synth.deep_max_chain_length
+    if not 2 <= depth <= min(deepest, COMPOSITION_MAX_DEPTH):
+        raise ConfigError(f"config.pretrain.composition_depth={depth} must be between 2 and "
+                          f"{min(deepest, COMPOSITION_MAX_DEPTH)} (the deepest table the corpus "
+                          f"build makes, and config.synth.deep_max_chain_length={deepest})")
     for section in ("pretrain", "sft"):
         if config[section].batch_size % config[section].grad_accum_steps:
             raise ConfigError(f"config.{section}.batch_size={config[section].batch_size} must be "

@@ -215,3 +215,11 @@ def test_every_config_file_builds_a_valid_config(name, tmp_path):
     if name == "sft_long":  # the long run: the default's data, more steps
         default = config_lib.sibling_config(os.path.join(configs_dir, "sft.py"), "sft")
         assert config.data == default.data and config.sft.num_steps > default.sft.num_steps
+
+
+def test_the_composition_depth_is_bounded_by_the_table_and_the_deepest_suite():
+    config_lib.validate(_config(pretrain__composition_depth=2))
+    with pytest.raises(ConfigError, match=r"composition_depth=4 must be between 2 and 3"):
+        config_lib.validate(_config(pretrain__composition_depth=4))
+    with pytest.raises(ConfigError, match=r"composition_depth=1 must be between 2 and 3"):
+        config_lib.validate(_config(pretrain__composition_depth=1))

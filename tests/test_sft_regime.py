@@ -66,7 +66,7 @@ SMALL_SCORING = ["--config.eval.max_tasks=2", "--config.eval.num_samples=2",
 
 
 PRETRAIN_STEPS = ["--config.pretrain.num_steps=24", "--config.checkpoint.every_steps=4",
-                  *SMALL_SCORING]
+                  "--config.pretrain.composition_depth=2", *SMALL_SCORING]
 
 
 @pytest.fixture(scope="module")

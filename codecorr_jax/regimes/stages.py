@@ -22,7 +22,7 @@ import jax
 
 from codecorr_jax import config as config_lib
 from codecorr_jax import hosts
-from codecorr_jax.data import compositions, corpus, function_corpus, tfds_builder
+from codecorr_jax.data import corpus, function_corpus, tfds_builder
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.chat import rendered_style
 from codecorr_jax.data.mixture import order_seed
@@ -190,7 +190,7 @@ def pretrain_base(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, tokenizer
     texts, manifest = corpus.pretraining_corpus(
         ws.jsonl_dir, source_bytes=int(section.corpus_mb * 1e6),
         generated_functions=int(section.generated_functions), seed=config.data.seed,
-        composition_depth=min(int(config.synth.deep_max_chain_length), compositions.MAX_DEPTH),
+        composition_depth=int(section.composition_depth),
         progress=jax.process_index() == 0)
     examples = tokenize_documents(texts, tokenizer, section.seq_len)
     batches, stats = packed_batches(examples, seq_len=section.seq_len,
