@@ -196,3 +196,10 @@ def test_idea_bodies_are_the_callables_the_checks_run():
     assert set(SHAPES) == {"return", "given", "imperative", "question", "summary_then_details"}
     assert atom_lookalikes.composition_of(_planted("x", ops=("total",), values=("",)),
                                           compositions.CompositionTable(depth=2)) is None
+
+
+def test_literals_are_read_from_code_and_prose_alike():
+    text = ("xs = [10, 20, 30, 40, 50]  # like [1, 3, 5, ...] in a docstring\n"
+            "name = 'a longer string'; short = 'ab'; grid = [[1, 2], [3, 4], [5, 6]]\n")
+    assert contamination.literals(text) == {
+        "[10,20,30,40,50]", '"a longer string"', "[[1,2],[3,4],[5,6]]"}

@@ -140,3 +140,17 @@ def test_the_seed_report_gives_each_stages_train_held_out_gap(tmp_path):
     # per seed: 0.75 - 0.25 = +0.5, 1.0 - 0.25 = +0.75, +0.5
     assert "| SFT: composite_train - composite_in_domain | +0.583 |" in text
     assert "+0.500, +0.750, +0.500 |" in text
+
+
+def test_per_task_passes_are_written_for_later_pairing(tmp_path):
+    dirs = []
+    for seed, passes in enumerate(([1, 0, 1], [0, 0, 1])):
+        workdir = str(tmp_path / f"seed{seed}")
+        _write(workdir, "rl/eval/latest.json", passes)
+        dirs.append(workdir)
+    out = tmp_path / "tasks.json"
+    seed_runs.main([*dirs, "--per-task", str(out)])
+    record = json.load(open(out))
+    assert record == {"RL": {"composite_target": {
+        "tasks": ["composite_A/000000", "composite_A/000001", "composite_A/000002"],
+        "passes": [[1, 0, 1], [0, 0, 1]]}}}

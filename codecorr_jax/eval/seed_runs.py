@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from codecorr_jax.eval import stats
-from codecorr_jax.fileio import read_json, write_text_atomic
+from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
 
 # stage name -> where its final evaluation lies in a workdir (a glob)
 STAGES: dict[str, str] = {
@@ -154,6 +154,24 @@ def gap_table(scores: Scores, train: str = TRAIN_SUITE,
     return "\n".join(lines) if len(lines) > 2 else ""
 
 
+def per_task_passes(workdirs: Sequence[str]) -> dict[str, dict[str, dict[str, list]]]:
+    """{stage: {suite: {"tasks": [task ids], "passes": [[0/1 per task] per seed]}}} for the
+    stages and suites every workdir scored (what `load_scores` compares)."""
+    out: dict[str, dict[str, dict[str, list]]] = {}
+    for stage, pattern in STAGES.items():
+        per_seed = [stage_results(w, pattern) for w in workdirs]
+        if any(r is None for r in per_seed):
+            continue
+        for suite in per_seed[0]:
+            passes = [_task_passes(r[suite]) for r in per_seed if suite in r]
+            if len(passes) != len(per_seed) or not passes[0]:
+                continue
+            ids = sorted(passes[0])
+            out.setdefault(stage, {})[suite] = {
+                "tasks": ids, "passes": [[int(p.get(i, 0)) for i in ids] for p in passes]}
+    return out
+
+
 def report(workdirs: Sequence[str]) -> str:
     scores = load_scores(workdirs)
     if not scores:
@@ -170,11 +188,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workdirs", nargs="+", help="one workdir per seed")
     parser.add_argument("--out", default="", help="also write the tables to this file")
+    parser.add_argument("--per-task", default="", help="also write every seed's greedy pass "
+                        "per stage, suite and task to this JSON file (small: the record a later "
+                        "session pairs against when the run directories are gone)")
     args = parser.parse_args(argv)
     text = report(args.workdirs)
     print(text)
     if args.out:
         write_text_atomic(args.out, text)
+    if args.per_task:
+        write_json_atomic(args.per_task, per_task_passes(args.workdirs))
 
 
 if __name__ == "__main__":
