@@ -17,7 +17,6 @@ import argparse
 import copy
 import multiprocessing
 import os
-import random
 import sys
 import time
 from typing import Any, Callable
@@ -25,6 +24,7 @@ from typing import Any, Callable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from codecorr_jax.atoms import all_atoms  # noqa: E402
+from codecorr_jax.atoms.probes import worked_and_generated_cases  # noqa: E402
 from codecorr_jax.data.function_ops import BOOL, OPS, Op, guarded_callable  # noqa: E402
 
 KS = ("0", "1", "2", "3", "5", "10")
@@ -53,12 +53,7 @@ def _apply(fn: Callable[..., Any], values: tuple, ks: tuple) -> tuple | None:
 def search_cases(atom: Any) -> list[tuple[tuple, Any]]:
     """(arguments, expected value) a chain must match: the atom's examples and
     GENERATED_INPUTS inputs of its generator, seeded by its name."""
-    rng = random.Random(f"atoms_within_the_grammar/{atom.name}")
-    cases = [(tuple(args), expected) for args, expected in atom.examples]
-    for _ in range(GENERATED_INPUTS):
-        args = tuple(atom.generate(rng))
-        cases.append((args, atom.fn(*copy.deepcopy(args))))
-    return cases
+    return worked_and_generated_cases(atom, GENERATED_INPUTS, "atoms_within_the_grammar")
 
 
 def computable_by_a_chain(atom: Any) -> str | None:

@@ -35,3 +35,15 @@ def outputs_fingerprint(fn: Callable[..., Any], inputs: list[tuple]) -> str:
 def atom_fingerprint(atom: Atom) -> str:
     """The atom's semantic fingerprint: its outputs on the probes of its own generator."""
     return outputs_fingerprint(atom.fn, probe_inputs(atom.generate))
+
+
+def worked_and_generated_cases(atom: Atom, generated: int, label: str) -> list[tuple[tuple, Any]]:
+    """(arguments, the atom's value) on its hand-worked examples, then on `generated` inputs of
+    its own generator seeded by `label` and its name: what a function is compared with when the
+    question is whether it computes the atom."""
+    rng = random.Random(f"{label}/{atom.name}")
+    cases = [(tuple(args), expected) for args, expected in atom.examples]
+    for _ in range(generated):
+        args = tuple(atom.generate(rng))
+        cases.append((args, atom.fn(*copy.deepcopy(args))))
+    return cases

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import random
 from typing import Any, Callable, Sequence
 
 from codecorr_jax.data.compositions import CompositionTable
 
 from codecorr_jax import atoms as atom_registry
+from codecorr_jax.atoms.probes import worked_and_generated_cases
 from codecorr_jax.data.function_ops import (INT, OPS_BY_KEY, Op,
                                            TooMuchWork, chain_callable, guarded_callable)
 
@@ -45,11 +45,7 @@ def atom_cases(seed: int = 0) -> tuple[AtomCases, ...]:
     """Every atom's examples plus `GENERATED_CASES` generated inputs (seeded)."""
     out = []
     for atom in atom_registry.all_atoms():
-        rng = random.Random(f"atom_lookalikes/{seed}/{atom.name}")
-        cases = [(tuple(args), expected) for args, expected in atom.examples]
-        for _ in range(GENERATED_CASES):
-            args = tuple(atom.generate(rng))
-            cases.append((args, atom.fn(*copy.deepcopy(args))))
+        cases = worked_and_generated_cases(atom, GENERATED_CASES, f"atom_lookalikes/{seed}")
         out.append(AtomCases(atom.name, atom.arg_types, atom.returns, tuple(cases)))
     return tuple(out)
 

@@ -24,12 +24,12 @@ import dataclasses
 import functools
 import importlib
 import keyword
-import random
 import re
 import string
 from typing import Any, Callable
 
 from codecorr_jax import atoms as atom_registry
+from codecorr_jax.atoms.probes import worked_and_generated_cases
 from codecorr_jax.data.function_ops import MODULES
 
 TOPIC_MODULES = ("arithmetic", "bits", "counting", "digits", "grids", "lists", "sequences",
@@ -89,13 +89,7 @@ def body_callable(idea: Idea, index: int) -> Callable[..., Any]:
 def atom_cases(atom_name: str, generated: int = GENERATED_CASES,
                seed: int = 0) -> list[tuple[tuple, Any]]:
     """The atom's worked examples and `generated` seeded inputs, with its values on them."""
-    atom = atom_registry.get(atom_name)
-    rng = random.Random(f"ideas/{seed}/{atom_name}")
-    cases = [(tuple(args), expected) for args, expected in atom.examples]
-    for _ in range(generated):
-        args = tuple(atom.generate(rng))
-        cases.append((args, atom.fn(*copy.deepcopy(args))))
-    return cases
+    return worked_and_generated_cases(atom_registry.get(atom_name), generated, f"ideas/{seed}")
 
 
 def _body_problems(idea: Idea, index: int) -> list[str]:
