@@ -144,6 +144,9 @@ def test_documents_are_seeded_distinct_and_filtered():
     assert [d.text for d in drawn] == first
     for d in drawn:
         functions = [n for n in ast.parse(d.text).body if isinstance(n, ast.FunctionDef)]
+        if d.idea is not None:  # an atom's idea alone, or chained: a main calling it
+            assert len(functions) == 1 + d.idea.chained
+            continue
         assert len(functions) == (1 + len(d.ops) if d.staged else 1)
         assert 1 <= len(d.ops) <= 3 and set(d.ops) <= {op.key for op in function_corpus.OPS}
 
@@ -187,7 +190,7 @@ def test_yes_no_functions_are_described_as_tasks_describe_them():
     said = {"Return True if": 0, "Return whether": 0}
     for d in function_corpus.drawn_documents(1500, seed=6):
         docstring = " ".join(d.text.split('"""')[1].split())
-        if d.staged or not docstring.startswith(tuple(said)):
+        if d.staged or d.idea is not None or not docstring.startswith(tuple(said)):
             continue
         signature = next(line for line in d.text.split("\n") if line.startswith("def "))
         assert signature.endswith("-> bool:"), d.text
@@ -277,16 +280,17 @@ def test_a_planted_contamination_fails_the_corpus_build(tiny_build, monkeypatch)
     out, atoms = tiny_build
     monkeypatch.setattr(contamination, "humaneval_prompts", lambda: [])
     texts, manifest = corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=50,
-                                                seed=0)
+                                                seed=0, composition_depth=2)
     assert manifest["documents"]["generated"] == 50
     assert manifest["contamination"]["hits"] == dict.fromkeys(contamination.KINDS, 0)
     assert len(texts) == 50 + manifest["documents"]["stdlib"]
 
     planted = atoms[0].source  # an atom's whole definition, slipped past the generator's filter
-    monkeypatch.setattr(function_corpus, "documents",
-                        lambda count, seed, keep: iter([planted] * count))
+    monkeypatch.setattr(function_corpus, "drawn_documents", lambda count, seed, keep: iter(
+        [function_corpus.Document(planted, (), False)] * count))
     with pytest.raises(contamination.ContaminationError, match=atoms[0].name):
-        corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=2, seed=0)
+        corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=2, seed=0,
+                                  composition_depth=2)
 
 
 def test_generated_functions_are_tokenized_with_a_task_prompts_boundary():
@@ -482,7 +486,7 @@ def test_a_functions_name_never_names_its_ops():
         an_ops_key += name in document.ops
         assert not hasattr(builtins, name)
         docstring = ast.get_docstring(function).lower()
-        if name not in function_corpus._GENERIC_NAMES:
+        if name not in function_corpus.GENERIC_NAMES:
             named_by_words += 1
             # ("main_" is put before a main function's name that is also a helper's)
             words = name.removeprefix("main_").split("_")
@@ -528,7 +532,7 @@ def test_fused_pairs_stand_in_chains_often_enough_to_learn_their_phrases():
             keys = [op.key for op in ops]
             assert (first, second) in zip(keys, keys[1:]), (keys, fusion)
             assert all(a.gives == b.takes for a, b in zip(ops, ops[1:])), keys
-    documents = list(function_corpus.drawn_documents(2000, seed=1))
+    documents = [d for d in function_corpus.drawn_documents(4000, seed=1) if d.idea is None]
     fused = [d for d in documents if set(zip(d.ops, d.ops[1:])) & set(FUSIONS)]
     assert 0.25 < len(fused) / len(documents) < 0.4  # 0.3 drawn around a pair, a few by chance
     descending = [d for d in fused if ("ascending", "backwards") in zip(d.ops, d.ops[1:])

@@ -43,11 +43,10 @@ def render_docstring(signature: str, description: str, imports: Sequence[str] = 
     if len(one_line) <= DOCSTRING_WIDTH and not text.endswith('"') and "\n" not in text:
         body = one_line + "\n"
     else:  # each paragraph wrapped on its own, a blank line between them
-        paragraphs = [textwrap.fill(
-            paragraph, width=DOCSTRING_WIDTH, initial_indent="    ", subsequent_indent="    ",
-            break_long_words=False, break_on_hyphens=False,
-        ) for paragraph in text.split("\n\n")]
-        wrapped = '    """' + "\n\n".join(paragraphs)[4:]
+        wrapped = "\n\n".join(textwrap.fill(
+            paragraph, width=DOCSTRING_WIDTH, initial_indent='    """' if i == 0 else "    ",
+            subsequent_indent="    ", break_long_words=False, break_on_hyphens=False,
+        ) for i, paragraph in enumerate(text.split("\n\n")))
         body = wrapped + '\n    """\n'
     return _import_lines(imports) + signature + "\n" + body
 
