@@ -109,3 +109,20 @@ def test_fingerprints_identify_functions():
     off_by_one = _load(gray.program.replace("m >> 1", "m >> 2"), "gray_code")
     assert outputs_fingerprint(off_by_one, probes) != atom_fingerprint(gray)
     assert render.task_record(gray)["fingerprint"] == atom_fingerprint(gray)
+
+
+def test_a_long_description_wraps_as_one_paragraph_and_paragraphs_apart():
+    """One paragraph wraps as textwrap does with the opening quotes in its first line (the
+    tasks' prompts); a summary and details wrap apart, a blank line between them."""
+    import textwrap
+
+    from codecorr_jax.atoms.render import DOCSTRING_WIDTH, render_docstring
+
+    text = " ".join(["every word of a long description"] * 6)
+    expected = textwrap.fill(text, width=DOCSTRING_WIDTH, initial_indent='    """',
+                             subsequent_indent="    ", break_long_words=False,
+                             break_on_hyphens=False)
+    assert render_docstring("def f(x):", text) == f'def f(x):\n{expected}\n    """\n'
+    two = render_docstring("def f(x):", "Summary line.\n\n" + text)
+    assert two.startswith('def f(x):\n    """Summary line.\n\n    every word of a long')
+    assert two.endswith('\n    """\n') and "\n\n\n" not in two
