@@ -24,7 +24,7 @@ from codecorr_jax.data.ideas.__main__ import text_problems
 
 @pytest.fixture(scope="module")
 def table():
-    return compositions.CompositionTable(depth=2)
+    return compositions.composition_table(2)
 
 
 def test_every_idea_computes_its_atom_in_its_own_words_and_code():
@@ -189,13 +189,13 @@ def _tiny_jsonl(tmp_path):
     return str(tmp_path / "jsonl")
 
 
-def test_idea_bodies_are_the_callables_the_checks_run():
+def test_idea_bodies_are_the_callables_the_checks_run(table):
     idea = ideas_by_atom()["digit_sum"]
     assert [body_callable(idea, i)(-4071) for i in range(len(idea.bodies))] == \
         [12] * len(idea.bodies)
     assert set(SHAPES) == {"return", "given", "imperative", "question", "summary_then_details"}
     assert atom_lookalikes.composition_of(_planted("x", ops=("total",), values=("",)),
-                                          compositions.CompositionTable(depth=2)) is None
+                                          table) is None
 
 
 def test_literals_are_read_from_code_and_prose_alike():

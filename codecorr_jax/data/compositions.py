@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 import random
 import signal
 import sys
@@ -283,6 +284,13 @@ class CompositionTable:
                 return " -> ".join(str(step) for step in chain) + \
                     (f" (at k = {k})" if with_k else "")
         return None
+
+
+@functools.lru_cache(maxsize=2)
+def composition_table(depth: int, seed: int = 0, progress: bool = False) -> CompositionTable:
+    """The table of `depth` and `seed`, built once a process (a build reads it, never
+    changes it: the depth-3 one takes minutes)."""
+    return CompositionTable(depth=depth, seed=seed, progress=progress)
 
 
 def check_documents(documents: Sequence[Any], table: CompositionTable) -> None:

@@ -162,7 +162,7 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
     """
     index = contamination.build_index(jsonl_dir, contamination.humaneval_prompts())
     lookalikes = atom_lookalikes.Lookalikes(seed)
-    table = compositions.CompositionTable(depth=composition_depth, seed=seed, progress=progress)
+    table = compositions.composition_table(composition_depth, seed, progress)
     left_out = {"generated": 0, "stdlib": 0}  # for task text
     computes_composition: dict[str, int] = {}
     ideas = atom_lookalikes.IdeaCounts()
