@@ -27,6 +27,7 @@ SMALL = [
     "--config.data.max_length=256", "--config.pretrain.seq_len=128",
     "--config.data.tokenizer_source_mb=0.2",
     "--config.pretrain.source=train", "--config.pretrain.generated_functions=300",
+    "--config.pretrain.composition_depth=2",  # the depth-3 table takes minutes
     "--config.pretrain.corpus_mb=0.3", "--config.pretrain.batch_size=8",
     "--config.pretrain.warmup_steps=2", "--config.logging.every_steps=2",
     "--config.logging.progress_bar=False",
@@ -66,7 +67,7 @@ SMALL_SCORING = ["--config.eval.max_tasks=2", "--config.eval.num_samples=2",
 
 
 PRETRAIN_STEPS = ["--config.pretrain.num_steps=24", "--config.checkpoint.every_steps=4",
-                  "--config.pretrain.composition_depth=2", *SMALL_SCORING]
+                  *SMALL_SCORING]
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,7 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
     assert latest["step"] == 40
     suites = latest["results"]
     assert set(suites) == {"atom", "composite_in_domain", "composite_target", "composite_deep",
-                           "humaneval"}
+                           "humaneval", "composite_train"}
     assert all(suites[s]["n_tasks"] == 4 for s in suites)
     assert (run / "eval" / "step_00000020.json").exists()  # the periodic evaluation
     assert (run / "final" / "config.json").exists() and (tmp_path / "base" / "config.json").exists()
