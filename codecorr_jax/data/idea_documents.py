@@ -22,7 +22,8 @@ from typing import Any, Callable
 
 from codecorr_jax.data import function_corpus as fc
 from codecorr_jax.data.compositions import too_large
-from codecorr_jax.data.function_ops import BOOL, OPS, Op, TooMuchWork, guarded_callable
+from codecorr_jax.data.function_ops import (BOOL, OPS, OPS_BY_KEY, Op, TooMuchWork,
+                                           guarded_callable)
 from codecorr_jax.data.ideas import Idea, body_callable, fill
 
 GENERIC_NAME_SHARE = 0.25
@@ -48,7 +49,7 @@ class IdeaDocument:
     def function(self) -> Callable[[Any], Any]:
         """The document's main function of its first argument (chained documents only)."""
         idea_fn = body_callable(self.idea, 0)
-        op_fn = guarded_callable(_OPS_BY_KEY[self.op], self.op_value)
+        op_fn = guarded_callable(OPS_BY_KEY[self.op], self.op_value)
 
         def checked(fn: Callable[[Any], Any], x: Any) -> Any:
             if too_large(x):  # an idea run on an op's huge value would run for minutes
@@ -58,9 +59,6 @@ class IdeaDocument:
         if self.op_first:
             return lambda x: checked(idea_fn, op_fn(x))
         return lambda x: checked(op_fn, idea_fn(x))
-
-
-_OPS_BY_KEY = {op.key: op for op in OPS}
 
 
 def _argument_names(idea: Idea, texts: list[str], rng: random.Random) -> dict[str, str]:
