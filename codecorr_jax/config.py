@@ -140,9 +140,12 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     # workdir with the fields below (next-token prediction, cached while they are unchanged).
     config.pretrain = ml_collections.ConfigDict(dict(
         source="shipped",
-        learning_rate=2e-3, warmup_steps=100, num_steps=3000, batch_size=16,
+        learning_rate=2e-3, warmup_steps=100, num_steps=3000, batch_size=6,
         grad_accum_steps=1, weight_decay=0.01, max_grad_norm=1.0, end_lr_fraction=0.1,
-        seq_len=256,  # tokens per packed row (short rows: attention is cheap, steps are fast)
+        # Tokens per packed row; positions restart per document, so a base only knows the
+        # positions its rows hold. A composite's prompt is ~270 tokens and its whole solution
+        # ~510 (median): rows of 256 left the base blind past its prompt (issue 35, version 10).
+        seq_len=768,
         corpus_mb=2.0,  # megabytes of the standard library's Python source to train on
         generated_functions=90000,  # documented functions from data/function_corpus.py beside it
         # Chains of up to this many atoms (2 or 3, at most synth.deep_max_chain_length) are
@@ -404,6 +407,10 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         raise ConfigError(f"config.pretrain.composition_depth={depth} must be between 2 and "
                           f"{min(deepest, COMPOSITION_MAX_DEPTH)} (the deepest table the corpus "
                           f"build makes, and config.synth.deep_max_chain_length={deepest})")
+    if config.pretrain.seq_len > architecture.max_position_embeddings:
+        raise ConfigError(f"config.pretrain.seq_len={config.pretrain.seq_len} is longer than "
+                          f"the model's positions (max_position_embeddings="
+                          f"{architecture.max_position_embeddings})")
     for section in ("pretrain", "sft"):
         if config[section].batch_size % config[section].grad_accum_steps:
             raise ConfigError(f"config.{section}.batch_size={config[section].batch_size} must be "

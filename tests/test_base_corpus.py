@@ -144,8 +144,10 @@ def test_documents_are_seeded_distinct_and_filtered():
     assert [d.text for d in drawn] == first
     for d in drawn:
         functions = [n for n in ast.parse(d.text).body if isinstance(n, ast.FunctionDef)]
-        if d.idea is not None:  # an atom's idea alone, or chained: a main calling it
-            assert len(functions) == 1 + d.idea.chained
+        if d.idea is not None:  # an idea alone; chained: a main calling it; staged: a helper
+            #                      per stage, the idea's and one per op
+            helpers = len(d.ops) + 1 if d.idea.staged else int(d.idea.chained)
+            assert len(functions) == 1 + helpers
             continue
         assert len(functions) == (1 + len(d.ops) if d.staged else 1)
         assert 1 <= len(d.ops) <= 3 and set(d.ops) <= {op.key for op in function_corpus.OPS}
@@ -174,7 +176,7 @@ def test_a_worked_example_in_a_description_is_the_functions_own_value():
         docstring = " ".join(d.text.split('"""')[1].split())
         found = re.search(r" \(((\w+) = )?([^()]+?)(, \w+ = (-?\d+))? (gives|becomes) ([^()]+)\)"
                           r"(; [^;]+)?\.$", docstring)
-        if d.staged or found is None:
+        if d.staged or d.idea is not None or found is None:  # ideas' examples are hand-written
             continue
         x, k, shown = ast.literal_eval(found.group(3)), found.group(5), found.group(7)
         namespace, names = _functions(d.text)
@@ -379,7 +381,7 @@ def test_the_corpus_build_leaves_out_compositions_and_counts_ideas(tiny_build, m
     assert ideas["atoms"] >= 95
     per_atom = ideas["per_atom"]["digit_sum"]
     assert per_atom["functions"] == per_atom["plain"] + per_atom["chained"] + \
-        per_atom["grammar"] and per_atom["phrasings"] >= 2
+        per_atom["staged"] + per_atom["grammar"] and per_atom["phrasings"] >= 2
     assert manifest["composition_table"]["depth"] == 2
     assert manifest["grammar_ops"] == len(function_corpus.OPS)
 

@@ -223,3 +223,10 @@ def test_the_composition_depth_is_bounded_by_the_table_and_the_deepest_suite():
         config_lib.validate(_config(pretrain__composition_depth=4))
     with pytest.raises(ConfigError, match=r"composition_depth=1 must be between 2 and 3"):
         config_lib.validate(_config(pretrain__composition_depth=1))
+
+
+def test_pretraining_rows_fit_the_models_positions():
+    config_lib.validate(_config(pretrain__seq_len=1024))
+    with pytest.raises(ConfigError, match=r"pretrain.seq_len=1025 is longer than the model's "
+                                          r"positions \(max_position_embeddings=1024\)"):
+        config_lib.validate(_config(pretrain__seq_len=1025))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import random
+import re
 
 import pytest
 
@@ -74,39 +75,67 @@ def test_the_table_finds_a_chain_of_two_atoms_and_not_one_atom(table):
     assert chain is not None and "sorted_descending" in chain and "rotate_left_by" in chain
 
 
+def _main_function(text):
+    namespace: dict = {}
+    exec(compile(text, "<document>", "exec"), namespace)  # noqa: S102
+    return namespace[[n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)][0].name]
+
+
 def test_idea_documents_compute_what_they_say():
-    """A plain document's function computes its atom; a chained one's main function is the
-    op and the idea composed in the order drawn, as `IdeaDocument.function` says."""
+    """A plain document's function computes its atom; a chained or staged one's main function
+    is the ops and the idea composed in the order drawn, as `IdeaDocument.function` says."""
     rng = random.Random(5)
     ideas = all_ideas()
-    plain = chained = 0
-    for _ in range(300):
+    shapes = {"plain": 0, "chained": 0, "staged": 0}
+    for _ in range(400):
         document = idea_documents.idea_document(ideas, rng)
-        namespace: dict = {}
-        exec(compile(document.text, "<document>", "exec"), namespace)  # noqa: S102
-        tree = ast.parse(document.text)
-        main = namespace[[n for n in tree.body if isinstance(n, ast.FunctionDef)][0].name]
+        main = _main_function(document.text)
         atom = atom_registry.get(document.idea.atom)
         arg_rng = random.Random(1)
         for _ in range(5):
             args = tuple(atom.generate(arg_rng))
             if document.chained:
-                if document.op_first:
+                if document.before:
                     continue  # its input is the op's type; checked against function() below
                 assert main(args[0]) == document.function()(args[0])
             else:
                 assert main(*args) == atom.fn(*args)
-        chained += document.chained
-        plain += not document.chained
-    assert plain > 100 and chained > 60
+        shapes[document.shape] += 1
+    assert shapes["plain"] > 100 and shapes["chained"] > 40 and shapes["staged"] > 40
     # an op-first document: the op's input, then the idea
-    document = next(d for d in (idea_documents.idea_document(ideas, rng) for _ in range(500))
-                    if d.chained and d.op_first and OPS_BY_KEY[d.op].takes == "list[int]")
-    namespace = {}
-    exec(compile(document.text, "<document>", "exec"), namespace)  # noqa: S102
-    main = namespace[[n for n in ast.parse(document.text).body
-                      if isinstance(n, ast.FunctionDef)][0].name]
-    assert main([3, 1, 2, 5]) == document.function()([3, 1, 2, 5])
+    for staged in (False, True):
+        document = next(d for d in (idea_documents.idea_document(ideas, rng) for _ in range(800))
+                        if d.staged == staged and d.before
+                        and OPS_BY_KEY[d.before[0][0]].takes == "list[int]")
+        for xs in ([3, 1, 2, 5], [], [7, 7, -2, 0, 14]):
+            assert _main_function(document.text)(xs) == document.function()(xs)
+
+
+def test_a_staged_document_lists_its_stages_and_calls_one_helper_each():
+    """Version 10's long documents: the idea is one stage among grammar ops; the docstring
+    numbers the stages and the main function calls one helper per stage, the last returned."""
+    rng = random.Random(11)
+    idea = ideas_by_atom()["digit_sum"]
+    documents = [d for d in (idea_documents.staged_document(idea, rng) for _ in range(40)) if d]
+    assert len(documents) == 40  # an int idea always has ops around it
+    for document in documents:
+        stages = len(document.before) + 1 + len(document.after)
+        assert 2 <= stages <= 3
+        tree = ast.parse(document.text)
+        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+        assert len(functions) == 1 + stages  # main, then one helper per stage
+        docstring = " ".join(ast.get_docstring(functions[0]).split())
+        unit = "Stage" if "Stage 1" in docstring else "Step"
+        assert all(re.search(rf"\b{unit} {i}\b", docstring) for i in range(1, stages + 1))
+        assert not re.search(rf"\b{unit} {stages + 1}\b", docstring)
+        called = [n.func.id for n in ast.walk(functions[0]) if isinstance(n, ast.Call)]
+        assert sorted(called) == sorted(f.name for f in functions[1:])
+        # the idea's sentence, its placeholders under the document's names, is one stage
+        pattern = r"\w+".join(re.escape(part) for part in re.split(r"\$\w+",
+                                                                   document.phrasing))
+        assert re.search(pattern, docstring)
+    assert any(d.before for d in documents) and any(d.after for d in documents)
+    assert any(len(d.before) + len(d.after) == 2 for d in documents)
 
 
 def test_a_summary_and_details_docstring_keeps_its_paragraphs():
@@ -165,8 +194,9 @@ def test_each_forbidden_kind_planted_in_the_corpus_fails_the_build(kind, tmp_pat
 class _ComposingDocument:
     """A chained idea document whose function is decimal_digits then running_sum."""
 
-    chained, op, op_value, op_first = True, "total", "", False
+    chained, staged, before, after = True, False, (), (("total", ""),)
     idea = ideas_by_atom()["decimal_digits"]
+    takes = "int"
 
     @staticmethod
     def function():

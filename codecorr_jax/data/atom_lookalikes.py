@@ -98,10 +98,8 @@ def composition_of(document: Any, table: CompositionTable) -> str | None:
     if idea is not None:
         if not idea.chained:
             return None
-        op = OPS_BY_KEY[idea.op]
-        takes = op.takes if idea.op_first else idea.idea.params[0][1]
-        return table.composition(idea.function(), takes, fn_key=(
-            idea.idea.atom, idea.op, idea.op_value, idea.op_first))
+        return table.composition(idea.function(), idea.takes,
+                                 fn_key=(idea.idea.atom, idea.before, idea.after))
     if not document.ops:
         return None
     ops = [OPS_BY_KEY[key] for key in document.ops]
@@ -111,8 +109,9 @@ def composition_of(document: Any, table: CompositionTable) -> str | None:
 
 
 class IdeaCounts:
-    """Per atom: the corpus functions that compute its idea (plain, chained with an op, or a
-    chain of grammar ops that equals it) and the distinct phrasings they were written in."""
+    """Per atom: the corpus functions that compute its idea (plain, chained with an op, a stage
+    of a staged function, or a chain of grammar ops that equals it) and the distinct phrasings
+    they were written in."""
 
     def __init__(self) -> None:
         self._counts: dict[str, dict[str, int]] = {}
@@ -121,7 +120,7 @@ class IdeaCounts:
     def add(self, document: Any, lookalikes: Lookalikes) -> None:
         if document.idea is not None:
             atom = document.idea.idea.atom
-            shape = "chained" if document.idea.chained else "plain"
+            shape = document.idea.shape
             phrasing = document.idea.phrasing
         else:
             ops = [OPS_BY_KEY[key] for key in document.ops]
@@ -129,12 +128,14 @@ class IdeaCounts:
             if atom is None:
                 return
             shape, phrasing = "grammar", " ".join(document.ops)
-        counts = self._counts.setdefault(atom, {"plain": 0, "chained": 0, "grammar": 0})
+        counts = self._counts.setdefault(atom, {"plain": 0, "chained": 0, "staged": 0,
+                                                    "grammar": 0})
         counts[shape] += 1
         self._phrasings.setdefault(atom, set()).add(phrasing)
 
     def manifest(self) -> dict[str, Any]:
-        """{"atoms": n, "per_atom": {atom: {functions, plain, chained, grammar, phrasings}}}."""
+        """{"atoms": n, "per_atom": {atom: {functions, plain, chained, staged, grammar,
+        phrasings}}}."""
         per_atom = {atom: {"functions": sum(counts.values()), **counts,
                            "phrasings": len(self._phrasings[atom])}
                     for atom, counts in sorted(self._counts.items())}

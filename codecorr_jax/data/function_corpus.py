@@ -49,11 +49,12 @@ _FUSED_SHARE = 0.3
 _FUSED_PHRASE = 0.75
 
 # The share of documents drawn around an atom's idea (`data.idea_documents`, version 9: issue
-# 35's judgement lets the corpus say what an atom computes in its own names, words and code).
+# 35's judgement lets the corpus say what an atom computes in its own names, words and code;
+# version 10 adds staged documents, the idea as one stage among grammar ops).
 IDEA_SHARE = 0.5
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
-VERSION = 9
+VERSION = 10
 
 # The argument name a function's input of each type gets, with alternatives.
 ARG_NAMES = {INT: ("n", "x", "num"), STR: ("s", "text"), INTS: ("xs", "nums", "values"),
@@ -67,13 +68,16 @@ _ELEM = ("v", "e", "item")  # comprehension variables
 INT_ARGUMENT_NAMES = ("k", "target", "width", "step", "limit", "m")
 
 
-# Stage-style documents: how the main docstring introduces the chain and each stage.
-_STAGE_INTRO = ("Compute the answer in {n} stages, each working on what the previous one "
-                "produced.", "Work in {n} stages; every stage takes the output of the one "
-                "before it.", "The work is split into {n} stages run one after another.")
-_STAGE_LINE = ("Stage {i}, given {arg}: {desc}", "Stage {i} ({arg} is the output of stage "
-               "{j}): {desc}")
-_HELPER_PREFIX = ("", "get_", "compute_", "make_")
+# Stage-style documents: how the main docstring introduces the chain and each stage, in one
+# of two wordings ("stage" or "step", the word a document keeps throughout).
+STAGE_INTRO = ("Compute the answer in {n} {unit}s, each working on what the previous one "
+               "produced.", "Work in {n} {unit}s; every {unit} takes the output of the one "
+               "before it.", "The work is split into {n} {unit}s run one after another.")
+STAGE_WORDINGS = (("stage", "Stage {i}, given {arg}: {desc}",
+                   "Stage {i} ({arg} is the output of stage {j}): {desc}"),
+                  ("step", "Step {i}, with input {arg}: {desc}",
+                   "Step {i} ({arg} is what step {j} returned): {desc}"))
+HELPER_PREFIX = ("", "get_", "compute_", "make_")
 # (Never "result": a loop that computes the last value writes to `result`.)
 _RESULT_NAMES = {INT: ("value", "amount", "number"), STR: ("text", "word", "line"),
                  INTS: ("values", "numbers", "items"), STRS: ("words", "parts", "strings"),
@@ -368,12 +372,39 @@ def single_function(ops: Sequence[Op], rng: random.Random,
     return prompt_text(name, params, ops[-1].gives, sentence, ops) + indented(body)
 
 
+def stage_intro(n: int, rng: random.Random) -> tuple[str, tuple[str, str, str]]:
+    """A staged docstring's first sentence for `n` stages, and the wording its lines keep."""
+    wording = rng.choice(STAGE_WORDINGS)
+    return rng.choice(STAGE_INTRO).format(n=n, unit=wording[0]), wording
+
+
+def stage_line(i: int, arg: str, desc: str, wording: tuple[str, str, str]) -> str:
+    """Stage i (from 0) of a staged docstring: where its argument comes from, then its work."""
+    template = wording[1] if i == 0 else wording[2]
+    return template.format(i=i + 1, j=i, arg=arg, desc=desc)
+
+
+def calls_in_turn(helpers: Sequence[str], arg: str, gives: Sequence[str],
+                  rng: random.Random) -> list[str]:
+    """A staged main function's body: each helper called on the previous one's result (named
+    `stageN` half the time, else after its type `gives`), the last one's returned."""
+    body, current, used = [], arg, {arg}
+    for i, helper in enumerate(helpers):
+        if i == len(helpers) - 1:
+            body.append(f"return {helper}({current})")
+        else:
+            out = f"stage{i + 1}" if rng.random() < 0.5 else _fresh(gives[i], used, rng)
+            body.append(f"{out} = {helper}({current})")
+            current = out
+    return body
+
+
 def staged_function(ops: Sequence[Op], rng: random.Random,
                     values: Sequence[str] | None = None) -> str:
     """The chain as a main function that calls one helper per stage, helpers defined below."""
     arg = arg_name(ops[0].takes, rng)
     values = draw_values(ops, rng, argument=False) if values is None else list(values)
-    prefix = rng.choice(_HELPER_PREFIX)
+    prefix = rng.choice(HELPER_PREFIX)
     helpers = []
     seen: set[str] = set()
     for op in ops:
@@ -383,26 +414,19 @@ def staged_function(ops: Sequence[Op], rng: random.Random,
         seen.add(name)
         helpers.append(name)
     stage_args = []
-    parts = [rng.choice(_STAGE_INTRO).format(n=len(ops))]
+    intro, wording = stage_intro(len(ops), rng)
+    parts = [intro]
     for i, (op, value) in enumerate(zip(ops, values)):
         stage_arg = arg if i == 0 else arg_name(op.takes, rng)
         stage_args.append(stage_arg)
         desc = description_sentence(
             fill_template(rng.choice(op.phrases), x=stage_arg, k=value, c=value),
             true_if=rng.random() < 0.5)
-        template = _STAGE_LINE[0] if i == 0 else _STAGE_LINE[1]
-        parts.append(template.format(i=i + 1, j=i, arg=stage_arg, desc=desc))
+        parts.append(stage_line(i, stage_arg, desc, wording))
     main_name = function_name(" ".join(parts[1:]), [arg] + stage_args + helpers, ops, rng)
     while main_name in helpers:
         main_name = "main_" + main_name
-    body, current, used = [], arg, {arg}
-    for i, helper in enumerate(helpers):
-        if i == len(helpers) - 1:
-            body.append(f"return {helper}({current})")
-        else:
-            out = f"stage{i + 1}" if rng.random() < 0.5 else _fresh(ops[i].gives, used, rng)
-            body.append(f"{out} = {helper}({current})")
-            current = out
+    body = calls_in_turn(helpers, arg, [op.gives for op in ops], rng)
     text = (prompt_text(main_name, [(arg, ops[0].takes)], ops[-1].gives, " ".join(parts), ops)
             + indented(body))
     for helper, op, stage_arg, value in zip(helpers, ops, stage_args, values):
@@ -451,8 +475,9 @@ def drawn_documents(count: int, seed: int = 0,
                                "draws: the grammar is too small for this count")
         if rng.random() < IDEA_SHARE:
             drawn = idea_documents.idea_document(ideas, rng)
-            document = Document(drawn.text, (drawn.op,) if drawn.op else (), False,
-                                (drawn.op_value,) if drawn.op else (), drawn)
+            steps = drawn.before + drawn.after
+            document = Document(drawn.text, tuple(key for key, _ in steps), drawn.staged,
+                                tuple(value for _, value in steps), drawn)
             if document.text in seen or not keep(document):
                 continue
             seen.add(document.text)
