@@ -1,11 +1,23 @@
-"""Test-wide set-up: 8 virtual CPU devices, set before anything imports jax."""
+"""Test-wide set-up, before anything imports jax: 8 virtual CPU devices, and one compilation
+cache for the session's processes."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ["XLA_FLAGS"] = (
     os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=8"
 ).strip()
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+# The whole-run tests start dozens of processes that compile the same steps at the same shapes;
+# with a cache shared by every process of the session (the xdist workers inherit the
+# controller's), each program compiles once. Removed when the process that made it exits.
+if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
+    _COMPILED = tempfile.mkdtemp(prefix="codecorr_jax_tests_compiled_")
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = _COMPILED
+    atexit.register(shutil.rmtree, _COMPILED, True)
 
 
 def pytest_collection_modifyitems(items):

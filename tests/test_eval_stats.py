@@ -154,3 +154,36 @@ def test_per_task_passes_are_written_for_later_pairing(tmp_path):
     assert record == {"RL": {"composite_target": {
         "tasks": ["composite_A/000000", "composite_A/000001", "composite_A/000002"],
         "passes": [[1, 0, 1], [0, 0, 1]]}}}
+
+
+def test_moving_average_is_the_mean_of_each_window():
+    from codecorr_jax.eval.report import moving_average
+
+    values = [0.0, 1.0, 0.0, 0.5, 1.0, 0.25]
+    expected = [np.mean(values[max(0, i - 2):i + 1]) for i in range(len(values))]
+    np.testing.assert_allclose(moving_average(values, 3), expected)
+    np.testing.assert_allclose(moving_average(values, 1), values)
+
+
+def test_rl_curves_show_what_a_binary_reward_run_has_to_say(tmp_path):
+    """A binary reward is its pass rate (one line, said so); with no reference kept the KL to
+    it is 0, so the update's approximate KL is drawn instead; periodic pass@1 gets a panel."""
+    from codecorr_jax.eval.report import rl_panels, write_report
+
+    history = [{"step": i, "rl/reward": r, "rl/pass_rate": r, "rl/kl": 0.0,
+                "rl/approx_kl": 0.01 * i, "rl/informative_groups": 0.5,
+                "rl/response_length": 40.0 + i, "rl/entropy": 0.1}
+               for i, r in enumerate([0.2, 0.4, 0.3], start=1)]
+    panels = rl_panels(history)
+    assert [p.keys for p in panels] == [("rl/reward",), ("rl/informative_groups",),
+                                        ("rl/response_length",), ("rl/entropy",),
+                                        ("rl/approx_kl",)]
+    assert panels[0].title == "reward (= pass rate)" and panels[0].smooth
+    graded = [dict(h, **{"rl/reward": h["rl/reward"] / 2, "rl/kl": 0.1}) for h in history]
+    graded[1]["eval/composite_target/pass@1"] = 0.25
+    panels = rl_panels(graded)
+    assert panels[0].keys == ("rl/reward", "rl/pass_rate")
+    assert ("rl/kl",) in [p.keys for p in panels]
+    assert panels[-1].keys == ("eval/composite_target/pass@1",)
+    write_report(str(tmp_path), "t", {"base": {"atom": {"pass@1": 0.1, "n_tasks": 2}}}, graded)
+    assert (tmp_path / "rl_curves.png").stat().st_size > 0

@@ -2,14 +2,17 @@
 
 `write_report` writes `report.md` with a markdown table, a grouped bar chart of pass@1 per
 suite and stage (`pass_at_1.png`) and, when a training history is given, the RL curves
-(`rl_curves.png`: reward and pass rate per iteration). Plots use matplotlib's file-only Agg
-backend, so no display is needed.
+(`rl_curves.png`, `rl_panels`: what a researcher reads of a PPO run). Plots use matplotlib's
+file-only Agg backend, so no display is needed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Mapping, Sequence
+
+import numpy as np
 
 from codecorr_jax.fileio import write_text_atomic
 
@@ -91,14 +94,82 @@ def plot_stages(stages: Mapping[str, Results], path: str) -> str:
     return path
 
 
-def plot_history(history: Sequence[Mapping[str, float]], keys: Sequence[str], path: str) -> str:
-    """One panel per metric key against the iteration (1-based)."""
+@dataclasses.dataclass(frozen=True)
+class Panel:
+    """One plot of the RL curves: its title and the history keys drawn in it (the first one
+    also as a moving average when `smooth`)."""
+
+    title: str
+    keys: tuple[str, ...]
+    smooth: bool = False
+
+
+def moving_average(values: Sequence[float], window: int) -> np.ndarray:
+    """The mean of each value and the up to `window - 1` before it (shorter at the start)."""
+    x = np.asarray(values, dtype=float)
+    sums = np.cumsum(np.concatenate([[0.0], x]))
+    ends = np.arange(1, len(x) + 1)
+    starts = np.maximum(ends - window, 0)
+    return (sums[ends] - sums[starts]) / (ends - starts)
+
+
+def _series(history: Sequence[Mapping[str, float]], key: str) -> list[float]:
+    return [float(h[key]) for h in history if key in h]
+
+
+def rl_panels(history: Sequence[Mapping[str, float]]) -> list[Panel]:
+    """What a PPO run's curves show: the reward (its moving average over it; the pass rate
+    beside it only where it differs, as it does under a graded reward), the share of groups
+    whose rewards differ (the only ones that teach), the response length, the policy's
+    entropy, the KL to the reference (or, when no reference is kept and that KL is 0, the
+    approximate KL of each update), and held-out pass@1 where periodic evaluation logged it."""
+    has = lambda key: bool(_series(history, key))  # noqa: E731
+    panels = []
+    if has("rl/reward"):
+        rates, rewards = _series(history, "rl/pass_rate"), _series(history, "rl/reward")
+        differs = bool(rates) and (len(rates) != len(rewards)
+                                   or not np.allclose(rates, rewards, atol=1e-6))
+        panels.append(Panel("reward" + (" and pass rate" if differs else " (= pass rate)"
+                                        if has("rl/pass_rate") else ""),
+                            ("rl/reward", "rl/pass_rate") if differs else ("rl/reward",),
+                            smooth=True))
+    for key, title in (("rl/informative_groups", "informative groups (share)"),
+                       ("rl/response_length", "response length (tokens)"),
+                       ("rl/entropy", "entropy (nats / token)")):
+        if has(key):
+            panels.append(Panel(title, (key,)))
+    if any(_series(history, "rl/kl")):
+        panels.append(Panel("KL to the reference", ("rl/kl",)))
+    elif has("rl/approx_kl"):
+        panels.append(Panel("approx. KL per update", ("rl/approx_kl",)))
+    held_out = tuple(sorted({k for h in history for k in h
+                             if k.startswith("eval/") and k.endswith("/pass@1")}))
+    if held_out:
+        panels.append(Panel("pass@1 during RL", held_out))
+    return panels
+
+
+def plot_history(history: Sequence[Mapping[str, float]], panels: Sequence[Panel],
+                 path: str) -> str:
+    """One plot per panel against the iteration (1-based); a smoothed panel draws its first
+    key's points faintly under their moving average over a tenth of the run."""
     plt = pyplot()
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 3.0), squeeze=False)
-    for ax, key in zip(axes[0], keys):
-        ys = [h[key] for h in history if key in h]
-        ax.plot(range(1, len(ys) + 1), ys, marker="o", markersize=3)
-        ax.set_title(key, fontsize=9)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.0), squeeze=False)
+    for ax, panel in zip(axes[0], panels):
+        for i, key in enumerate(panel.keys):
+            steps = [h.get("step", n + 1) for n, h in enumerate(history) if key in h]
+            ys = _series(history, key)
+            label = key.split("/", 1)[1]
+            if panel.smooth and i == 0:
+                window = max(1, len(ys) // 10)
+                ax.plot(steps, ys, "o", markersize=2, alpha=0.3, color="C0")
+                ax.plot(steps, moving_average(ys, window), color="C0",
+                        label=f"{label} (mean of {window})")
+            else:
+                ax.plot(steps, ys, marker="o", markersize=3, label=label, color=f"C{i}")
+        if len(panel.keys) > 1 or panel.smooth:
+            ax.legend(fontsize=7)
+        ax.set_title(panel.title, fontsize=9)
         ax.set_xlabel("iteration", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -108,16 +179,15 @@ def plot_history(history: Sequence[Mapping[str, float]], keys: Sequence[str], pa
 
 def write_report(out_dir: str, title: str, stages: Mapping[str, Results],
                  history: Sequence[Mapping[str, float]] = (),
-                 history_keys: Sequence[str] = ("rl/reward", "rl/pass_rate", "rl/kl"),
                  notes: Sequence[str] = ()) -> str:
     """report.md (+ its plots) in `out_dir`; returns the report's path."""
     os.makedirs(out_dir, exist_ok=True)
     parts = [f"# {title}", "", stage_table(stages), ""]
     plot_stages(stages, os.path.join(out_dir, "pass_at_1.png"))
     parts += ["![pass@1 per suite and stage](pass_at_1.png)", ""]
-    if history:
-        keys = [k for k in history_keys if any(k in h for h in history)]
-        plot_history(history, keys, os.path.join(out_dir, "rl_curves.png"))
+    panels = rl_panels(history)
+    if panels:
+        plot_history(history, panels, os.path.join(out_dir, "rl_curves.png"))
         parts += ["![RL curves](rl_curves.png)", ""]
     parts += [f"- {note}" for note in notes]
     path = os.path.join(out_dir, "report.md")
