@@ -187,3 +187,34 @@ def test_rl_curves_show_what_a_binary_reward_run_has_to_say(tmp_path):
     assert panels[-1].keys == ("eval/composite_target/pass@1",)
     write_report(str(tmp_path), "t", {"base": {"atom": {"pass@1": 0.1, "n_tasks": 2}}}, graded)
     assert (tmp_path / "rl_curves.png").stat().st_size > 0
+
+
+def test_constants_are_counted_from_a_composites_entry_point():
+    from codecorr_jax.synth.render import constants_in
+
+    solution = ("def composed_0123456789(n: int) -> str:\n    step1 = flip(n)\n"
+                "    step2 = low_bits(step1, 11)\n    return fraction(step2, -1)\n\n\n"
+                "def low_bits(n, width):\n    return pad(n, 3)\n")
+    record = {"entry_point": "composed_0123456789", "solution": solution}
+    assert constants_in(record) == 2  # 11 and -1; the helper's own literal is not a step's
+    assert constants_in(dict(record, solution=solution.replace("step1, 11", "step1, n"))) == 1
+    assert constants_in({"entry_point": "digit_sum", "solution": "def digit_sum(n):\n"
+                         "    return f(n, 3)\n"}) is None  # an atom has no steps
+    assert constants_in({"entry_point": "composed_0123456789", "solution": "def ("}) is None
+
+
+def test_the_constants_table_groups_greedy_passes_by_stage():
+    from codecorr_jax.eval.report import constants_section
+
+    def rows(passes):  # (constants, passed) per task
+        return {"tasks": [{"constants": c, "passed_greedy": p} for c, p in passes]}
+
+    stages = {"SFT": {"composite_target": rows([(0, True), (0, True), (1, False), (1, True)]),
+                      "atom": rows([(None, True)])},
+              "SFT then RL": {"composite_target": rows([(0, True), (0, False), (1, True),
+                                                        (1, True)])}}
+    text = constants_section(stages)
+    assert "| composite_target | 0 | 2 | 1.000 | 0.500 |" in text
+    assert "| composite_target | 1 | 2 | 0.500 | 1.000 |" in text
+    assert "atom" not in text
+    assert constants_section({"SFT": {"atom": rows([(None, True)])}}) == ""

@@ -36,6 +36,33 @@ def stage_table(stages: Mapping[str, Results]) -> str:
     return "\n".join(lines)
 
 
+def constants_section(stages: Mapping[str, Results]) -> str:
+    """Markdown, a sentence then a table: greedy pass@1 of each composite suite by the number
+    of constant step arguments its tasks have (what mostly decides a composite's pass after
+    SFT), one column per stage; "" when no suite's tasks record constants."""
+    names = list(stages)
+    groups: dict[tuple[str, int], dict[str, list[bool]]] = {}
+    for name, results in stages.items():
+        for suite, metrics in results.items():
+            for row in metrics.get("tasks", ()) if isinstance(metrics, Mapping) else ():
+                if row.get("constants") is None or row.get("passed_greedy") is None:
+                    continue
+                groups.setdefault((suite, row["constants"]), {}).setdefault(name, []).append(
+                    bool(row["passed_greedy"]))
+    if not groups:
+        return ""
+    lines = ["| suite | constants | tasks | " + " | ".join(f"{n} pass@1" for n in names) + " |",
+             "|---|---|---|" + "---|" * len(names)]
+    order = list(dict.fromkeys(suite for results in stages.values() for suite in results))
+    for suite, count in sorted(groups, key=lambda group: (order.index(group[0]), group[1])):
+        by_stage = groups[(suite, count)]
+        tasks = max(len(v) for v in by_stage.values())
+        cells = [_fmt(float(np.mean(by_stage[n]))) if n in by_stage else "n/a" for n in names]
+        lines.append(f"| {suite} | {count} | {tasks} | " + " | ".join(cells) + " |")
+    return ("Composites by their number of constant step arguments (`k = 3`):\n\n"
+            + "\n".join(lines))
+
+
 def compile_rate(metrics: Mapping[str, object]) -> float | None:
     """The fraction of a suite's samples that compiled (every verdict but a syntax error)."""
     verdicts = metrics.get("sampled_verdicts")
@@ -183,6 +210,9 @@ def write_report(out_dir: str, title: str, stages: Mapping[str, Results],
     """report.md (+ its plots) in `out_dir`; returns the report's path."""
     os.makedirs(out_dir, exist_ok=True)
     parts = [f"# {title}", "", stage_table(stages), ""]
+    by_constants = constants_section(stages)
+    if by_constants:
+        parts += [by_constants, ""]
     plot_stages(stages, os.path.join(out_dir, "pass_at_1.png"))
     parts += ["![pass@1 per suite and stage](pass_at_1.png)", ""]
     panels = rl_panels(history)

@@ -30,7 +30,7 @@ from codecorr_jax.data.chat import CHAT, extract_code, rendered_style
 from codecorr_jax.eval.completion import Completer
 from codecorr_jax.fileio import write_json_atomic
 from codecorr_jax.execution import Executor, Program, ProgramResult, Verdict, mean_pass_at_k
-from codecorr_jax.synth import build, splits
+from codecorr_jax.synth import build, render, splits
 
 SUITES: tuple[str, ...] = ("atom", "composite_in_domain", "composite_target", "composite_deep",
                            "humaneval", "composite_train")
@@ -49,6 +49,7 @@ class EvalTask:
     test_code: str | None = None  # HumanEval's `check(candidate)` source
     full_program: bool = False  # the completion is the whole program (instruction style)
     chat: bool = False  # asked through a chat template: the program is the answer's code block
+    constants: int | None = None  # a composite's constant step arguments (reports group by it)
 
 
 def program(task: EvalTask, completion: str) -> Program:
@@ -86,7 +87,7 @@ def record_task(record: Mapping[str, Any], prompt_style: str) -> EvalTask:
     return EvalTask(record["task_id"], record["prompt"], record["entry_point"],
                     tuple(record["tests"]), None,
                     full_program=rendered_style(prompt_style) == "instruction",
-                    chat=prompt_style == CHAT)
+                    chat=prompt_style == CHAT, constants=render.constants_in(record))
 
 
 def _humaneval_tasks() -> list[EvalTask]:
@@ -164,7 +165,7 @@ def _evaluate_suite(completer: Completer, name: str, tasks: Sequence[EvalTask],
     prompts = [t.prompt for t in tasks]
     per_task: list[dict[str, Any]] = [
         {"task_id": t.task_id, "passed_greedy": None, "verdict": None, "n_correct": None,
-         "completion": None} for t in tasks]
+         "completion": None, "constants": t.constants} for t in tasks]
     suite_seed = _suite_seed(seed, name)
     if greedy:
         completions = [c[0] for c in completer.complete(

@@ -15,7 +15,7 @@ from typing import Any
 import jax
 
 from codecorr_jax import config as config_lib
-from codecorr_jax.eval.report import stage_table
+from codecorr_jax.eval.report import constants_section, stage_table
 from codecorr_jax.execution import Executor
 from codecorr_jax.fileio import write_text_atomic
 from codecorr_jax.regimes.stages import SftOutcome, run_sft, start
@@ -27,9 +27,12 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> SftOutcome:
         begin = start(config, workdir, mesh, executor)
         sft = run_sft(config, begin.ws, mesh, begin.base, begin.evaluator)
     if jax.process_index() == 0:
-        table = stage_table({"base": begin.base_results, "SFT": sft.results})
+        stages = {"base": begin.base_results, "SFT": sft.results}
+        table = stage_table(stages)
+        by_constants = constants_section(stages)
         path = os.path.join(sft.run_dir, "results.md")
-        write_text_atomic(path, "# SFT results\n\n" + table + "\n")
+        write_text_atomic(path, "# SFT results\n\n" + table + "\n"
+                          + (f"\n{by_constants}\n" if by_constants else ""))
         print(table)
         print("next       an ablation in another workdir, e.g. atoms only: python launch/main.py "
               "--config=configs/sft.py --config.data.mixture.composite_A=0 --workdir=DIR")

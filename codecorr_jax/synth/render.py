@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import hashlib
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from codecorr_jax import atoms
 from codecorr_jax.atoms.render import (TASK_FIELDS, _check_style, _import_lines,
@@ -171,6 +171,23 @@ def entry_body_of(solution_text: str, name: str) -> str:
             lines = solution_text.splitlines(keepends=True)
             return "".join(lines[node.body[0].lineno - 1: node.end_lineno])
     raise KeyError(f"solution defines no function {name!r}")
+
+
+def constants_in(record: Mapping[str, Any]) -> int | None:
+    """How many of a composite's step arguments are constants (`k = 3`), read from its
+    solution's entry point: what decides a composite's difficulty after SFT more than its atom
+    pair (issue 36). None for a record whose solution has no such entry point (HumanEval, an
+    atom), whose steps are not calls."""
+    try:
+        tree = ast.parse(record.get("solution") or "")
+    except SyntaxError:
+        return None
+    entry = next((node for node in tree.body if isinstance(node, ast.FunctionDef)
+                  and node.name == record.get("entry_point")), None)
+    if entry is None or not str(record.get("entry_point", "")).startswith(ENTRY_PREFIX):
+        return None
+    calls = [node for node in ast.walk(entry) if isinstance(node, ast.Call)]
+    return sum(not isinstance(arg, ast.Name) for call in calls for arg in call.args)
 
 
 def task_record(composite: Composite, task_id: str, family: str, split: str, style: str,
