@@ -468,6 +468,10 @@ def _validate_findings(study: ml_collections.ConfigDict, families: Any) -> None:
     if not all(isinstance(n, int) and n > 0 for n in study.composite_counts):
         raise ConfigError(f"config.study.composite_counts={tuple(study.composite_counts)} must "
                           "be positive task counts")
+    counts = tuple(study.atoms_first_counts)
+    if not all(isinstance(n, int) and n >= 0 for n in counts) or len(set(counts)) != len(counts):
+        raise ConfigError(f"config.study.atoms_first_counts={counts} must be distinct task "
+                          "counts >= 0")
     for field in ("family", "other_rl_family"):
         if study[field] not in families:
             raise ConfigError(f"config.study.{field}={study[field]!r} is not a family; "

@@ -10,7 +10,8 @@ this file's settings (those of configs/sft.py and configs/rl.py) for every seed:
 - finding 1: SFT on atoms only, on composites only, on atoms + N composites (nested N) and on
   atoms + all composites (the main cell's SFT);
 - finding 2: PPO after the main SFT on the same prompts (the main cell) and on another
-  family's prompts;
+  family's prompts; atoms first: SFT on atoms + N composites (`atoms_first_counts`), then PPO
+  on the same prompts and on every train prompt of the family;
 - finding 3: PPO from the base; SFT's over-fitting curve (periodic evaluation of the train-task
   suite beside the held-out ones) and each regime's train / held-out gap.
 The report: `<workdir>/study/report.md`. A killed study run again continues where it stopped.
@@ -43,6 +44,9 @@ def get_config(preset: str = "cpu"):
         family="composite_A",  # the composite family SFT trains on (and PPO, in the main cell)
         composite_counts=(8, 32, 128),  # finding 1: atoms + N composites, nested (+ all)
         other_rl_family="composite_B",  # finding 2: PPO on prompts of another family
+        # finding 2, atoms first: SFT on atoms + N composites, then PPO on the same prompts and
+        # on every train prompt of the family (issue 36; an SFT of composite_counts is reused)
+        atoms_first_counts=(0, 32, 128),
         # The verdict rule, fixed before the run (codecorr_jax/study/findings.py): a claimed
         # difference is reproduced when its paired 95% CI lies above 0 and its mean is at least
         # min_effect, not reproduced when the CI lies below min_effect, else inconclusive.
@@ -81,6 +85,7 @@ def smoke(config) -> None:
     config.study.seeds, config.study.parallel = (0, 1), 2
     config.study.cuda_devices = ("", "")  # two device slots (none on a CPU: empty lists)
     config.study.composite_counts = (8,)
+    config.study.atoms_first_counts = ()  # cells the toy grid leaves out (tests/test_study.py)
     config.sft.num_steps, config.sft.batch_size, config.sft.warmup_steps = 12, 8, 2
     config.eval.every_steps = 0  # no curve: the final scores are what the report needs
     config.eval.suites = ("composite_in_domain", "composite_target", "composite_train")

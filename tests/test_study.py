@@ -26,12 +26,37 @@ def _study(preset: str = "cpu"):
 def test_grid_has_every_finding_cell_and_nested_counts():
     config = _study()
     cells = {c.name: c for c in grid(config.study)}
+    atoms_first = [f"atoms_{n}_then_rl_{p}" for n in (0, 32, 128) for p in ("same", "all")]
     assert list(cells) == [MAIN, "sft_atoms", "sft_composites", "sft_atoms_8", "sft_atoms_32",
-                           "sft_atoms_128", "rl_other_prompts", "rl_base"]
+                           "sft_atoms_128", "rl_other_prompts", *atoms_first, "rl_base"]
     assert cells["sft_atoms"].changes == {"data.mixture.composite_A": 0}
     assert cells["sft_composites"].changes == {"data.mixture.atom": 0}
     assert cells["rl_other_prompts"].reuses == MAIN and cells["rl_other_prompts"].links == ("sft",)
     assert {c.regime for c in cells.values()} == {"sft", "sft_then_rl", "rl"}
+
+
+def test_atoms_first_cells_continue_the_grids_own_sft_runs(tmp_path):
+    """Issue 36's set-up: SFT on atoms + N composites, then PPO on the same prompts (-2, the
+    SFT mixture's) or on every train prompt; an SFT the grid runs anyway is linked, not rerun."""
+    config = _study()
+    config.study.atoms_first_counts = (0, 32, 64)
+    cells = {c.name: c for c in grid(config.study)}
+    assert (cells["atoms_0_then_rl_same"].reuses, cells["atoms_32_then_rl_all"].reuses,
+            cells["atoms_64_then_rl_same"].reuses) == ("sft_atoms", "sft_atoms_32", "")
+    assert cells["atoms_32_then_rl_all"].links == ("sft",)
+    assert cells["atoms_64_then_rl_all"].links == ()
+    same = cell_config(config, cells["atoms_32_then_rl_same"], 0, str(tmp_path))
+    every = cell_config(config, cells["atoms_32_then_rl_all"], 0, str(tmp_path))
+    source = cell_config(config, cells["sft_atoms_32"], 0, str(tmp_path))
+    assert same.regime == "sft_then_rl" and same.rl.mixture.composite_A == -2
+    assert every.rl.mixture.composite_A == -1
+    # the SFT a linked cell finds is the one its source ran: the same data and SFT sections
+    for cell in (same, every):
+        assert cell.data == source.data and cell.sft == source.sft and cell.model == source.model
+        validate(cell)
+    config.study.atoms_first_counts = (32, 32)
+    with pytest.raises(ConfigError, match="atoms_first_counts"):
+        validate(config)
 
 
 def test_cell_config_applies_changes_and_shares_directories(tmp_path):

@@ -62,6 +62,20 @@ def grid(section: Any) -> list[Cell]:
                        f"rl.mixture.{other}": -1},
                       reuses=MAIN, links=("sft",),
                       about=f"the main SFT, then PPO on {other} prompts instead"))
+    # The atoms-first set-up (issue 36): SFT on atoms + N composites, then PPO on the same
+    # prompts (rl.mixture -2: SFT's) or on every train prompt of the family (prompts only).
+    # An SFT the grid already runs (atoms only, or a nested count) is reused, not run again.
+    sft_of_count = {0: "sft_atoms"} | {int(n): f"sft_atoms_{n}"
+                                       for n in section.composite_counts}
+    for count in map(int, section.atoms_first_counts):
+        source = sft_of_count.get(count, "")
+        for prompts, share, said in (("same", -2, "the same prompts"),
+                                     ("all", -1, f"every {family} train prompt")):
+            cells.append(Cell(f"atoms_{count}_then_rl_{prompts}", 2, "sft_then_rl",
+                              {f"data.mixture.{family}": count, f"rl.mixture.{family}": share},
+                              reuses=source, links=("sft",) if source else (),
+                              about=f"SFT on atoms + {count} {family} composites, then PPO on "
+                                    + said))
     cells.append(Cell(FROM_BASE, 3, "rl",
                       {"rl.frontier_samples": int(section.rl_base_frontier_samples),
                        "rl.frontier_fraction": float(section.rl_base_frontier_fraction)},
