@@ -14,9 +14,12 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 # The whole-run tests start dozens of processes that compile the same steps at the same shapes;
 # with a cache shared by every process of the session (the xdist workers inherit the
 # controller's), each program compiles once. Removed when the process that made it exits.
+# Programs that compile in 0.2 s or more are kept (JAX's default keeps those of 1 s or more;
+# a whole run's many small steps compile in between).
 if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
     _COMPILED = tempfile.mkdtemp(prefix="codecorr_jax_tests_compiled_")
     os.environ["JAX_COMPILATION_CACHE_DIR"] = _COMPILED
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0.2")
     atexit.register(shutil.rmtree, _COMPILED, True)
 
 
