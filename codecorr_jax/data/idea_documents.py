@@ -124,6 +124,17 @@ def plain_document(idea: Idea, rng: random.Random) -> IdeaDocument:
     return IdeaDocument(text + fc.indented(fill(body, names).split("\n")), idea, sentence)
 
 
+def _idea_helper(idea: Idea, name: str, body: str, names: dict[str, str],
+                 rng: random.Random) -> str:
+    """The idea as the helper `name` of a main function (of its first argument), documented
+    `DOCUMENTED_HELPER` of the time."""
+    head = fc.signature_line(name, [(names[idea.placeholders[0]], idea.params[0][1])],
+                             idea.returns)
+    if rng.random() < DOCUMENTED_HELPER:
+        head = fc.render_docstring(head.rstrip("\n"), fill(rng.choice(idea.sentences), names))
+    return head + fc.indented(fill(body, names).split("\n"))
+
+
 def _ops_after(idea: Idea) -> list[Op]:
     return [op for op in OPS if op.takes == idea.returns and op.code]
 
@@ -145,7 +156,6 @@ def chained_document(idea: Idea, rng: random.Random) -> IdeaDocument | None:
     body = rng.choice(idea.bodies)
     helper = rng.choice(idea.names)
     names = _argument_names(idea, [body], rng)
-    inner = names[idea.placeholders[0]]
     main_arg = fc.arg_name(op.takes if op_first else idea.params[0][1], rng)
     if main_arg == helper:
         main_arg += "_in"
@@ -168,11 +178,7 @@ def chained_document(idea: Idea, rng: random.Random) -> IdeaDocument | None:
     imports = sorted(set(idea.imports) | set(op.imports))
     text = fc.render_docstring(fc.signature_line(main, [(main_arg, takes)], gives).rstrip("\n"),
                                sentence, imports) + fc.indented(lines)
-    helper_head = fc.signature_line(helper, [(inner, idea.params[0][1])], idea.returns)
-    if rng.random() < DOCUMENTED_HELPER:
-        helper_head = fc.render_docstring(helper_head.rstrip("\n"),
-                                          fill(rng.choice(idea.sentences), names))
-    text += "\n\n" + helper_head + fc.indented(fill(body, names).split("\n"))
+    text += "\n\n" + _idea_helper(idea, helper, body, names, rng)
     step = ((op.key, value),)
     return IdeaDocument(text, idea, noun, before=step if op_first else (),
                         after=() if op_first else step)
@@ -257,11 +263,7 @@ def staged_document(idea: Idea, rng: random.Random) -> IdeaDocument | None:
     text += fc.indented(fc.calls_in_turn(helper_names, stage_args[0], gives, rng))
     for helper, (op, value), arg in zip(helper_names, stages, stage_args):
         if op is None:
-            head = fc.signature_line(helper, [(inner, idea.params[0][1])], idea.returns)
-            if rng.random() < DOCUMENTED_HELPER:
-                head = fc.render_docstring(head.rstrip("\n"),
-                                           fill(rng.choice(idea.sentences), names))
-            text += "\n\n" + head + fc.indented(fill(body, names).split("\n"))
+            text += "\n\n" + _idea_helper(idea, helper, body, names, rng)
         else:
             text += "\n\n" + fc.signature_line(helper, [(arg, op.takes)], op.gives) + \
                 fc.indented(fc.statement_body([op], arg, [value], rng))
