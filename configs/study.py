@@ -60,7 +60,7 @@ def get_config(preset: str = "cpu"):
     # The train-task suite beside the held-out ones (over-fitting), and SFT's curve: four
     # periodic evaluations of 32 tasks a suite.
     config.eval.suites = ("atom", "composite_in_domain", "composite_target", "composite_deep",
-                          "composite_train")
+                          "composite_unseen_atom", "composite_train")
     config.eval.every_steps = config.sft.num_steps // 4
     if preset == "smoke":
         smoke(config)

@@ -218,3 +218,21 @@ def test_the_constants_table_groups_greedy_passes_by_stage():
     assert "| composite_target | 1 | 2 | 0.500 | 1.000 |" in text
     assert "atom" not in text
     assert constants_section({"SFT": {"atom": rows([(None, True)])}}) == ""
+
+
+def test_the_report_says_which_suites_are_target_domains(tmp_path):
+    from codecorr_jax.eval.report import suites_of, write_report
+    from codecorr_jax.eval.suites import SUITE_MEANINGS, SUITES
+
+    assert set(SUITE_MEANINGS) == set(SUITES)  # every suite has its line
+    stages = {"SFT": {"composite_in_domain": {"pass@1": 0.5, "n_tasks": 2},
+                      "composite_unseen_atom": {"pass@1": 0.0, "n_tasks": 2}},
+              "RL": {"composite_target": {"pass@1": 0.5, "n_tasks": 2},
+                     "composite_in_domain": {"pass@1": 0.5, "n_tasks": 2}}}
+    assert suites_of(stages) == ["composite_in_domain", "composite_unseen_atom",
+                                 "composite_target"]
+    text = open(write_report(str(tmp_path), "t", stages)).read()
+    legend = [line for line in text.splitlines() if line.startswith("- `")]
+    assert [line.split("`")[1] for line in legend] == suites_of(stages)
+    targets = [line.split("`")[1] for line in legend if "target domain" in line]
+    assert targets == ["composite_unseen_atom", "composite_target"]

@@ -80,17 +80,20 @@ def _oracle(records: dict[str, dict], style: str = "docstring") -> TableComplete
 def test_suite_membership(built, records):
     manifest = build.manifest(built)
     target_ids, deep_ids = set(manifest["target_test_ids"]), set(manifest["deep_test_ids"])
+    unseen_ids = set(manifest["unseen_atom_test_ids"])
     test_ids = {i for i, r in records.items() if r["split"] == "test"}
     in_domain = load_suite("composite_in_domain", built)
     target = load_suite("composite_target", built)
     deep = load_suite("composite_deep", built)
+    unseen = {t.task_id for t in load_suite("composite_unseen_atom", built)}
     ids_in, ids_target = {t.task_id for t in in_domain}, {t.task_id for t in target}
     ids_deep = {t.task_id for t in deep}
     assert ids_in and ids_target and ids_deep
     assert not ids_in & ids_target and not (ids_in | ids_target) & ids_deep
-    assert ids_in | ids_target | ids_deep == test_ids
-    assert ids_target == target_ids and ids_deep == deep_ids
-    assert len(test_ids) == 12 + 9 + 9  # the small build's test splits
+    assert unseen and not (ids_in | ids_target | ids_deep) & unseen
+    assert ids_in | ids_target | ids_deep | unseen == test_ids
+    assert ids_target == target_ids and ids_deep == deep_ids and unseen == unseen_ids
+    assert len(test_ids) == 16 + 12 + 12  # the small build's test splits
     only_a = load_suite("composite_in_domain", built, families=("composite_A",))
     assert {t.task_id for t in only_a} == {i for i in ids_in if i.startswith("composite_A/")}
     atom = load_suite("atom", built)
@@ -110,7 +113,7 @@ def test_unknown_names_are_refused(built):
     with pytest.raises(ValueError, match="'docstring' style"):
         load_suite("atom", built, prompt_style="instruction")
     assert SUITES == ("atom", "composite_in_domain", "composite_target", "composite_deep",
-                      "humaneval", "composite_train")
+                      "composite_unseen_atom", "humaneval", "composite_train")
     # the train-task suite: 200 train composites at most, evenly spread, none held out
     train = load_suite("composite_train", built)
     train_ids = {r["task_id"] for family in ("composite_A", "composite_B", "composite_C")

@@ -96,9 +96,10 @@ def test_datasets_regime_builds_reuses_and_reports(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "contamination: none" in result.stdout
     manifest = json.loads((tmp_path / "datasets" / "jsonl" / "manifest.json").read_text())
-    deep = sum(i.startswith("composite_A/") for i in manifest["deep_test_ids"])  # on top
-    assert deep and manifest["sizes"]["composite_A/train"] + manifest["sizes"][
-        "composite_A/test"] == 20 + deep
+    on_top = sum(i.startswith("composite_A/") for field in ("deep_test_ids",
+                 "unseen_atom_test_ids") for i in manifest[field])  # deeper and unseen-atom
+    assert on_top and manifest["sizes"]["composite_A/train"] + manifest["sizes"][
+        "composite_A/test"] == 20 + on_top
     from codecorr_jax.data.sources import task_dataset
 
     records = list(task_dataset("composite_B", "test", str(tmp_path / "datasets" / "tfds")))

@@ -35,10 +35,11 @@ def built(tmp_path_factory):
 
 def test_sizes_and_schema(built):
     result, records = built
-    # a third of each family is its test split, plus half as many deeper tests on top
-    assert result.sizes == {"atom/train": 100, "composite_A/train": 16, "composite_A/test": 12,
-                            "composite_B/train": 12, "composite_B/test": 9,
-                            "composite_C/train": 12, "composite_C/test": 9}
+    # a third of each family is its test split, plus half as many deeper tests and half as many
+    # unseen-atom tests on top
+    assert result.sizes == {"atom/train": 100, "composite_A/train": 16, "composite_A/test": 16,
+                            "composite_B/train": 12, "composite_B/test": 12,
+                            "composite_C/train": 12, "composite_C/test": 12}
     ids = [r["task_id"] for r in records]
     assert len(set(ids)) == len(ids)
     for r in records:
@@ -101,6 +102,7 @@ def test_deeper_tests_are_longer_than_every_train_chain(built):
     meta = build.manifest(result.out_dir)
     deep = set(meta["deep_test_ids"])
     assert len(deep) == 4 + 3 + 3 and not deep & set(meta["target_test_ids"])
+    assert not deep & set(meta["unseen_atom_test_ids"])
     by_id = {r["task_id"]: r for r in records}
     longest_train = max(len(r["atoms"]) for r in records
                         if r["split"] == "train" and r["family"] != "atom")
@@ -118,6 +120,72 @@ def test_deeper_tests_are_longer_than_every_train_chain(built):
     assert report["depth"] == {"deep_tests_not_longer_than_train": len(deep) + 1,
                                "train_tasks_longer_than_max_chain": 1}
     assert any(v.startswith("depth.") for v in splits.violations(report))
+
+
+def test_heldout_atoms_are_only_in_the_unseen_atom_tests(built):
+    result, records = built
+    meta = build.manifest(result.out_dir)
+    held = set(meta["heldout_atoms"])
+    unseen = set(meta["unseen_atom_test_ids"])
+    # 10% of the composable atoms; 4 + 3 + 3 unseen-atom tests (half of each test split)
+    assert len(held) == 10 and held <= {r["atoms"][0] for r in records if r["family"] == "atom"}
+    assert len(unseen) == 4 + 3 + 3
+    for r in records:
+        if r["family"] == "atom":
+            continue
+        holds = bool(held & set(r["atoms"]))
+        assert holds == (r["task_id"] in unseen), r["task_id"]
+        if holds:
+            assert r["split"] == "test" and len(r["atoms"]) <= 3
+    # held-out pairs are drawn among the other atoms' pairs, so the target suite keeps its size
+    assert not {a for pair in meta["heldout_pairs"] for a in pair} & held
+    assert result.report["unseen_atoms"] == {
+        "atoms": 10, "train_tasks_with_heldout_atom": 0, "other_tests_with_heldout_atom": 0,
+        "unseen_atom_tests_without_heldout_atom": 0}
+    assert result.report["informational"]["unseen_atom_tests"] == 10
+    # the report counts a train composite and an in-domain test holding a held-out atom, and an
+    # unseen-atom test holding none
+    holder = next(r for r in records if r["task_id"] in unseen)
+    plain = next(r for r in records if r["split"] == "test" and r["family"] != "atom"
+                 and r["task_id"] not in unseen)
+    planted = records + [{**holder, "task_id": "composite_A/999990", "split": "train"},
+                         {**holder, "task_id": "composite_A/999991"}]
+    report = splits.contamination_report(
+        planted, meta["heldout_pairs"], meta["target_test_ids"], 10, meta["deep_test_ids"], 3,
+        meta["heldout_atoms"], [*unseen, plain["task_id"]])
+    assert report["unseen_atoms"] == {
+        "atoms": 10, "train_tasks_with_heldout_atom": 1, "other_tests_with_heldout_atom": 1,
+        "unseen_atom_tests_without_heldout_atom": 1}
+    assert [v for v in splits.violations(report) if v.startswith("unseen_atoms.")] == [
+        "unseen_atoms.train_tasks_with_heldout_atom=1",
+        "unseen_atoms.other_tests_with_heldout_atom=1",
+        "unseen_atoms.unseen_atom_tests_without_heldout_atom=1"]
+
+
+def test_no_heldout_atoms_keeps_the_other_splits_as_they_were(tmp_path):
+    """heldout_atom_fraction=0 (and no unseen-atom tests) draws the held-out pairs and fills
+    the slots exactly as the build did before held-out atoms existed."""
+    from codecorr_jax import atoms
+    from codecorr_jax.atoms.graph import build_graph
+
+    graph = build_graph(atoms.all_atoms())
+    assert splits.heldout_atoms(graph, 0.0, 0) == frozenset()
+    edges = sorted((a, b) for a, cs in graph.consumers.items() for b in cs)
+    import random
+    expected = frozenset(random.Random("synth/0/heldout_pairs").sample(
+        edges, round(0.1 * len(edges))))
+    assert splits.heldout_pairs(graph, 0.1, 0) == expected
+    held = splits.heldout_atoms(graph, 0.1, 0)
+    assert held == splits.heldout_atoms(graph, 0.1, 0) != splits.heldout_atoms(graph, 0.1, 1)
+    plain = build.build({**SMALL, "heldout_atom_fraction": 0.0, "unseen_atom_test_fraction": 0.0},
+                        str(tmp_path / "plain"), reuse=False)
+    meta = build.manifest(plain.out_dir)
+    assert meta["heldout_atoms"] == [] and meta["unseen_atom_test_ids"] == []
+    assert plain.report["unseen_atoms"] == {}
+    assert plain.sizes["composite_A/test"] == 12
+    with pytest.raises(build.BuildError, match="heldout_atom_fraction"):
+        build.build({**SMALL, "heldout_atom_fraction": 0.0}, str(tmp_path / "bad"),
+                    reuse=False)
 
 
 def test_report_catches_planted_contamination(built):

@@ -14,6 +14,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from codecorr_jax.eval.suites import SUITE_MEANINGS
 from codecorr_jax.fileio import write_text_atomic
 
 Results = Mapping[str, Mapping[str, float]]  # suite -> {"pass@1": ..., "n_tasks": ...}
@@ -23,10 +24,15 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def suites_of(stages: Mapping[str, Results]) -> list[str]:
+    """The suites any stage scored, in the order they were first met."""
+    return list(dict.fromkeys(s for results in stages.values() for s in results))
+
+
 def stage_table(stages: Mapping[str, Results]) -> str:
     """Markdown: one row per suite, one pass@1 column per stage (in the mapping's order)."""
     names = list(stages)
-    suites = list(dict.fromkeys(s for results in stages.values() for s in results))
+    suites = suites_of(stages)
     header = "| suite | tasks | " + " | ".join(f"{n} pass@1" for n in names) + " |"
     lines = [header, "|---|---|" + "---|" * len(names)]
     for suite in suites:
@@ -53,7 +59,7 @@ def constants_section(stages: Mapping[str, Results]) -> str:
         return ""
     lines = ["| suite | constants | tasks | " + " | ".join(f"{n} pass@1" for n in names) + " |",
              "|---|---|---|" + "---|" * len(names)]
-    order = list(dict.fromkeys(suite for results in stages.values() for suite in results))
+    order = suites_of(stages)
     for suite, count in sorted(groups, key=lambda group: (order.index(group[0]), group[1])):
         by_stage = groups[(suite, count)]
         tasks = max(len(v) for v in by_stage.values())
@@ -61,6 +67,11 @@ def constants_section(stages: Mapping[str, Results]) -> str:
         lines.append(f"| {suite} | {count} | {tasks} | " + " | ".join(cells) + " |")
     return ("Composites by their number of constant step arguments (`k = 3`):\n\n"
             + "\n".join(lines))
+
+
+def suite_legend(suites: Sequence[str]) -> str:
+    """Markdown: what each suite measures and which are target domains (`SUITE_MEANINGS`)."""
+    return "\n".join(f"- `{s}`: {SUITE_MEANINGS[s]}" for s in suites if s in SUITE_MEANINGS)
 
 
 def compile_rate(metrics: Mapping[str, object]) -> float | None:
@@ -101,7 +112,7 @@ def plot_stages(stages: Mapping[str, Results], path: str) -> str:
     """Grouped bars of pass@1: suites on the x axis, one bar per stage."""
     plt = pyplot()
     names = list(stages)
-    suites = list(dict.fromkeys(s for results in stages.values() for s in results))
+    suites = suites_of(stages)
     width = 0.8 / max(len(names), 1)
     fig, ax = plt.subplots(figsize=(1.8 + 1.6 * len(suites), 3.6))
     for i, name in enumerate(names):
@@ -209,7 +220,7 @@ def write_report(out_dir: str, title: str, stages: Mapping[str, Results],
                  notes: Sequence[str] = ()) -> str:
     """report.md (+ its plots) in `out_dir`; returns the report's path."""
     os.makedirs(out_dir, exist_ok=True)
-    parts = [f"# {title}", "", stage_table(stages), ""]
+    parts = [f"# {title}", "", stage_table(stages), "", suite_legend(suites_of(stages)), ""]
     by_constants = constants_section(stages)
     if by_constants:
         parts += [by_constants, ""]

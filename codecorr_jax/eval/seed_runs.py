@@ -33,7 +33,8 @@ PAIRS: tuple[tuple[str, str], ...] = (("SFT", "base"), ("SFT then RL", "SFT"), (
 
 # the over-fitting gap: the composites a stage trained on against the held-out ones
 TRAIN_SUITE = "composite_train"
-HELD_OUT_SUITES: tuple[str, ...] = ("composite_in_domain", "composite_target")
+HELD_OUT_SUITES: tuple[str, ...] = ("composite_in_domain", "composite_target", "composite_deep",
+                                    "composite_unseen_atom")
 
 Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks) pass matrix
 

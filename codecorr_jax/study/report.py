@@ -21,7 +21,7 @@ from codecorr_jax.study.findings import Finding, Scores
 from codecorr_jax.study.runner import CellRun
 
 SUITES_SHOWN = ("composite_train", "composite_in_domain", "composite_target", "composite_deep",
-                "atom")
+                "composite_unseen_atom", "atom")
 SAMPLE_CHARS = 700
 
 
@@ -205,7 +205,8 @@ def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
     parts += [f"| {f.number}. {f.statement} | **{f.verdict}** |" for f in findings]
     parts += ["", "pass@1 is greedy decoding; intervals are 95%: over seeds (t) in the cell "
               "table, over tasks x seeds (paired bootstrap) for differences.", "",
-              "## Every cell (mean over seeds [t 95% CI])", "", _cell_table(scores, cells), ""]
+              "## Every cell (mean over seeds [t 95% CI])", "", _cell_table(scores, cells), "",
+              report_lib.suite_legend(SUITES_SHOWN), ""]
     for finding in findings:
         parts += _finding_section(finding, os.path.basename(plots[finding.number]))
         if finding.number == 3 and overfit:

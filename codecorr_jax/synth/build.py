@@ -32,7 +32,7 @@ from codecorr_jax.execution import Executor, ExecutorConfig
 from codecorr_jax.synth import render, splits, validate
 from codecorr_jax.synth.compose import Sampler
 
-BUILD_VERSION = 2  # bump when the pipeline's output changes for the same config
+BUILD_VERSION = 3  # bump when the pipeline's output changes for the same config
 MANIFEST = "manifest.json"
 ATOM_FAMILY = "atom"
 MAX_CANDIDATES_PER_TASK = 200
@@ -116,20 +116,26 @@ def manifest(out_dir: str) -> dict[str, Any]:
 
 
 def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = False
-               ) -> tuple[list[splits.Slot], frozenset, Counter, int, dict[str, str]]:
+               ) -> tuple[list[splits.Slot], frozenset, frozenset, Counter, int, dict[str, str]]:
     """Sample, validate and assign composites until every slot is full.
 
-    Returns the filled slots, the held-out pairs, rejection counts, the number of candidates
-    drawn and the atoms' fingerprints."""
+    Returns the filled slots, the held-out pairs, the held-out atoms, rejection counts, the
+    number of candidates drawn and the atoms' fingerprints."""
     _check(synth)
     seed = synth["seed"]
     graph = build_graph(atoms.all_atoms())
-    heldout = splits.heldout_pairs(graph, synth["heldout_pair_fraction"], seed)
+    unseen = float(synth.get("unseen_atom_test_fraction", 0.0))
+    held_atoms = splits.heldout_atoms(graph, synth.get("heldout_atom_fraction", 0.0), seed)
+    if unseen and not held_atoms:
+        raise BuildError(f"synth.unseen_atom_test_fraction={unseen} needs synth."
+                         "heldout_atom_fraction > 0 (the atoms its composites are built on)")
+    heldout = splits.heldout_pairs(graph, synth["heldout_pair_fraction"], seed, held_atoms)
     sizes = {f: synth[f"size_{f[-1].lower()}"] for f in splits.FAMILIES}
     deep = float(synth.get("deep_test_fraction", 0.0))
-    slots = splits.plan(sizes, synth["test_fraction"], synth["target_test_fraction"], deep)
+    slots = splits.plan(sizes, synth["test_fraction"], synth["target_test_fraction"], deep,
+                        unseen)
     assigner = splits.Assigner(slots, heldout, synth["ngram_n"], seed,
-                               synth["max_chain_length"] if deep else None)
+                               synth["max_chain_length"] if deep else None, held_atoms)
     longest = synth["max_chain_length"]
     if deep:
         if synth["deep_max_chain_length"] <= synth["max_chain_length"]:
@@ -164,13 +170,13 @@ def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = Fa
                     seen_keys.add(composite.key)
                     batch.append(composite)
             if not batch:
-                open_slots = [f"{s.family}/{s.split}{' (target)' if s.target else ''}"
-                              f"{' (deep)' if s.deep else ''}: "
-                              f"{s.room} left" for s in slots if s.room]
+                open_slots = [f"{s.family}/{s.split} ({s.domain}): {s.room} left"
+                              for s in slots if s.room]
                 raise BuildError(
                     f"gave up after {drawn} candidates with slots unfilled ({'; '.join(open_slots)});"
                     " lower synth.size_a/b/c, synth.test_fraction or synth.target_test_fraction,"
-                    " or raise synth.heldout_pair_fraction / synth.max_chain_length")
+                    " or raise synth.heldout_pair_fraction / synth.heldout_atom_fraction /"
+                    " synth.max_chain_length")
             for item in validate.validate_batch(executor, batch, settings):
                 if isinstance(item, str):
                     counts[item] += 1
@@ -183,7 +189,7 @@ def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = Fa
                     bar.update(1)
                     if assigner.full:
                         break
-    return slots, heldout, counts, drawn, atom_prints
+    return slots, heldout, held_atoms, counts, drawn, atom_prints
 
 
 def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "docstring",
@@ -199,7 +205,8 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
     own = executor is None
     executor = executor or Executor(_executor_config(synth))
     try:
-        slots, heldout, counts, drawn, atom_prints = synthesize(synth, executor, progress)
+        slots, heldout, held_atoms, counts, drawn, atom_prints = synthesize(synth, executor,
+                                                                            progress)
     finally:
         if own:
             executor.close()
@@ -208,8 +215,7 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
     files[(ATOM_FAMILY, "train")] = [
         {**atom_render.task_record(a, "train", prompt_style), "fingerprint": atom_prints[a.name]}
         for a in atoms.all_atoms()]
-    target_ids: list[str] = []
-    deep_ids: list[str] = []
+    ids: dict[str, list[str]] = {domain: [] for domain in ("target", "deep", "unseen_atom")}
     for family in splits.FAMILIES:
         index = 0
         for split in splits.SPLITS:
@@ -221,16 +227,15 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
                     records.append(render.task_record(item.composite, task_id, family, split,
                                                       prompt_style, item.tests, item.fingerprint,
                                                       wording))
-                    if slot.target:
-                        target_ids.append(task_id)
-                    if slot.deep:
-                        deep_ids.append(task_id)
+                    if slot.domain in ids:
+                        ids[slot.domain].append(task_id)
     for (family, split), records in files.items():
         _write_jsonl(jsonl_path(out_dir, family, split), records)
     every = [r for records in files.values() for r in records]
-    report = splits.contamination_report(every, sorted(heldout), target_ids, synth["ngram_n"],
-                                         deep_ids,
-                                         synth["max_chain_length"] if deep_ids else None)
+    report = splits.contamination_report(every, sorted(heldout), ids["target"], synth["ngram_n"],
+                                         ids["deep"],
+                                         synth["max_chain_length"] if ids["deep"] else None,
+                                         sorted(held_atoms), ids["unseen_atom"])
     sizes = {f"{family}/{split}": len(r) for (family, split), r in files.items()}
     accepted = sum(len(s.members) for s in slots)
     result = BuildResult(out_dir, digest, sizes, report, dict(sorted(counts.items())), accepted,
@@ -238,8 +243,9 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
     meta = {"config_hash": digest, "version": BUILD_VERSION, "prompt_style": prompt_style,
             "synth": synth, "sizes": sizes, "accepted": accepted, "candidates": drawn,
             "rejections": result.rejections, "report": report,
-            "heldout_pairs": [list(p) for p in sorted(heldout)], "target_test_ids": target_ids,
-            "deep_test_ids": deep_ids}
+            "heldout_pairs": [list(p) for p in sorted(heldout)],
+            "heldout_atoms": sorted(held_atoms), "target_test_ids": ids["target"],
+            "deep_test_ids": ids["deep"], "unseen_atom_test_ids": ids["unseen_atom"]}
     with open(os.path.join(out_dir, MANIFEST), "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -15,7 +15,11 @@ What is promised (checked by `contamination_report` at build time, and by the te
 - deeper chains: with `synth.deep_test_fraction` > 0, each family's test split also holds
   composites of `synth.max_chain_length` + 1 .. `synth.deep_max_chain_length` atoms, more than
   any train composite, a second target domain; no train composite is longer than
-  `synth.max_chain_length`.
+  `synth.max_chain_length`;
+- held-out atoms: with `synth.heldout_atom_fraction` > 0, a seeded share of the atoms is in no
+  composite but the *unseen-atom* tests (`synth.unseen_atom_test_fraction` of each test split,
+  on top), each holding at least one of them: composition SFT never saw, of atoms that only
+  Atom_base teaches. No other test holds one either, so the other suites mean what they did.
 """
 
 from __future__ import annotations
@@ -36,9 +40,21 @@ SPLITS: tuple[str, ...] = ("train", "test")
 WORD = re.compile(r"\w+")  # a word token, as the n-gram checks count them
 
 
-def heldout_pairs(graph: CompositionGraph, fraction: float, seed: int) -> frozenset:
-    """A seeded `fraction` of all (producer, consumer) atom pairs of the graph."""
-    edges = sorted((a, b) for a, consumers in graph.consumers.items() for b in consumers)
+def heldout_atoms(graph: CompositionGraph, fraction: float, seed: int) -> frozenset:
+    """A seeded `fraction` of the atoms that take part in some composition (an edge of the
+    graph), kept out of every composite but the unseen-atom tests."""
+    composable = sorted({a for a, consumers in graph.consumers.items() if consumers}
+                        | {b for consumers in graph.consumers.values() for b in consumers})
+    rng = random.Random(f"synth/{seed}/heldout_atoms")
+    return frozenset(rng.sample(composable, round(fraction * len(composable))))
+
+
+def heldout_pairs(graph: CompositionGraph, fraction: float, seed: int,
+                  excluded_atoms: frozenset = frozenset()) -> frozenset:
+    """A seeded `fraction` of the (producer, consumer) atom pairs of the graph, among the pairs
+    of atoms not in `excluded_atoms` (a held-out atom's pairs are never in train anyway)."""
+    edges = sorted((a, b) for a, consumers in graph.consumers.items() for b in consumers
+                   if a not in excluded_atoms and b not in excluded_atoms)
     rng = random.Random(f"synth/{seed}/heldout_pairs")
     return frozenset(rng.sample(edges, round(fraction * len(edges))))
 
@@ -49,17 +65,24 @@ def ngrams(text: str, n: int) -> set[str]:
     return {" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
 
 
+# What a slot holds beyond its family and split: "train" (train split only) and the test
+# domains, each a suite of its own (eval/suites.py): held-out functions of familiar
+# compositions, a held-out pair, a chain longer than any trained, a held-out atom.
+DOMAINS: tuple[str, ...] = ("train", "in_domain", "target", "deep", "unseen_atom")
+
+
 @dataclasses.dataclass
 class Slot:
-    """One part of one family's split: train, in-domain test, target-domain test (a held-out
-    pair), or deeper test (a chain longer than any trained)."""
+    """One part of one family's split: train, or a test domain (`DOMAINS`)."""
 
     family: str
-    split: str
-    target: bool
+    domain: str
     capacity: int
-    deep: bool = False
     members: list[Validated] = dataclasses.field(default_factory=list)
+
+    @property
+    def split(self) -> str:
+        return "train" if self.domain == "train" else "test"
 
     @property
     def room(self) -> int:
@@ -67,13 +90,16 @@ class Slot:
 
 
 def plan(sizes: dict[str, int], test_fraction: float, target_test_fraction: float,
-         deep_test_fraction: float = 0.0) -> list[Slot]:
-    """Slots per family: train, in-domain test, target-domain test and deeper test capacities.
+         deep_test_fraction: float = 0.0, unseen_atom_test_fraction: float = 0.0) -> list[Slot]:
+    """Slots per family: train, in-domain test, target-domain test, deeper test and
+    unseen-atom test capacities.
 
-    The deeper tests, `deep_test_fraction` x the test split's size per family, come on top of
-    `sizes` (which the other three share)."""
-    if deep_test_fraction < 0:
-        raise ValueError(f"synth.deep_test_fraction={deep_test_fraction} must be >= 0")
+    The deeper and the unseen-atom tests, `deep_test_fraction` and `unseen_atom_test_fraction`
+    x the test split's size per family, come on top of `sizes` (which the other three share)."""
+    for name, value in (("deep_test_fraction", deep_test_fraction),
+                        ("unseen_atom_test_fraction", unseen_atom_test_fraction)):
+        if value < 0:
+            raise ValueError(f"synth.{name}={value} must be >= 0")
     slots = []
     for family in FAMILIES:
         size = sizes[family]
@@ -81,12 +107,13 @@ def plan(sizes: dict[str, int], test_fraction: float, target_test_fraction: floa
             raise ValueError(f"synth.size_{family[-1].lower()}={size} must be >= 0")
         n_test = round(size * test_fraction)
         n_target = round(n_test * target_test_fraction)
-        slots += [Slot(family, "train", False, size - n_test),
-                  Slot(family, "test", False, n_test - n_target),
-                  Slot(family, "test", True, n_target)]
-        n_deep = round(n_test * deep_test_fraction)
-        if n_deep:
-            slots.append(Slot(family, "test", False, n_deep, deep=True))
+        slots += [Slot(family, "train", size - n_test),
+                  Slot(family, "in_domain", n_test - n_target),
+                  Slot(family, "target", n_target)]
+        for domain, fraction in (("deep", deep_test_fraction),
+                                 ("unseen_atom", unseen_atom_test_fraction)):
+            if round(n_test * fraction):
+                slots.append(Slot(family, domain, round(n_test * fraction)))
     return slots
 
 
@@ -96,9 +123,11 @@ class Assigner:
     Decisions depend only on the order composites arrive in and on `seed`."""
 
     def __init__(self, slots: list[Slot], heldout: frozenset, ngram_n: int, seed: int,
-                 max_train_length: int | None = None) -> None:
+                 max_train_length: int | None = None,
+                 heldout_atoms: frozenset = frozenset()) -> None:
         self.slots, self.heldout, self.n = slots, heldout, ngram_n
         self.max_train_length = max_train_length  # longer composites go to the deeper slots
+        self.heldout_atoms = heldout_atoms  # composites holding one go to the unseen-atom slots
         self.rng = random.Random(f"synth/{seed}/assign")
         self.owner: dict[tuple[str, ...], Slot] = {}
         self.train_ngrams: set[str] = set()
@@ -115,14 +144,20 @@ class Assigner:
     def touches_heldout(self, composite: Composite) -> bool:
         return any(p in self.heldout for p in composite.pairs)
 
+    def domains(self, composite: Composite) -> tuple[str, ...]:
+        """The domains whose slots may take `composite`."""
+        if self.heldout_atoms & set(composite.atoms):
+            return () if self.is_deep(composite) else ("unseen_atom",)
+        if self.is_deep(composite):
+            return ("deep",)
+        return ("target",) if self.touches_heldout(composite) else ("train", "in_domain")
+
     def _open(self, composite: Composite) -> list[Slot]:
         if composite.atoms in self.owner:
             slot = self.owner[composite.atoms]
             return [slot] if slot.room else []
-        if self.is_deep(composite):
-            return [s for s in self.slots if s.room and s.deep]
-        target = self.touches_heldout(composite)
-        return [s for s in self.slots if s.room and not s.deep and s.target == target]
+        domains = self.domains(composite)
+        return [s for s in self.slots if s.room and s.domain in domains]
 
     def is_deep(self, composite: Composite) -> bool:
         return self.max_train_length is not None and len(composite.nodes) > self.max_train_length
@@ -189,11 +224,14 @@ def _keys(record: dict[str, Any], ngram_n: int) -> dict[str, set]:
 def contamination_report(records: Iterable[dict[str, Any]], heldout: Iterable[Sequence[str]],
                          target_ids: Iterable[str], ngram_n: int,
                          deep_ids: Iterable[str] = (),
-                         max_train_length: int | None = None) -> dict[str, Any]:
+                         max_train_length: int | None = None,
+                         heldout_atoms: Iterable[str] = (),
+                         unseen_atom_ids: Iterable[str] = ()) -> dict[str, Any]:
     """Overlaps between test and train (all families), between families, and held-out pairs.
 
     With `deep_ids`, the deeper test composites must be longer than every train composite (and
-    no train composite longer than `max_train_length`).
+    no train composite longer than `max_train_length`). With `heldout_atoms`, the unseen-atom
+    tests (`unseen_atom_ids`) each hold one and no other composite, train or test, holds any.
 
     Every count in "test_vs_train", "between_families" and "heldout" is promised to be zero;
     "informational" holds numbers that are not (the atoms' code is shared by construction)."""
@@ -233,11 +271,24 @@ def contamination_report(records: Iterable[dict[str, Any]], heldout: Iterable[Se
             "train_tasks_longer_than_max_chain": sum(
                 1 for n in train_lengths if max_train_length is not None and n > max_train_length),
         }
+    unseen: dict[str, int] = {}
+    held_atoms, unseen_ids = set(heldout_atoms), set(unseen_atom_ids)
+    if held_atoms or unseen_ids:
+        composites = [r for r in records if r["family"] != "atom"]
+        holding = {r["task_id"] for r in composites if held_atoms & set(r["atoms"])}
+        unseen = {
+            "atoms": len(held_atoms),
+            "train_tasks_with_heldout_atom": sum(1 for r in train if r["task_id"] in holding),
+            "other_tests_with_heldout_atom": sum(
+                1 for r in test if r["task_id"] in holding and r["task_id"] not in unseen_ids),
+            "unseen_atom_tests_without_heldout_atom": len(unseen_ids - holding),
+        }
     return {
         "ngram_n": ngram_n,
         "train_tasks": len(train),
         "test_tasks": len(test),
         "depth": depth,
+        "unseen_atoms": unseen,
         "test_vs_train": test_vs_train,
         "between_families": {k: between.get(k, 0) for k in owners},
         "heldout": {
@@ -250,6 +301,7 @@ def contamination_report(records: Iterable[dict[str, Any]], heldout: Iterable[Se
         "informational": {
             "target_domain_tests": len(targets),
             "deep_tests": len(deep),
+            "unseen_atom_tests": len(unseen_ids),
             "longest_train_chain": longest_train,
             "target_tests_with_pair_unseen_in_train": sum(
                 1 for t in targets if record_pairs(by_id[t]) - train_pairs),
@@ -265,4 +317,6 @@ def violations(report: dict[str, Any]) -> list[str]:
     bad += [f"between_families.{k}={v}" for k, v in report["between_families"].items() if v]
     bad += [f"heldout.{k}={v}" for k, v in report["heldout"].items() if k != "pairs" and v]
     bad += [f"depth.{k}={v}" for k, v in report.get("depth", {}).items() if v]
+    bad += [f"unseen_atoms.{k}={v}" for k, v in report.get("unseen_atoms", {}).items()
+            if k != "atoms" and v]
     return bad
