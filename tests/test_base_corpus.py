@@ -9,6 +9,7 @@ import json
 import os
 import random
 import re
+import shutil
 
 import pytest
 
@@ -569,3 +570,47 @@ def test_a_fused_pair_is_said_fused_three_times_in_four():
         text = function_corpus.single_function(ops, rng, ["", "", "3"])
         said_fused += "reverse" not in function_corpus.split_prompt(text)[0]
     assert 0.75 < said_fused / 400 < 0.91
+
+
+def test_a_bases_corpus_is_rebuilt_and_checked_against_later_datasets(tiny_build, tmp_path,
+                                                                      monkeypatch):
+    """corpus_check rebuilds the corpus a base recorded, refuses one that is not it, and finds
+    a later build's text in it."""
+    from codecorr_jax.data import corpus_check
+
+    out, _ = tiny_build
+    monkeypatch.setattr(contamination, "humaneval_prompts", lambda: [])
+    texts, manifest = corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=40,
+                                                seed=0, composition_depth=2)
+    base_dir = tmp_path / "base"
+    base_dir.mkdir()
+    record = {"fields": {"function_corpus": function_corpus.VERSION,
+                         "pretrain": {"corpus_mb": 0.02, "generated_functions": 40,
+                                      "composition_depth": 2}},
+              "training": {"corpus": manifest}}
+    (base_dir / corpus_check.BASE_MANIFEST).write_text(json.dumps(record))
+    documents, _ = corpus_check.rebuild_corpus(out, str(base_dir))
+    assert list(documents.values()) == ["".join(t) if isinstance(t, tuple) else t for t in texts]
+    assert corpus_check.check_against(documents, out) == dict.fromkeys(contamination.KINDS, 0)
+    # a later build whose test composite's prompt holds eight words of a corpus document
+    later = str(tmp_path / "later")
+    shutil.copytree(out, later)
+    words = re.findall(r"\w+", documents["document/0"].split('"""')[1])[:8]
+    assert len(words) == 8
+    with open(build.jsonl_path(later, "composite_A", "test"), "a", encoding="utf-8") as f:
+        f.write(json.dumps({"task_id": "composite_A/3", "solution": "def f():\n    pass\n",
+                            "prompt": "def composed_z(xs):\n    \"\"\"" + " ".join(words)
+                            + ".\"\"\"\n", "entry_point": "composed_z", "tests": []}) + "\n")
+    with pytest.raises(contamination.ContaminationError, match="sentence_8gram of composite_A/3"):
+        corpus_check.check_against(documents, later)
+    assert corpus_check.main(["--built-with", out, "--against", later,
+                              "--base", str(base_dir)]) == 1
+    # the corpus of other datasets, or of another corpus version, is not the base's
+    record["training"]["corpus"]["documents"]["generated"] += 1
+    (base_dir / corpus_check.BASE_MANIFEST).write_text(json.dumps(record))
+    with pytest.raises(corpus_check.CorpusMismatch, match="give --built-with the datasets"):
+        corpus_check.rebuild_corpus(out, str(base_dir))
+    record["fields"]["function_corpus"] = function_corpus.VERSION - 1
+    (base_dir / corpus_check.BASE_MANIFEST).write_text(json.dumps(record))
+    with pytest.raises(corpus_check.CorpusMismatch, match="cannot rebuild"):
+        corpus_check.rebuild_corpus(out, str(base_dir))
