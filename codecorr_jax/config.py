@@ -22,6 +22,7 @@ from codecorr_jax.atoms.render import STYLES as RENDERED_STYLES
 from codecorr_jax.data.chat import CHAT
 from codecorr_jax.data.compositions import MAX_DEPTH as COMPOSITION_MAX_DEPTH
 from codecorr_jax.eval.suites import SUITES as EVAL_SUITES
+from codecorr_jax.eval.suites import TARGET_SUITES
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import (DTYPES, LORA_TARGETS, REMAT_POLICIES, ModelConfig,
@@ -471,6 +472,11 @@ def _validate_study(config: ml_collections.ConfigDict) -> None:
             raise ConfigError(f"config.study.objectives={tuple(names)} must be distinct names")
     else:
         _validate_findings(study, FAMILIES)
+        if study.target_suite not in config.eval.suites:
+            raise ConfigError(f"config.study.target_suite={study.target_suite!r} is not "
+                              f"evaluated: add it to config.eval.suites={tuple(config.eval.suites)}")
+        finding_2 = [c.name for c in GRIDS[study.grid].cells(study) if c.regime == "sft_then_rl"]
+        _check_choice("study.finding_2_cell", study.finding_2_cell, tuple(finding_2))
     for cell in GRIDS[study.grid].cells(study):
         try:
             validate(cell_config(config, cell, seeds[0], "<shared>"))
@@ -493,6 +499,7 @@ def _validate_findings(study: ml_collections.ConfigDict, families: Any) -> None:
     if study.family == study.other_rl_family:
         raise ConfigError("config.study.other_rl_family must differ from config.study.family: "
                           "it is PPO on other prompts")
+    _check_choice("study.target_suite", study.target_suite, TARGET_SUITES)
     if study.min_effect < 0 or not 0 < study.handful_share <= 1:
         raise ConfigError(f"config.study.min_effect={study.min_effect} must be >= 0 and "
                           f"config.study.handful_share={study.handful_share} in (0, 1]")

@@ -51,6 +51,11 @@ def get_config(preset: str = "cpu"):
         # difference is reproduced when its paired 95% CI lies above 0 and its mean is at least
         # min_effect, not reproduced when the CI lies below min_effect, else inconclusive.
         min_effect=0.05,
+        # The target domain whose difference decides findings 1-3 (eval.suites.TARGET_SUITES;
+        # every target suite evaluated is reported), and the cell whose "SFT then RL - SFT"
+        # decides finding 2 (main, or an atoms-first cell such as atoms_128_then_rl_all).
+        target_suite="composite_target",
+        finding_2_cell="main",
         handful_share=0.8,  # "a handful suffice": the fewest N reaching this share of all
         # PPO from the base (finding 3) draws from its frontier as configs/rl.py does; the
         # cells after SFT do not (configs/sft_then_rl.py).

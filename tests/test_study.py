@@ -133,6 +133,24 @@ def test_study_config_is_validated_with_every_cell():
     config.rl.minibatch_size = 7  # every cell runs PPO or SFT from these settings
     with pytest.raises(ConfigError, match="minibatch_size"):
         validate(config)
+    config = _study()
+    config.study.target_suite = "composite_in_domain"  # not a target domain
+    with pytest.raises(ConfigError, match=r"study\.target_suite='composite_in_domain' is not "
+                                          r"allowed; choose one of \['composite_target'"):
+        validate(config)
+    config = _study()
+    config.study.target_suite = "composite_deep"
+    config.eval.suites = ("composite_in_domain", "composite_target")
+    with pytest.raises(ConfigError, match="target_suite='composite_deep' is not evaluated"):
+        validate(config)
+    config = _study()
+    config.study.finding_2_cell = "sft_atoms"  # an SFT cell has no PPO after it
+    with pytest.raises(ConfigError, match=r"finding_2_cell='sft_atoms'.*'atoms_0_then_rl_same'"):
+        validate(config)
+    config = _study()
+    config.study.update(finding_2_cell="atoms_128_then_rl_all",
+                        target_suite="composite_unseen_atom")
+    validate(config)
 
 
 def _interval(after, before):
@@ -301,3 +319,34 @@ def test_taxonomy_parses_odd_literals_without_warnings():
         warnings.simplefilter("error")
         assert classify("wrong_answer", "def f(x):\n    return 1if x else 0\n", "f", []) == \
             "wrong value"
+
+
+def test_finding_2_is_decided_by_the_chosen_cell_on_the_chosen_target_suite():
+    """Every target suite is compared; the configured cell's difference on the configured
+    target suite decides, the atoms-first cells against their own SFT."""
+    suites = ("composite_in_domain", "composite_target", "composite_unseen_atom")
+    scores = {
+        MAIN: {"SFT": {s: _matrix(10) for s in suites},
+               "SFT then RL": {s: _matrix(10) for s in suites}},
+        "rl_other_prompts": {"SFT then RL": {s: _matrix(10) for s in suites}},
+        "atoms_32_then_rl_all": {
+            "SFT": {s: _matrix(2) for s in suites},
+            "SFT then RL": {"composite_in_domain": _matrix(4), "composite_target": _matrix(3),
+                            "composite_unseen_atom": _matrix(8)}},
+    }
+    kept = findings.finding_2(scores, MAIN, "rl_other_prompts", 0.05)
+    assert kept.verdict == findings.NOT_REPRODUCED  # the main cell gains nothing
+    assert {c.suite for c in kept.comparisons} == {"composite_in_domain", "composite_target"}
+    chosen = findings.finding_2(scores, MAIN, "rl_other_prompts", 0.05,
+                                "composite_unseen_atom", "atoms_32_then_rl_all",
+                                ["atoms_32_then_rl_all"], ("composite_target",
+                                                           "composite_unseen_atom"))
+    assert chosen.verdict == findings.REPRODUCED  # (8 - 2) / 20 = +0.30
+    mine = {c.suite: round(c.difference.mean, 3) for c in chosen.comparisons
+            if c.later == "atoms_32_then_rl_all / SFT then RL"}
+    assert mine == {"composite_unseen_atom": 0.3, "composite_target": 0.05,
+                    "composite_in_domain": 0.1}
+    assert all(c.earlier == "atoms_32_then_rl_all / SFT" for c in chosen.comparisons
+               if c.later.startswith("atoms_32"))
+    assert "composite_unseen_atom" in chosen.rule and "atoms_32_then_rl_all" in chosen.rule
+    assert "+0.300 against +0.100 in-domain" in chosen.notes[0]

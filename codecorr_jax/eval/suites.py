@@ -49,6 +49,8 @@ SUITE_MEANINGS: dict[str, str] = {
     "humaneval": "HumanEval (164 problems), an external benchmark",
     "composite_train": "composites trained on (the train / held-out gap)",
 }
+# the suites that are target domains (held-out composites of a kind training never showed)
+TARGET_SUITES: tuple[str, ...] = ("composite_target", "composite_deep", "composite_unseen_atom")
 # the test domains of a build's manifest (task ids) -> the suite holding them; the rest of the
 # test split is composite_in_domain
 DOMAIN_SUITES: dict[str, str] = {"target_test_ids": "composite_target",

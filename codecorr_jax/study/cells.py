@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import ml_collections
 
@@ -81,6 +81,12 @@ def grid(section: Any) -> list[Cell]:
                        "rl.frontier_fraction": float(section.rl_base_frontier_fraction)},
                       about="PPO from the base model (no SFT)"))
     return cells
+
+
+def atoms_first(cells: Sequence[Cell]) -> list[str]:
+    """The names of the atoms-first cells among `cells` (PPO after an SFT of their own)."""
+    return [c.name for c in cells if c.regime == "sft_then_rl" and c.name not in
+            (MAIN, OTHER_PROMPTS)]
 
 
 def _set(config: ml_collections.ConfigDict, field: str, value: Any) -> None:

@@ -16,7 +16,8 @@ import numpy as np
 from codecorr_jax.eval import stats
 
 Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks)
-HELD_OUT = ("composite_in_domain", "composite_target")
+IN_DOMAIN = "composite_in_domain"
+TARGET = "composite_target"  # the default deciding target domain (config.study.target_suite)
 TRAIN = "composite_train"
 REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE = "reproduced", "not reproduced", "inconclusive"
 
@@ -73,7 +74,7 @@ def _compare(claim: str, suite: str, later: tuple[str, str], earlier: tuple[str,
                       verdict(difference, min_effect))
 
 
-def gap_interval(scores: Scores, stage: str, held_out: str = "composite_in_domain"
+def gap_interval(scores: Scores, stage: str, held_out: str = IN_DOMAIN
                  ) -> stats.Interval | None:
     """Train-task minus held-out pass@1 of one stage, over seeds (t interval)."""
     per = scores.get(stage, {})
@@ -86,7 +87,7 @@ def _gap_difference(bigger: Scores, bigger_stage: str, smaller: Scores, smaller_
                     ) -> stats.Interval | None:
     """Per seed, (bigger's train/held-out gap) - (smaller's), as a t interval over seeds."""
     try:
-        gaps = [s[stage][TRAIN].mean(axis=1) - s[stage]["composite_in_domain"].mean(axis=1)
+        gaps = [s[stage][TRAIN].mean(axis=1) - s[stage][IN_DOMAIN].mean(axis=1)
                 for s, stage in ((bigger, bigger_stage), (smaller, smaller_stage))]
     except KeyError:
         return None
@@ -94,62 +95,74 @@ def _gap_difference(bigger: Scores, bigger_stage: str, smaller: Scores, smaller_
 
 
 def finding_1(scores: Mapping[str, Scores], composite_counts: Sequence[int], main: str,
-              min_effect: float, handful_share: float) -> Finding:
+              min_effect: float, handful_share: float, target: str = TARGET) -> Finding:
     """SFT needs both atoms and composites; a handful of composites suffice."""
-    comparisons = [c for suite in ("composite_target", "composite_in_domain")
+    comparisons = [c for suite in (target, IN_DOMAIN)
                    for other, what in (("sft_atoms", "composites added to atoms"),
                                        ("sft_composites", "atoms added to composites"))
                    if (c := _compare(what, suite, (main, "SFT"), (other, "SFT"), scores,
                                      min_effect)) is not None]
-    deciding = [c.verdict for c in comparisons if c.suite == "composite_target"]
+    deciding = [c.verdict for c in comparisons if c.suite == target]
     notes = []
-    full = scores.get(main, {}).get("SFT", {}).get("composite_target")
+    full = scores.get(main, {}).get("SFT", {}).get(target)
     if full is not None:
-        target = handful_share * float(full.mean())
+        share = handful_share * float(full.mean())
         reached = [n for n in sorted(composite_counts)
                    if (m := scores.get(f"sft_atoms_{n}", {}).get("SFT", {})
-                       .get("composite_target")) is not None and float(m.mean()) >= target]
+                       .get(target)) is not None and float(m.mean()) >= share]
         notes.append(
-            f"a handful suffice: the fewest composites whose target-domain pass@1 reaches "
-            f"{handful_share:.0%} of all composites' ({target:.3f}): "
+            f"a handful suffice: the fewest composites whose {target} pass@1 reaches "
+            f"{handful_share:.0%} of all composites' ({share:.3f}): "
             + (f"{reached[0]}" if reached else "none of the counts tried"))
     return Finding(1, "Both atomic and synthetic (composite) functions are indispensable for "
                    "SFT to generalise; a handful of composites suffice.", comparisons,
                    combine(deciding),
                    "reproduced when SFT on atoms + composites beats both atoms only and "
-                   "composites only on the target domain (each paired difference by the rule)",
+                   f"composites only on the target domain, {target} (each paired difference "
+                   "by the rule)",
                    notes)
 
 
 def finding_2(scores: Mapping[str, Scores], main: str, other_cell: str,
-              min_effect: float) -> Finding:
-    """RL after SFT improves target-domain generalisation, even on the same prompts."""
-    comparisons = [c for claim, later, suite in (
-        ("RL on the same prompts", (main, "SFT then RL"), "composite_target"),
-        ("RL on the same prompts", (main, "SFT then RL"), "composite_in_domain"),
-        ("RL on other prompts", (other_cell, "SFT then RL"), "composite_target"))
-        if (c := _compare(claim, suite, later, (main, "SFT"), scores, min_effect)) is not None]
-    deciding = [c.verdict for c in comparisons
-                if c.suite == "composite_target" and c.claim == "RL on the same prompts"]
+              min_effect: float, target: str = TARGET, deciding_cell: str = "",
+              other_cells: Sequence[str] = (),
+              targets: Sequence[str] = (TARGET,)) -> Finding:
+    """RL after SFT improves target-domain generalisation, even on the same prompts.
+
+    Each cell's "SFT then RL" is compared with the SFT it started from (`other_cell`'s is the
+    main cell's) on in-domain and every target suite in `targets`; `deciding_cell`'s difference
+    on `target` (default: the main cell's, on the same prompts) decides. `other_cells` (the
+    atoms-first cells, each with an SFT of its own) are reported beside."""
+    deciding_cell = deciding_cell or main
+    cells = [(main, "RL on the same prompts", main), (other_cell, "RL on other prompts", main)]
+    cells += [(cell, "RL after the cell's own SFT", cell) for cell in other_cells]
+    suites = list(dict.fromkeys([target, *targets, IN_DOMAIN]))
+    comparisons = [c for cell, claim, sft in cells for suite in suites
+                   if (c := _compare(claim, suite, (cell, "SFT then RL"), (sft, "SFT"), scores,
+                                     min_effect)) is not None]
+    deciding = [c for c in comparisons
+                if c.suite == target and c.later.startswith(f"{deciding_cell} / ")]
     notes = []
-    same = {c.suite: c.difference.mean for c in comparisons if c.claim.endswith("same prompts")}
-    if len(same) == 2:
-        notes.append(f"gain on the target domain {same['composite_target']:+.3f} against "
-                     f"{same['composite_in_domain']:+.3f} in-domain")
+    by_suite = {c.suite: c.difference.mean for c in comparisons
+                if c.later.startswith(f"{deciding_cell} / ")}
+    if target in by_suite and IN_DOMAIN in by_suite:
+        notes.append(f"{deciding_cell}: gain on the target domain ({target}) "
+                     f"{by_suite[target]:+.3f} against {by_suite[IN_DOMAIN]:+.3f} in-domain")
     return Finding(2, "RL greatly improves SFT's generalisation to the target domain, even "
-                   "with the same training prompts.", comparisons, combine(deciding),
-                   "reproduced when SFT then RL beats SFT on the target domain, same prompts "
-                   "(the paired difference by the rule)", notes)
+                   "with the same training prompts.", comparisons,
+                   combine([c.verdict for c in deciding]),
+                   f"reproduced when SFT then RL beats SFT on the target domain ({target}) in "
+                   f"the cell {deciding_cell} (the paired difference by the rule)", notes)
 
 
 def finding_3(scores: Mapping[str, Scores], main: str, base_cell: str,
-              min_effect: float) -> Finding:
+              min_effect: float, target: str = TARGET) -> Finding:
     """RL from the base (no SFT) over-fits less than SFT."""
-    comparisons = [c for suite in HELD_OUT
+    comparisons = [c for suite in (IN_DOMAIN, target)
                    if (c := _compare("RL from the base raises held-out pass@1", suite,
                                      (base_cell, "RL"), (base_cell, "base"), scores,
                                      min_effect)) is not None]
-    notes, verdicts = [], [c.verdict for c in comparisons if c.suite == "composite_target"]
+    notes, verdicts = [], [c.verdict for c in comparisons if c.suite == target]
     for label, cell, stage in (("SFT", main, "SFT"), ("SFT then RL", main, "SFT then RL"),
                                ("RL from the base", base_cell, "RL")):
         gap = gap_interval(scores.get(cell, {}), stage)
@@ -162,5 +175,6 @@ def finding_3(scores: Mapping[str, Scores], main: str, base_cell: str,
         verdicts.append(verdict(gap_difference, min_effect))
     return Finding(3, "RL from scratch (no SFT) alleviates the over-fitting SFT introduces.",
                    comparisons, combine(verdicts),
-                   "reproduced when RL from the base raises target-domain pass@1 over the base "
-                   "and SFT's train / held-out gap exceeds RL's (each by the rule)", notes)
+                   f"reproduced when RL from the base raises target-domain ({target}) pass@1 "
+                   "over the base and SFT's train / held-out gap exceeds RL's (each by the "
+                   "rule)", notes)

@@ -14,7 +14,8 @@ from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.study import findings as findings_lib
 from codecorr_jax.study import objectives as objectives_lib
 from codecorr_jax.study import report as report_lib
-from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, Cell, cell_config
+from codecorr_jax.study.cells import (FROM_BASE, MAIN, OTHER_PROMPTS, Cell, atoms_first,
+                                     cell_config)
 from codecorr_jax.study.cells import grid as findings_grid
 from codecorr_jax.study.findings import Scores
 from codecorr_jax.study.runner import CellRun, shared_dir
@@ -55,11 +56,14 @@ def _held_out_tasks(config: Any, dataset_dir: str
 def _findings_report(done: Finished) -> tuple[str, list[str]]:
     section = done.config.study
     min_effect = float(section.min_effect)
+    target = str(section.target_suite)
+    evaluated = [s for s in suites_lib.TARGET_SUITES if s in done.config.eval.suites]
     results = [
         findings_lib.finding_1(done.scores, list(section.composite_counts), MAIN, min_effect,
-                               float(section.handful_share)),
-        findings_lib.finding_2(done.scores, MAIN, OTHER_PROMPTS, min_effect),
-        findings_lib.finding_3(done.scores, MAIN, FROM_BASE, min_effect),
+                               float(section.handful_share), target),
+        findings_lib.finding_2(done.scores, MAIN, OTHER_PROMPTS, min_effect, target,
+                               str(section.finding_2_cell), atoms_first(done.cells), evaluated),
+        findings_lib.finding_3(done.scores, MAIN, FROM_BASE, min_effect, target),
     ]
     dataset_dir = cell_config(done.config, done.cells[0], done.seeds[0],
                               shared_dir(done.study_dir)).data.dataset_dir

@@ -16,13 +16,15 @@ from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.suites import EvalTask
 from codecorr_jax.fileio import write_text_atomic
 from codecorr_jax.study import taxonomy
-from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, REGIME_STAGES, Cell
+from codecorr_jax.study.cells import (FROM_BASE, MAIN, OTHER_PROMPTS, REGIME_STAGES, Cell,
+                                     atoms_first)
 from codecorr_jax.study.findings import Finding, Scores
 from codecorr_jax.study.runner import CellRun
 
 SUITES_SHOWN = ("composite_train", "composite_in_domain", "composite_target", "composite_deep",
                 "composite_unseen_atom", "atom")
 SAMPLE_CHARS = 700
+HELD_OUT_SUITES = ("composite_in_domain", *suites_lib.TARGET_SUITES)
 
 
 def machine() -> str:
@@ -75,10 +77,11 @@ def _finding_section(finding: Finding, plot: str) -> list[str]:
 
 
 def plot_cells(scores: Mapping[str, Scores], pairs: Sequence[tuple[str, str]], path: str) -> str:
-    """Bars of held-out pass@1 (mean over seeds, t 95% CI as error bars) per (cell, stage)."""
+    """Bars of held-out pass@1 (mean over seeds, t 95% CI as error bars) per (cell, stage):
+    in-domain and every target suite scored."""
     plt = report_lib.pyplot()
-    suites = ("composite_in_domain", "composite_target")
     shown = [(c, s) for c, s in pairs if s in scores.get(c, {})]
+    suites = [s for s in HELD_OUT_SUITES if any(s in scores[c][st] for c, st in shown)]
     fig, ax = plt.subplots(figsize=(2.2 + 1.3 * len(shown), 3.6))
     width = 0.8 / len(suites)
     for i, suite in enumerate(suites):
@@ -89,7 +92,7 @@ def plot_cells(scores: Mapping[str, Scores], pairs: Sequence[tuple[str, str]], p
             means.append(interval.mean if interval else 0.0)
             errs.append(0.0 if interval is None or interval.n < 2
                         else interval.high - interval.mean)
-        xs = [j + (i - 0.5) * width for j in range(len(shown))]
+        xs = [j + (i - (len(suites) - 1) / 2) * width for j in range(len(shown))]
         ax.bar(xs, means, width, yerr=errs, capsize=3, label=suite.replace("composite_", ""))
     ax.set_xticks(range(len(shown)), [f"{c}\n{s}" for c, s in shown], fontsize=7)
     ax.set_ylabel("held-out pass@1 (greedy)")
@@ -143,7 +146,7 @@ def _taxonomy(runs: Sequence[CellRun], tasks: Mapping[str, EvalTask],
             if results is None:
                 continue
             bucket = totals.setdefault((run.cell.name, stage), {})
-            for suite in ("composite_in_domain", "composite_target"):
+            for suite in HELD_OUT_SUITES:
                 for row in results.get(suite, {}).get("tasks", []):
                     task = tasks.get(row["task_id"])
                     if task is None or row["verdict"] is None:
@@ -188,7 +191,9 @@ def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
         1: plot_cells(scores, [(c.name, "SFT") for c in cells if c.finding == 1 or
                                c.name == MAIN], os.path.join(study_dir, "finding_1.png")),
         2: plot_cells(scores, [(MAIN, "SFT"), (MAIN, "SFT then RL"),
-                               (OTHER_PROMPTS, "SFT then RL")],
+                               (OTHER_PROMPTS, "SFT then RL")]
+                      + [(name, stage) for name in atoms_first(cells)
+                         for stage in ("SFT", "SFT then RL")],
                       os.path.join(study_dir, "finding_2.png")),
         3: plot_cells(scores, [(FROM_BASE, "base"), (FROM_BASE, "RL"), (MAIN, "SFT"),
                                (MAIN, "SFT then RL")], os.path.join(study_dir, "finding_3.png")),
