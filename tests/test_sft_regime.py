@@ -270,6 +270,9 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, tmp_path):
     assert report.count(" | sft | ") + report.count(" | sft_then_rl | ") + \
         report.count(" | rl | ") == 6  # the wall-time table: every run
     assert "## Failure taxonomy" in report and "## Sample completions" in report
+    # PPO against its own SFT, task by task: the main cell's seed 0 on the target suite
+    assert "## What PPO changed, task by task" in report
+    assert "| main | 0 | composite_target | " in report
     assert "| cell | stage | completions | pass | syntax error | missing helper |" in report
     assert "Machine: " in report and (study / "study_config.json").exists()
     assert f"report     {study / 'report.md'}" in result.stdout

@@ -10,6 +10,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from codecorr_jax.eval import compare as compare_lib
 from codecorr_jax.eval import report as report_lib
 from codecorr_jax.eval import seed_runs, stats
 from codecorr_jax.eval import suites as suites_lib
@@ -161,6 +162,26 @@ def _taxonomy(runs: Sequence[CellRun], tasks: Mapping[str, EvalTask],
     return "\n".join(lines)
 
 
+def _flips(runs: Sequence[CellRun]) -> str:
+    """Markdown: per PPO-after-SFT run and held-out suite, the tasks PPO gained and lost
+    against the SFT it started from (eval/compare.py)."""
+    lines = ["| cell | seed | suite | SFT pass@1 | SFT then RL pass@1 | gained | lost |",
+             "|---|---|---|---|---|---|---|"]
+    for run in sorted(runs, key=lambda r: (r.cell.name, r.seed)):
+        if run.cell.regime != "sft_then_rl":
+            continue
+        try:
+            before = compare_lib.results_of(os.path.join(run.workdir, "sft"))
+            after = compare_lib.results_of(os.path.join(run.workdir, "sft_then_rl"))
+        except FileNotFoundError:
+            continue
+        for c in compare_lib.compare(before, after):
+            if c.suite in HELD_OUT_SUITES:
+                lines.append(f"| {run.cell.name} | {run.seed} | {c.suite} | {c.pass_a:.3f} | "
+                             f"{c.pass_b:.3f} | {len(c.gained)} | {len(c.lost)} |")
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def _samples(runs: Sequence[CellRun], per_stage: int = 3) -> list[str]:
     """The first target-domain completions of each (cell, stage), lowest seed."""
     lines, seen = [], set()
@@ -217,6 +238,12 @@ def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
         if finding.number == 3 and overfit:
             parts += ["SFT's over-fitting curve (periodic evaluation of the main cell):", "",
                       f"![SFT over-fitting]({os.path.basename(overfit)})", ""]
+    flips = _flips(runs)
+    if flips:
+        parts += ["## What PPO changed, task by task", "",
+                  "Per run, the held-out tasks PPO passes that its SFT failed (gained) and the "
+                  "reverse (lost); `python -m codecorr_jax.eval.compare <workdir>/sft "
+                  "<workdir>/sft_then_rl` lists them.", "", flips, ""]
     parts += ["## Failure taxonomy (held-out composites, all seeds)", "",
               "From the verdict and the completion's source (codecorr_jax/study/taxonomy.py): a "
               "*missing helper* is a call to a function the program never defines; a *wrong "
