@@ -27,6 +27,7 @@ from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import (DTYPES, LORA_TARGETS, REMAT_POLICIES, ModelConfig,
                                         model_config)
+from codecorr_jax.synth.config import SynthConfig
 from codecorr_jax.train import ppo_core
 
 # Regimes launch/main.py can run: the names of the regimes' registry.
@@ -240,35 +241,9 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     config.logging = ml_collections.ConfigDict(dict(
         every_steps=10, tensorboard=True, jsonl=True, progress_bar=True,
     ))
-    # The synthesis pipeline and datasets (codecorr_jax/synth/README.md).
-    config.synth = ml_collections.ConfigDict(dict(
-        # Composites per family, train + test: 800 train, 200 in-domain and 200 target-domain
-        # tests (enough to see a 10-point difference), plus 200 deeper tests (below).
-        size_a=1200, size_b=1200, size_c=1200,
-        test_fraction=1 / 3,  # of each family, the test split
-        target_test_fraction=0.5,  # of each test split, composites holding a held-out pair
-        heldout_pair_fraction=0.1,  # of the composition graph's atom pairs, never in train
-        min_chain_length=2, max_chain_length=3,  # atoms per train (and held-out-pair) composite
-        # The second target domain: test composites of max_chain_length + 1 ..
-        # deep_max_chain_length atoms, longer than any trained; per family, this fraction of
-        # the test split's size on top of it (0 = none).
-        deep_test_fraction=0.5, deep_max_chain_length=4,
-        # The third: test composites holding an atom no other composite holds (a seeded
-        # heldout_atom_fraction of the composable atoms, taught only by Atom_base); per family,
-        # unseen_atom_test_fraction of the test split's size on top of it (0 = none).
-        heldout_atom_fraction=0.1, unseen_atom_test_fraction=0.5,
-        wide_shapes=False,  # also two branches joined by a two-argument atom
-        # How much a composite spells out (synth/render.py, Wording): each prompt step names
-        # its atom; each atom in the solution keeps its docstring. Off: the study's form.
-        name_steps=False, documented_helpers=False,
-        tests_per_task=12, min_tests=10, min_distinct_outputs=3,
-        max_output_chars=4096,  # canonical JSON of any one output or intermediate value
-        line_budget=50000,  # Python lines one call of a candidate may run (deterministic)
-        ngram_n=10,
-        batch_size=256,  # candidates validated per executor batch
-        test_timeout_s=1.0, program_timeout_s=10.0, memory_mb=512,  # safety nets
-        seed=0,
-    ))
+    # The synthesis pipeline and datasets: every field and its default in
+    # codecorr_jax/synth/config.py (SynthConfig), documented in codecorr_jax/synth/README.md.
+    config.synth = ml_collections.ConfigDict(SynthConfig().as_dict())
     # The `inspect` regime: load the model, shard it, time a forward+backward, optionally export.
     config.inspect = ml_collections.ConfigDict(dict(
         batch_size=8, seq_len=128, steps=3, export_dir="",

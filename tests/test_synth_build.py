@@ -251,3 +251,14 @@ def test_command_prints_sizes_and_report(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "composite_A/train" in out and "test_vs_train" in out and "contamination: none" in out
+
+
+def test_settings_are_typed_once_and_unknown_fields_named(tmp_path):
+    from codecorr_jax.config import base_config
+    from codecorr_jax.synth.config import SynthConfig
+
+    assert SynthConfig().as_dict() == base_config("datasets").synth.to_dict()
+    typed = SynthConfig.from_fields({"size_b": 7, "seed": 3})
+    assert (typed.size("composite_B"), typed.seed, typed.size_a) == (7, 3, 1200)
+    with pytest.raises(build.BuildError, match=r"unknown synth field\(s\) \['size_d'\]"):
+        build.build({"size_d": 5}, str(tmp_path))

@@ -31,6 +31,7 @@ from codecorr_jax.canonical import canonical_json
 from codecorr_jax.execution import Executor, ExecutorConfig
 from codecorr_jax.synth import render, splits, validate
 from codecorr_jax.synth.compose import Sampler
+from codecorr_jax.synth.config import SynthConfig
 
 BUILD_VERSION = 3  # bump when the pipeline's output changes for the same config
 MANIFEST = "manifest.json"
@@ -58,14 +59,13 @@ class BuildResult:
 
 
 def default_synth_config() -> dict[str, Any]:
-    """The `synth` section of the base config, as a plain dict."""
-    from codecorr_jax.config import base_config
-
-    return base_config("inspect").synth.to_dict()
+    """The `synth` section's defaults, as a plain dict."""
+    return SynthConfig().as_dict()
 
 
-def config_hash(synth: Mapping[str, Any], prompt_style: str) -> str:
-    text = canonical_json({"version": BUILD_VERSION, "synth": dict(synth), "style": prompt_style})
+def config_hash(synth: SynthConfig, prompt_style: str) -> str:
+    text = canonical_json({"version": BUILD_VERSION, "synth": synth.as_dict(),
+                           "style": prompt_style})
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -85,18 +85,18 @@ def _write_jsonl(path: str, records: list[dict[str, Any]]) -> None:
             f.write(json.dumps(r, ensure_ascii=True) + "\n")
 
 
-def _executor_config(synth: Mapping[str, Any]) -> ExecutorConfig:
-    return ExecutorConfig(test_timeout_s=synth["test_timeout_s"],
-                          program_timeout_s=synth["program_timeout_s"],
-                          memory_limit_mb=synth["memory_mb"])
+def _executor_config(synth: SynthConfig) -> ExecutorConfig:
+    return ExecutorConfig(test_timeout_s=synth.test_timeout_s,
+                          program_timeout_s=synth.program_timeout_s,
+                          memory_limit_mb=synth.memory_mb)
 
 
-def _check(synth: Mapping[str, Any]) -> None:
-    if synth["min_tests"] > synth["tests_per_task"]:
-        raise BuildError(f"synth.min_tests={synth['min_tests']} exceeds synth.tests_per_task="
-                         f"{synth['tests_per_task']}")
-    if synth["min_tests"] < 10:
-        raise BuildError(f"synth.min_tests={synth['min_tests']}: tasks need at least 10 tests")
+def _check(synth: SynthConfig) -> None:
+    if synth.min_tests > synth.tests_per_task:
+        raise BuildError(f"synth.min_tests={synth.min_tests} exceeds synth.tests_per_task="
+                         f"{synth.tests_per_task}")
+    if synth.min_tests < 10:
+        raise BuildError(f"synth.min_tests={synth.min_tests}: tasks need at least 10 tests")
 
 
 def load(out_dir: str) -> BuildResult | None:
@@ -115,40 +115,39 @@ def manifest(out_dir: str) -> dict[str, Any]:
         return json.load(f)
 
 
-def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = False
+def synthesize(synth: SynthConfig, executor: Executor, progress: bool = False
                ) -> tuple[list[splits.Slot], frozenset, frozenset, Counter, int, dict[str, str]]:
     """Sample, validate and assign composites until every slot is full.
 
     Returns the filled slots, the held-out pairs, the held-out atoms, rejection counts, the
     number of candidates drawn and the atoms' fingerprints."""
     _check(synth)
-    seed = synth["seed"]
+    seed = synth.seed
     graph = build_graph(atoms.all_atoms())
-    unseen = float(synth.get("unseen_atom_test_fraction", 0.0))
-    held_atoms = splits.heldout_atoms(graph, synth.get("heldout_atom_fraction", 0.0), seed)
+    unseen = synth.unseen_atom_test_fraction
+    held_atoms = splits.heldout_atoms(graph, synth.heldout_atom_fraction, seed)
     if unseen and not held_atoms:
         raise BuildError(f"synth.unseen_atom_test_fraction={unseen} needs synth."
                          "heldout_atom_fraction > 0 (the atoms its composites are built on)")
-    heldout = splits.heldout_pairs(graph, synth["heldout_pair_fraction"], seed, held_atoms)
-    sizes = {f: synth[f"size_{f[-1].lower()}"] for f in splits.FAMILIES}
-    deep = float(synth.get("deep_test_fraction", 0.0))
-    slots = splits.plan(sizes, synth["test_fraction"], synth["target_test_fraction"], deep,
-                        unseen)
-    assigner = splits.Assigner(slots, heldout, synth["ngram_n"], seed,
-                               synth["max_chain_length"] if deep else None, held_atoms)
-    longest = synth["max_chain_length"]
+    heldout = splits.heldout_pairs(graph, synth.heldout_pair_fraction, seed, held_atoms)
+    sizes = {f: synth.size(f) for f in splits.FAMILIES}
+    deep = synth.deep_test_fraction
+    slots = splits.plan(sizes, synth.test_fraction, synth.target_test_fraction, deep, unseen)
+    assigner = splits.Assigner(slots, heldout, synth.ngram_n, seed,
+                               synth.max_chain_length if deep else None, held_atoms)
+    longest = synth.max_chain_length
     if deep:
-        if synth["deep_max_chain_length"] <= synth["max_chain_length"]:
-            raise BuildError(f"synth.deep_max_chain_length={synth['deep_max_chain_length']} must "
-                             f"exceed synth.max_chain_length={synth['max_chain_length']} (the "
+        if synth.deep_max_chain_length <= synth.max_chain_length:
+            raise BuildError(f"synth.deep_max_chain_length={synth.deep_max_chain_length} must "
+                             f"exceed synth.max_chain_length={synth.max_chain_length} (the "
                              "deeper suite holds chains longer than any trained)")
-        longest = synth["deep_max_chain_length"]
+        longest = synth.deep_max_chain_length
     settings = validate.ValidationSettings(
-        synth["tests_per_task"], synth["min_tests"], synth["min_distinct_outputs"],
-        synth["max_output_chars"], seed, synth["line_budget"])
-    sampler = iter(Sampler(random.Random(f"synth/{seed}/sample"), synth["min_chain_length"],
-                           longest, synth["wide_shapes"],
-                           allow_bool_result=synth["min_distinct_outputs"] <= 2, graph=graph))
+        synth.tests_per_task, synth.min_tests, synth.min_distinct_outputs,
+        synth.max_output_chars, seed, synth.line_budget)
+    sampler = iter(Sampler(random.Random(f"synth/{seed}/sample"), synth.min_chain_length,
+                           longest, synth.wide_shapes,
+                           allow_bool_result=synth.min_distinct_outputs <= 2, graph=graph))
     atom_prints = validate.atom_fingerprints(executor)
     seen_prints = set(atom_prints.values())
     seen_keys: set[str] = set()
@@ -159,7 +158,7 @@ def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = Fa
     with tqdm(total=total, desc="composites", unit="task", disable=not progress) as bar:
         while not assigner.full:
             batch = []
-            while len(batch) < synth["batch_size"] and drawn < limit:
+            while len(batch) < synth.batch_size and drawn < limit:
                 composite = next(sampler)
                 drawn += 1
                 if composite.key in seen_keys:
@@ -192,11 +191,17 @@ def synthesize(synth: Mapping[str, Any], executor: Executor, progress: bool = Fa
     return slots, heldout, held_atoms, counts, drawn, atom_prints
 
 
-def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "docstring",
-          progress: bool = False, reuse: bool = True,
+def build(synth: SynthConfig | Mapping[str, Any] | None, out_dir: str,
+          prompt_style: str = "docstring", progress: bool = False, reuse: bool = True,
           executor: Executor | None = None) -> BuildResult:
-    """Build every dataset into `out_dir` (or reuse the build there if its config matches)."""
-    synth = {**default_synth_config(), **(synth or {})}
+    """Build every dataset into `out_dir` (or reuse the build there if its config matches).
+
+    `synth`: the settings, or a mapping of fields over the defaults (a `synth` section)."""
+    if not isinstance(synth, SynthConfig):
+        try:
+            synth = SynthConfig.from_fields(synth)
+        except ValueError as error:
+            raise BuildError(str(error)) from error
     digest = config_hash(synth, prompt_style)
     previous = load(out_dir) if reuse else None
     if previous is not None and previous.config_hash == digest:
@@ -211,7 +216,7 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
         if own:
             executor.close()
     files: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    wording = render.Wording.of(synth)
+    wording = render.Wording(synth.name_steps, synth.documented_helpers)
     files[(ATOM_FAMILY, "train")] = [
         {**atom_render.task_record(a, "train", prompt_style), "fingerprint": atom_prints[a.name]}
         for a in atoms.all_atoms()]
@@ -232,16 +237,16 @@ def build(synth: Mapping[str, Any] | None, out_dir: str, prompt_style: str = "do
     for (family, split), records in files.items():
         _write_jsonl(jsonl_path(out_dir, family, split), records)
     every = [r for records in files.values() for r in records]
-    report = splits.contamination_report(every, sorted(heldout), ids["target"], synth["ngram_n"],
+    report = splits.contamination_report(every, sorted(heldout), ids["target"], synth.ngram_n,
                                          ids["deep"],
-                                         synth["max_chain_length"] if ids["deep"] else None,
+                                         synth.max_chain_length if ids["deep"] else None,
                                          sorted(held_atoms), ids["unseen_atom"])
     sizes = {f"{family}/{split}": len(r) for (family, split), r in files.items()}
     accepted = sum(len(s.members) for s in slots)
     result = BuildResult(out_dir, digest, sizes, report, dict(sorted(counts.items())), accepted,
                          drawn, time.perf_counter() - start)
     meta = {"config_hash": digest, "version": BUILD_VERSION, "prompt_style": prompt_style,
-            "synth": synth, "sizes": sizes, "accepted": accepted, "candidates": drawn,
+            "synth": synth.as_dict(), "sizes": sizes, "accepted": accepted, "candidates": drawn,
             "rejections": result.rejections, "report": report,
             "heldout_pairs": [list(p) for p in sorted(heldout)],
             "heldout_atoms": sorted(held_atoms), "target_test_ids": ids["target"],
