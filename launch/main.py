@@ -26,9 +26,40 @@ _WORKDIR = flags.DEFINE_string("workdir", "runs/default",
                                "Where checkpoints, logs, datasets and reports go.")
 
 
-def _fail(message: str) -> None:
-    print(f"config error: {message}", file=sys.stderr)
+def _fail(message: str, kind: str = "config") -> None:
+    print(f"{kind} error: {message}", file=sys.stderr)
     sys.exit(2)
+
+
+def _check_config_file(argv: list[str]) -> None:
+    """A --config file that does not exist: one line saying so and where the regimes' are."""
+    for arg in argv:
+        if arg.startswith("--config="):
+            path = arg.split("=", 1)[1].split(":", 1)[0]
+            if not os.path.isfile(path):
+                here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                    "configs")
+                known = sorted(f for f in os.listdir(here) if f.endswith(".py")) \
+                    if os.path.isdir(here) else []
+                _fail(f"--config={path}: no such file; the regimes' config files are "
+                      f"configs/{{{','.join(known)}}}")
+
+
+def _prepare_workdir(path: str) -> None:
+    """The workdir exists (made when missing) and takes files, or the run stops with one line
+    saying what is wrong, before any compute."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        _fail(f"--workdir={path} is a file; give a directory (it is made when missing)",
+              "workdir")
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, f".write_probe.{os.getpid()}")
+        with open(probe, "w", encoding="utf-8") as f:
+            f.write("ok")
+        os.remove(probe)
+    except OSError as e:
+        _fail(f"--workdir={path}: cannot write there ({e.strerror or e}); give a directory you "
+              "can write to, on a disk with free space", "workdir")
 
 
 def _describe_flag_error(error: Exception, argv: list[str]) -> str:
@@ -49,6 +80,7 @@ def _describe_flag_error(error: Exception, argv: list[str]) -> str:
 
 
 def _parse_flags(argv: list[str]) -> list[str]:
+    _check_config_file(argv)
     try:
         return flags.FLAGS(argv)
     except (flags.Error, AttributeError, KeyError, TypeError, ValueError) as e:
@@ -84,6 +116,7 @@ def main(argv: list[str]) -> None:
         model_cfg = config_lib.validate(config)
     except config_lib.ConfigError as e:
         _fail(str(e))
+    _prepare_workdir(_WORKDIR.value)
     log_path = _route_library_logs(_WORKDIR.value)
     from codecorr_jax import regimes
 

@@ -89,6 +89,28 @@ def test_bad_config_stops_with_one_message(tmp_path, args, message):
     assert not (tmp_path / "inspect.json").exists()
 
 
+def test_a_bad_workdir_or_config_file_stops_with_one_line(tmp_path):
+    """A workdir that is a file, one that cannot be made, and a config file that does not
+    exist: one line naming it and what to do, exit status 2, no traceback."""
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a directory")
+    cases = [
+        (["--config=configs/inspect.py", f"--workdir={a_file}"],
+         f"workdir error: --workdir={a_file} is a file; give a directory"),
+        (["--config=configs/inspect.py", f"--workdir={a_file}/run"],
+         f"workdir error: --workdir={a_file}/run: cannot write there (Not a directory)"),
+        (["--config=configs/nope.py", f"--workdir={tmp_path}/run"],
+         "config error: --config=configs/nope.py: no such file; the regimes' config files are "
+         "configs/{"),
+    ]
+    for args, message in cases:
+        result = _launch(*args, timeout=120)
+        assert result.returncode == 2, result.stderr[-2000:]
+        assert result.stderr.startswith(message), result.stderr[-2000:]
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
 def test_datasets_regime_builds_reuses_and_reports(tmp_path):
     small = ["--config.synth.size_a=20", "--config.synth.size_b=20", "--config.synth.size_c=20",
              "--config.logging.progress_bar=False"]
