@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from codecorr_jax.eval import stats
+from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
 
 # stage name -> where its final evaluation lies in a workdir (a glob)
@@ -33,8 +34,7 @@ PAIRS: tuple[tuple[str, str], ...] = (("SFT", "base"), ("SFT then RL", "SFT"), (
 
 # the over-fitting gap: the composites a stage trained on against the held-out ones
 TRAIN_SUITE = "composite_train"
-HELD_OUT_SUITES: tuple[str, ...] = ("composite_in_domain", "composite_target", "composite_deep",
-                                    "composite_unseen_atom")
+HELD_OUT_SUITES = suites_lib.HELD_OUT_SUITES
 
 Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks) pass matrix
 

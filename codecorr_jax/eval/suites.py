@@ -51,6 +51,8 @@ SUITE_MEANINGS: dict[str, str] = {
 }
 # the suites that are target domains (held-out composites of a kind training never showed)
 TARGET_SUITES: tuple[str, ...] = ("composite_target", "composite_deep", "composite_unseen_atom")
+# every suite of held-out composites: in-domain, then the target domains
+HELD_OUT_SUITES: tuple[str, ...] = ("composite_in_domain", *TARGET_SUITES)
 # the test domains of a build's manifest (task ids) -> the suite holding them; the rest of the
 # test split is composite_in_domain
 DOMAIN_SUITES: dict[str, str] = {"target_test_ids": "composite_target",

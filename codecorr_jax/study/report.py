@@ -25,7 +25,7 @@ from codecorr_jax.study.runner import CellRun
 SUITES_SHOWN = ("composite_train", "composite_in_domain", "composite_target", "composite_deep",
                 "composite_unseen_atom", "atom")
 SAMPLE_CHARS = 700
-HELD_OUT_SUITES = ("composite_in_domain", *suites_lib.TARGET_SUITES)
+HELD_OUT_SUITES = suites_lib.HELD_OUT_SUITES
 
 
 def machine() -> str:
