@@ -236,3 +236,23 @@ def test_the_report_says_which_suites_are_target_domains(tmp_path):
     assert [line.split("`")[1] for line in legend] == suites_of(stages)
     targets = [line.split("`")[1] for line in legend if "target domain" in line]
     assert targets == ["composite_unseen_atom", "composite_target"]
+
+
+def test_the_report_gives_each_stages_train_held_out_gap(tmp_path):
+    from codecorr_jax.eval.report import gap_section, write_report
+
+    def suite(passes):
+        return {"pass@1": float(np.mean(passes)), "n_tasks": len(passes), "tasks": [
+            {"task_id": f"t/{i}", "passed_greedy": bool(p)} for i, p in enumerate(passes)]}
+
+    stages = {"base": {"composite_in_domain": suite([0, 0])},  # no train suite: no row
+              "SFT": {"composite_train": suite([1, 1, 1, 0]),
+                      "composite_in_domain": suite([1, 0, 0, 0]),
+                      "composite_unseen_atom": suite([0, 0])}}
+    text = gap_section(stages)
+    rows = [line for line in text.splitlines() if line.startswith("| SFT |")]
+    assert rows[0].startswith("| SFT | composite_in_domain | +0.500 | [")  # 0.75 - 0.25
+    assert rows[1].startswith("| SFT | composite_unseen_atom | +0.750 | [+0.")
+    assert len(rows) == 2 and "| base |" not in text
+    assert gap_section({"base": stages["base"]}) == ""
+    assert "train / held-out gap" in open(write_report(str(tmp_path), "t", stages)).read()

@@ -14,7 +14,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from codecorr_jax.eval.suites import SUITE_MEANINGS
+from codecorr_jax.eval import stats
+from codecorr_jax.eval.suites import HELD_OUT_SUITES, SUITE_MEANINGS
 from codecorr_jax.fileio import write_text_atomic
 
 Results = Mapping[str, Mapping[str, float]]  # suite -> {"pass@1": ..., "n_tasks": ...}
@@ -72,6 +73,33 @@ def constants_section(stages: Mapping[str, Results]) -> str:
 def suite_legend(suites: Sequence[str]) -> str:
     """Markdown: what each suite measures and which are target domains (`SUITE_MEANINGS`)."""
     return "\n".join(f"- `{s}`: {SUITE_MEANINGS[s]}" for s in suites if s in SUITE_MEANINGS)
+
+
+def _greedy(metrics: object) -> np.ndarray | None:
+    rows = metrics.get("tasks", ()) if isinstance(metrics, Mapping) else ()
+    passes = [float(bool(r["passed_greedy"])) for r in rows if r.get("passed_greedy") is not None]
+    return np.array([passes]) if passes else None
+
+
+def gap_section(stages: Mapping[str, Results], train: str = "composite_train") -> str:
+    """Markdown, a sentence then a table: per stage, pass@1 on the composites trained on minus
+    on each held-out suite (over-fitting), with a bootstrap 95% CI over tasks; "" when no stage
+    scored the train suite. (Over seeds: `python -m codecorr_jax.eval.seed_runs`.)"""
+    lines = ["| stage | held-out suite | train - held-out | 95% CI (tasks) |", "|---|---|---|---|"]
+    for name, results in stages.items():
+        trained = _greedy(results.get(train))
+        if trained is None:
+            continue
+        for suite in HELD_OUT_SUITES:
+            held = _greedy(results.get(suite))
+            if held is not None:
+                gap = stats.gap_bootstrap(trained, held)
+                lines.append(f"| {name} | {suite} | {gap.mean:+.3f} | "
+                             f"[{gap.low:+.3f}, {gap.high:+.3f}] |")
+    if len(lines) == 2:
+        return ""
+    return ("The train / held-out gap (pass@1 on the composites trained on minus on held-out "
+            "ones):\n\n" + "\n".join(lines))
 
 
 def compile_rate(metrics: Mapping[str, object]) -> float | None:
@@ -221,9 +249,9 @@ def write_report(out_dir: str, title: str, stages: Mapping[str, Results],
     """report.md (+ its plots) in `out_dir`; returns the report's path."""
     os.makedirs(out_dir, exist_ok=True)
     parts = [f"# {title}", "", stage_table(stages), "", suite_legend(suites_of(stages)), ""]
-    by_constants = constants_section(stages)
-    if by_constants:
-        parts += [by_constants, ""]
+    for section in (gap_section(stages), constants_section(stages)):
+        if section:
+            parts += [section, ""]
     plot_stages(stages, os.path.join(out_dir, "pass_at_1.png"))
     parts += ["![pass@1 per suite and stage](pass_at_1.png)", ""]
     panels = rl_panels(history)
