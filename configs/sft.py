@@ -2,10 +2,10 @@
 
     python launch/main.py --config=configs/sft.py --workdir=runs/study
 
-On a 2-core CPU from nothing (datasets, the shipped base's scores, SFT, evaluation) in ~6-10
-minutes with the tiny model (BENCHMARKS.md, "RL that learns", "With the version-8 base", 3
-seeds): atom pass@1 1.00, held-out composites 0.523 in-domain, 0.605 target-domain and 0.043
-deeper (the base model: 0).
+On a 2-core CPU from nothing (datasets, the shipped base's scores, SFT, evaluation) in ~10
+minutes with the tiny model (BENCHMARKS.md, "RL that moves held-out composites (issue 36)",
+version-10 base, 3 seeds): atom pass@1 0.99, held-out composites 0.542 in-domain, 0.488 with a
+held-out pair, 0.055 with a held-out atom and 0.003 deeper (the base model: 0).
 The study's ablations are a change of the mixture, e.g. atoms only:
 `--config.data.mixture.composite_A=0`; atoms + 50 composites:
 `--config.data.mixture.composite_A=50`; every composite family:
