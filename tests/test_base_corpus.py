@@ -605,6 +605,7 @@ def test_a_bases_corpus_is_rebuilt_and_checked_against_later_datasets(tiny_build
         corpus_check.check_against(documents, later)
     assert corpus_check.main(["--built-with", out, "--against", later,
                               "--base", str(base_dir)]) == 1
+    assert corpus_check.every_hit(documents, later) == {"composite_A/3": {"sentence_8gram": 1}}
     # the corpus of other datasets, or of another corpus version, is not the base's
     record["training"]["corpus"]["documents"]["generated"] += 1
     (base_dir / corpus_check.BASE_MANIFEST).write_text(json.dumps(record))

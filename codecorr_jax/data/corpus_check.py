@@ -77,6 +77,18 @@ def check_against(documents: dict[str, str], against: str) -> dict[str, int]:
     return contamination.check_corpus(documents, index)
 
 
+def every_hit(documents: dict[str, str], against: str) -> dict[str, dict[str, int]]:
+    """Task id -> kind -> how many documents hold that task's text of that kind: the whole list
+    behind a failed `check_against`, to see which tasks (and splits) a base has met."""
+    index = contamination.build_index(against, contamination.humaneval_prompts())
+    found: dict[str, dict[str, int]] = {}
+    for text in documents.values():
+        for kind, source in {(kind, source) for kind, source, _ in index.hits(text)}:
+            found.setdefault(source, {}).setdefault(kind, 0)
+            found[source][kind] += 1
+    return dict(sorted(found.items()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codecorr_jax.data.corpus_check",
                                      description=__doc__.split("\n\n")[0])
@@ -91,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         counts = check_against(documents, args.against)
     except contamination.ContaminationError as error:
         print(f"contaminated: {error}")
+        print("every task met, with the documents holding its text, by kind:")
+        print(json.dumps(every_hit(documents, args.against), indent=1))
         return 1
     print(json.dumps({"documents": len(documents), "against": args.against, "hits": counts},
                      indent=1))
