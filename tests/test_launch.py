@@ -89,26 +89,42 @@ def test_bad_config_stops_with_one_message(tmp_path, args, message):
     assert not (tmp_path / "inspect.json").exists()
 
 
-def test_a_bad_workdir_or_config_file_stops_with_one_line(tmp_path):
+def _launch_module():
+    """launch/main.py as a module, for its checks that run before any flag or compute."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("launch_main", os.path.join(ROOT, "launch",
+                                                                              "main.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_bad_workdir_or_config_file_stops_with_one_line(tmp_path, capsys):
     """A workdir that is a file, one that cannot be made, and a config file that does not
     exist: one line naming it and what to do, exit status 2, no traceback."""
     a_file = tmp_path / "a_file"
     a_file.write_text("not a directory")
+    main = _launch_module()
     cases = [
-        (["--config=configs/inspect.py", f"--workdir={a_file}"],
+        (lambda: main._prepare_workdir(str(a_file)),
          f"workdir error: --workdir={a_file} is a file; give a directory"),
-        (["--config=configs/inspect.py", f"--workdir={a_file}/run"],
+        (lambda: main._prepare_workdir(f"{a_file}/run"),
          f"workdir error: --workdir={a_file}/run: cannot write there (Not a directory)"),
-        (["--config=configs/nope.py", f"--workdir={tmp_path}/run"],
+        (lambda: main._check_config_file(["main.py", "--config=configs/nope.py:smoke"]),
          "config error: --config=configs/nope.py: no such file; the regimes' config files are "
          "configs/{"),
     ]
-    for args, message in cases:
-        result = _launch(*args, timeout=120)
-        assert result.returncode == 2, result.stderr[-2000:]
-        assert result.stderr.startswith(message), result.stderr[-2000:]
-        assert "Traceback" not in result.stderr
-    assert not (tmp_path / "run").exists()
+    for call, message in cases:
+        with pytest.raises(SystemExit) as stop:
+            call()
+        assert stop.value.code == 2 and capsys.readouterr().err.startswith(message)
+    main._prepare_workdir(str(tmp_path / "made"))  # a missing directory is made
+    assert (tmp_path / "made").is_dir() and not list((tmp_path / "made").iterdir())
+    # the same through the command line, before any compute
+    result = _launch("--config=configs/inspect.py", f"--workdir={a_file}", timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"workdir error: --workdir={a_file} is a file")
 
 
 def test_datasets_regime_builds_reuses_and_reports(tmp_path):
