@@ -256,3 +256,37 @@ def test_the_report_gives_each_stages_train_held_out_gap(tmp_path):
     assert len(rows) == 2 and "| base |" not in text
     assert gap_section({"base": stages["base"]}) == ""
     assert "train / held-out gap" in open(write_report(str(tmp_path), "t", stages)).read()
+
+
+def test_pass_at_k_curves_against_the_closed_form(tmp_path):
+    """The curve a sampled suite records is the unbiased estimator at every k (by hand: a task
+    with c of n samples passing has pass@k = 1 - C(n - c, k) / C(n, k)); the report tables it at
+    k = 1, 2, 4, ..., n and plots it."""
+    from math import comb
+
+    from codecorr_jax.eval.report import curve_ks, pass_at_k_curve_table, write_report
+    from codecorr_jax.eval.suites import evaluate
+    from codecorr_jax.execution import Executor, ExecutorConfig
+    from codecorr_jax.eval.suites import EvalTask
+
+    class Completer:  # task i: i of its 5 samples right
+        def complete(self, prompts, *, num_samples, temperature, max_new_tokens, seed):
+            return [["    return x\n"] * int(p[-2]) + ["    return -x\n"] * (num_samples - int(p[-2]))
+                    for p in prompts]
+
+    tasks = [EvalTask(f"t/{i}", f"def f(x):\n#{i}\n", "f",
+                      tests=({"args": [3], "expected": 3}, {"args": [0], "expected": 0}))
+             for i in range(4)]
+    with Executor(ExecutorConfig()) as executor:
+        results = evaluate(Completer(), {"toy": tasks}, executor, greedy=False, num_samples=5,
+                           temperature=1.0, ks=(1,), max_new_tokens=8, seed=0)
+    curve = results["toy"]["sampled_pass_at_k_curve"]
+    by_hand = [np.mean([1 - comb(5 - c, k) / comb(5, k) for c in range(4)]) for k in range(1, 6)]
+    np.testing.assert_allclose(curve, by_hand)
+    assert curve_ks(16) == [1, 2, 4, 8, 16] and curve_ks(5) == [1, 2, 4, 5]
+    table = pass_at_k_curve_table({"SFT": results})
+    assert f"| SFT | toy | {by_hand[0]:.3f} | {by_hand[1]:.3f} | {by_hand[3]:.3f} | " \
+           f"{by_hand[4]:.3f} |" in table
+    text = open(write_report(str(tmp_path), "t", {"SFT": results})).read()
+    assert "![pass@k](pass_at_k.png)" in text and (tmp_path / "pass_at_k.png").exists()
+    assert pass_at_k_curve_table({"SFT": {"toy": {"pass@1": 0.5}}}) == ""

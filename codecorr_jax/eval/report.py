@@ -126,6 +126,57 @@ def pass_at_k_table(results: Results) -> str:
     return "\n".join(lines)
 
 
+CURVE = "sampled_pass_at_k_curve"  # suites.evaluate's pass@k for k = 1 .. num_samples
+
+
+def curve_ks(n: int) -> list[int]:
+    """The k a pass@k table shows of a curve to n: the powers of two, and n."""
+    return sorted({2 ** i for i in range(n.bit_length()) if 2 ** i <= n} | {n})
+
+
+def pass_at_k_curve_table(stages: Mapping[str, Results]) -> str:
+    """Markdown: per stage and suite with sampled completions, unbiased pass@k for k = 1, 2,
+    4, ... n; "" when no suite was sampled."""
+    rows = [(name, suite, metrics[CURVE]) for name, results in stages.items()
+            for suite, metrics in results.items()
+            if isinstance(metrics, Mapping) and metrics.get(CURVE)]
+    if not rows:
+        return ""
+    ks = curve_ks(max(len(curve) for _, _, curve in rows))
+    lines = ["| stage | suite | " + " | ".join(f"pass@{k}" for k in ks) + " |",
+             "|---|---|" + "---|" * len(ks)]
+    for name, suite, curve in rows:
+        lines.append(f"| {name} | {suite} | " + " | ".join(
+            _fmt(curve[k - 1]) if k <= len(curve) else "" for k in ks) + " |")
+    return "\n".join(lines)
+
+
+def plot_pass_at_k(stages: Mapping[str, Results], path: str) -> str | None:
+    """pass@k against k (log scale), one line per suite, a line style per stage; None when no
+    suite was sampled."""
+    rows = [(i, name, suite, metrics[CURVE]) for i, (name, results) in enumerate(stages.items())
+            for suite, metrics in results.items()
+            if isinstance(metrics, Mapping) and metrics.get(CURVE)]
+    if not rows:
+        return None
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5.6, 3.6))
+    colours = {suite: f"C{j}" for j, suite in enumerate(dict.fromkeys(r[2] for r in rows))}
+    for i, name, suite, curve in rows:
+        ax.plot(range(1, len(curve) + 1), curve, ("-", "--", ":", "-.")[i % 4],
+                color=colours[suite], marker="o", markersize=2,
+                label=f"{name}: {suite.replace('composite_', '')}")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("k (samples)")
+    ax.set_ylabel("pass@k (unbiased)")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=6)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def pyplot():
     """matplotlib.pyplot on the file-only backend (no display needed)."""
     import matplotlib
@@ -254,6 +305,10 @@ def write_report(out_dir: str, title: str, stages: Mapping[str, Results],
             parts += [section, ""]
     plot_stages(stages, os.path.join(out_dir, "pass_at_1.png"))
     parts += ["![pass@1 per suite and stage](pass_at_1.png)", ""]
+    curves = pass_at_k_curve_table(stages)
+    if curves and plot_pass_at_k(stages, os.path.join(out_dir, "pass_at_k.png")):
+        parts += ["Sampled pass@k (unbiased, `eval.num_samples` samples a task at "
+                  "`eval.temperature`):", "", curves, "", "![pass@k](pass_at_k.png)", ""]
     panels = rl_panels(history)
     if panels:
         plot_history(history, panels, os.path.join(out_dir, "rl_curves.png"))

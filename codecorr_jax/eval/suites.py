@@ -218,6 +218,9 @@ def _evaluate_suite(completer: Completer, name: str, tasks: Sequence[EvalTask],
         for k in ks:
             if k <= num_samples:
                 out[f"sampled_pass@{k}"] = mean_pass_at_k(counts, k)
+        # the whole curve, k = 1 .. num_samples (unbiased estimator; reports plot it)
+        out["sampled_pass_at_k_curve"] = [mean_pass_at_k(counts, k)
+                                          for k in range(1, num_samples + 1)]
         out["sampled_verdicts"] = _verdict_counts(results)
         out["sampled_mean_completion_chars"] = _mean_chars([c for s in samples for c in s])
         for row, c, s in zip(per_task, correct, samples):

@@ -40,7 +40,12 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> Decoder:
         table = report_lib.pass_at_k_table(results)
         out = os.path.join(ws.base_eval_dir, "pass_at_k.md")
         given = ideas_given(ws.base_dir)
-        write_text_atomic(out, f"# The base model ({fingerprint})\n\n{table}\n"
+        curves = report_lib.pass_at_k_curve_table({"base": results})
+        if curves and report_lib.plot_pass_at_k({"base": results},
+                                                os.path.join(ws.base_eval_dir, "pass_at_k.png")):
+            curves = f"\npass@k, k = 1 .. {config.eval.num_samples}:\n\n{curves}\n\n" \
+                     "![pass@k](pass_at_k.png)\n"
+        write_text_atomic(out, f"# The base model ({fingerprint})\n\n{table}\n{curves}"
                           + (f"\n{given}\n" if given else ""))
         if ws.base_source == "train":  # travels with the base when it is shipped
             write_json_atomic(os.path.join(ws.base_dir, BASE_SCORES),
