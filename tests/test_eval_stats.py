@@ -265,9 +265,8 @@ def test_pass_at_k_curves_against_the_closed_form(tmp_path):
     from math import comb
 
     from codecorr_jax.eval.report import curve_ks, pass_at_k_curve_table, write_report
-    from codecorr_jax.eval.suites import evaluate
+    from codecorr_jax.eval.suites import EvalTask, evaluate
     from codecorr_jax.execution import Executor, ExecutorConfig
-    from codecorr_jax.eval.suites import EvalTask
 
     class Completer:  # task i: i of its 5 samples right
         def complete(self, prompts, *, num_samples, temperature, max_new_tokens, seed):
