@@ -129,6 +129,7 @@ def main(argv: list[str]) -> None:
     import jax  # the backend starts here, after jax.distributed had its chance
 
     from codecorr_jax.models import sharding
+    from codecorr_jax.train.lm_trainer import NonFiniteError
     from codecorr_jax.train.loop import Preempted
     try:
         shape = config_lib.validate_for_devices(config, jax.device_count(),
@@ -142,6 +143,9 @@ def main(argv: list[str]) -> None:
         print(f"log        library logs of this run: {log_path}")
     try:
         regimes.get(config.regime)(config, _WORKDIR.value, mesh)
+    except NonFiniteError as stop:
+        print(f"stopped    {stop}", file=sys.stderr, flush=True)
+        sys.exit(1)
     except Preempted as stop:
         print(f"preempted  {stop}", flush=True)
         sys.exit(143)  # 128 + SIGTERM, as a killed process reports

@@ -201,3 +201,27 @@ def test_schedule_and_decay_mask_by_hand():
     np.testing.assert_allclose(schedule(10), 1e-3, rtol=1e-5)
     mask = optim.decay_mask({"w": jnp.ones((2, 3)), "scale": jnp.ones(3)})
     assert mask == {"w": True, "scale": False}
+
+
+def test_a_run_of_non_finite_steps_stops_the_training_with_a_message(tmp_path):
+    """A step with a non-finite loss is dropped; MAX_CONSECUTIVE_SKIPS of them in a row stop
+    the run with a message naming the run directory and what to do (a model whose weights
+    hold a NaN makes every step non-finite)."""
+    from codecorr_jax.config import base_config
+    from codecorr_jax.data.packing import Example, packed_batches
+    from codecorr_jax.train import lm_trainer
+
+    mesh = make_mesh(1, 1, 1, devices=jax.devices()[:1])
+    model = create_sharded(CFG, mesh, seed=0)
+    model.norm.scale.set_value(model.norm.scale.get_value().at[0].set(jnp.nan))
+    examples = [Example(np.tile(np.arange(1, 5), 4).astype(np.int32), np.ones(16, bool))
+                for _ in range(8)]
+    batches, _ = packed_batches(examples, seq_len=16, batch_size=2, seed=0)
+    settings = base_config("sft")
+    settings.logging.progress_bar = False
+    with pytest.raises(lm_trainer.NonFiniteError,
+                       match=rf"sft: {lm_trainer.MAX_CONSECUTIVE_SKIPS} steps in a row \(to step "
+                             rf"{lm_trainer.MAX_CONSECUTIVE_SKIPS}\) had a non-finite loss"):
+        lm_trainer.train_lm(model, batches, settings.sft, run_dir=str(tmp_path / "sft"),
+                            mesh=mesh, checkpoint=settings.checkpoint, logging=settings.logging,
+                            seed=0, num_steps=100, desc="sft")
