@@ -29,13 +29,14 @@ from codecorr_jax.models.decoder import abstract_decoder, init_cache  # noqa: E4
 from codecorr_jax.models.sharding import make_mesh  # noqa: E402
 from codecorr_jax.study.report import machine  # noqa: E402
 from codecorr_jax.train.memory import lower_train_step  # noqa: E402
+from codecorr_jax.train.optim import OptimizerConfig  # noqa: E402
 
 # Qwen2.5-Coder-0.5B's layer (benchmarks/preset_sizes.py), at the checkpoint presets' settings.
 LAYER = ModelConfig(vocab_size=151936, hidden_size=896, intermediate_size=4864, num_layers=24,
                     num_heads=14, num_kv_heads=2, head_dim=64, architecture="qwen2",
                     qkv_bias=True, tie_word_embeddings=True, dtype="bfloat16",
                     param_dtype="bfloat16", remat="full", logits_chunk=256)
-SFT = config_lib.base_config("sft").sft  # the optimizer (AdamW) and its schedule
+SFT = OptimizerConfig.from_section(config_lib.base_config("sft").sft)  # AdamW, its schedule
 
 
 def _seconds(fn):

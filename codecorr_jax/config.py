@@ -28,6 +28,7 @@ from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import (DTYPES, LORA_TARGETS, REMAT_POLICIES, ModelConfig,
                                         model_config)
 from codecorr_jax.synth.config import SynthConfig
+from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train import ppo_core
 
 # Regimes launch/main.py can run: the names of the regimes' registry.
@@ -162,52 +163,17 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         epochs=0,  # > 0: stop after this many passes over the mixture (else num_steps)
     ))
     # PPO (the `rl` and `sft_then_rl` regimes). Rewards come from `executor.reward`.
+    # PPO (the `rl` and `sft_then_rl` regimes): the trainer's fields and defaults are
+    # codecorr_jax/train/ppo_config.py's (PPOConfig, documented there); beside them what the
+    # regime reads. Rewards come from `executor.reward`.
     config.rl = ml_collections.ConfigDict(dict(
-        estimator="gae",  # gae (PPO with a critic, the study's) | grpo | rloo (no critic)
-        learning_rate=1e-5, critic_learning_rate=1e-5, max_grad_norm=1.0, weight_decay=0.0,
-        num_iterations=40, prompts_per_iteration=32, samples_per_prompt=4,
-        ppo_epochs=2, minibatch_size=32,
-        # Every objective is a name in a ppo_core registry (README, "PPO and its relatives").
-        # Estimator above: gae | grpo | rloo | drgrpo | reinforce_pp | reinforce_pp_baseline.
-        # The ratio: ppo (per token) | gspo (per response, length-normalised).
-        policy_loss="ppo",
-        # How a minibatch's policy loss weighs its tokens (ppo_core.LOSS_AGGREGATIONS):
-        # token_mean (every token alike) | seq_mean_token_mean (every response alike) |
-        # seq_mean_token_sum_norm (token sums over the constant max_new_tokens: Dr. GRPO).
-        loss_agg="token_mean",
-        # The ratio's trust region [1 - low, 1 + high] (high > low: DAPO's clip-higher) and
-        # the dual clip of negative advantages (> 1, e.g. 3; 0 off).
-        clip_ratio_low=0.2, clip_ratio_high=0.2, clip_ratio_dual=0.0,
-        value_clip=0.2, gamma=1.0, gae_lambda=0.95, entropy_coef=0.0,
-        # KL to the reference: a per-token reward penalty, or with kl_in_loss a loss term.
-        kl_coef=0.05, kl_estimator="k1", kl_in_loss=False,
-        adaptive_kl=False, target_kl=0.1, kl_horizon=10000,  # Ziegler et al.'s controller
-        temperature=1.0, max_new_tokens=192,
-        # DAPO's dynamic sampling: drop groups whose rewards are all equal (no group-relative
-        # signal) and sample more prompts, up to max_sampling_rounds rounds an iteration.
-        filter_groups=False, max_sampling_rounds=1,
-        # DAPO's overlong shaping: > 0 adds a penalty falling linearly to -overlong_penalty
-        # over the last overlong_buffer tokens before max_new_tokens (and -overlong_penalty
-        # for a response cut there); mask_truncated instead drops cut responses from the loss.
-        overlong_buffer=0, overlong_penalty=1.0, mask_truncated=False,
-        # > 0: truncated importance sampling against sampler / trainer mismatch: each token's
-        # loss times min(pi_trainer / pi_sampler, tis_cap) (needs old_logprobs="recompute").
-        tis_cap=0.0,
-        micro_batch_size=0,  # rows a forward/backward pass of the update (0: the minibatch)
-        # > 0: score every RL prompt once with the starting policy before PPO; this share of
-        # each iteration's prompts is drawn from its frontier, the rest from the others. The
-        # frontier: with frontier_samples=0 the prompts its greedy completion fails; with
-        # frontier_samples=n (>= 2) those where some but not all of n samples at
-        # rl.temperature pass (the groups that carry signal; prompts it never or always passes
-        # carry none). frontier_follow: the frontier then follows the policy's groups; a
-        # prompt whose group passes in every sample leaves it, one passing in some joins it.
-        frontier_fraction=0.0, frontier_samples=0, frontier_follow=False,
-        # The sampling policy's log-probabilities (the PPO ratio's denominator): "recompute"
-        # them with a forward pass, or take the "sampler"'s own (no pass; exact when sampler
-        # and trainer compute alike, as in float32 on a CPU).
-        old_logprobs="recompute",
+        **dataclasses.asdict(PPOConfig()),
+        # > 0: score every RL prompt once with the starting policy before PPO; the frontier
+        # PPO draws rl.frontier_fraction of its prompts from: with frontier_samples=0 the
+        # prompts its greedy completion fails; with frontier_samples=n (>= 2) those where some
+        # but not all of n samples at rl.temperature pass (the groups that carry signal).
+        frontier_samples=0,
         critic_init="policy",  # policy: the policy's starting weights; base: the base model
-        checkpoint_every=5,  # iterations
         eval_every=0,  # iterations between periodic evaluations (0 = only at the end)
         # Prompts per family, as data.mixture (-1 all, 0 none, n the first n); -2 = the same
         # count as data.mixture (PPO on the SFT prompts, the study's default).
@@ -482,38 +448,14 @@ def _validate_findings(study: ml_collections.ConfigDict, families: Any) -> None:
 
 
 def _validate_rl(rl: ml_collections.ConfigDict) -> None:
-    rows = rl.prompts_per_iteration * rl.samples_per_prompt
-    if rows % rl.minibatch_size:
-        raise ConfigError(f"config.rl.minibatch_size={rl.minibatch_size} must divide "
-                          f"config.rl.prompts_per_iteration x config.rl.samples_per_prompt = "
-                          f"{rows} rows")
-    if rl.estimator in ppo_core.GROUP_ESTIMATORS and rl.samples_per_prompt < 2:
-        raise ConfigError(f"config.rl.estimator={rl.estimator!r} compares samples of one "
-                          f"prompt: config.rl.samples_per_prompt={rl.samples_per_prompt} "
-                          "must be >= 2")
+    try:  # the trainer's rules live with its settings
+        PPOConfig.from_section(rl)
+    except ValueError as e:
+        raise ConfigError(re.sub(r"\brl\.(\w+)", r"config.rl.\1", str(e))) from None
     for family, count in rl.mixture.items():
         if not isinstance(count, int) or count < -2:
             raise ConfigError(f"config.rl.mixture.{family}={count!r} must be -2 (as "
                               "config.data.mixture), -1 (all), 0 (none) or a task count")
-    micro = rl.micro_batch_size or rl.minibatch_size
-    if micro < 0 or rl.minibatch_size % micro:
-        raise ConfigError(f"config.rl.micro_batch_size={rl.micro_batch_size} must divide "
-                          f"config.rl.minibatch_size={rl.minibatch_size} (0: the minibatch)")
-    if rl.clip_ratio_high < 0 or (rl.clip_ratio_dual and rl.clip_ratio_dual <= 1):
-        raise ConfigError(f"config.rl.clip_ratio_high={rl.clip_ratio_high} must be >= 0 and "
-                          f"config.rl.clip_ratio_dual={rl.clip_ratio_dual} 0 (off) or > 1")
-    if not 0 <= rl.overlong_buffer < rl.max_new_tokens or rl.overlong_penalty < 0:
-        raise ConfigError(f"config.rl.overlong_buffer={rl.overlong_buffer} must lie in [0, "
-                          f"config.rl.max_new_tokens={rl.max_new_tokens}) and "
-                          f"config.rl.overlong_penalty={rl.overlong_penalty} be >= 0")
-    if rl.tis_cap and (rl.tis_cap < 1 or rl.old_logprobs != "recompute"):
-        raise ConfigError(f"config.rl.tis_cap={rl.tis_cap} must be 0 (off) or >= 1, with "
-                          "config.rl.old_logprobs='recompute' (the trainer's log-probabilities "
-                          f"beside the sampler's; got {rl.old_logprobs!r})")
-    if rl.entropy_coef < 0 or rl.kl_coef < 0 or rl.temperature <= 0:
-        raise ConfigError("config.rl.entropy_coef and config.rl.kl_coef must be >= 0 and "
-                          f"config.rl.temperature > 0 (got {rl.entropy_coef}, {rl.kl_coef}, "
-                          f"{rl.temperature})")
 
 
 def validate_for_devices(config: ml_collections.ConfigDict, num_devices: int,

@@ -34,6 +34,7 @@ from codecorr_jax.models.config import ModelConfig
 from codecorr_jax.models.decoder import create_sharded
 from codecorr_jax.regimes.ppo_inputs import TaskRewarder
 from codecorr_jax.train.lm_trainer import train_lm
+from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train.ppo_trainer import PromptItem, train_ppo
 
 VOCAB = 40
@@ -154,7 +155,8 @@ def ppo(mesh: jax.sharding.Mesh, run_dir: str, estimator: str, iterations: int =
             os.kill(os.getpid(), signal.SIGTERM)
         return {}
     result = train_ppo(create_sharded(config(), mesh, seed=3), None, critic, prompts, rewarder,
-                       section, run_dir=run_dir, mesh=mesh, eos_token_id=None, pad_token_id=0,
+                       PPOConfig.from_section(section), run_dir=run_dir, mesh=mesh,
+                       eos_token_id=None, pad_token_id=0,
                        checkpoint=settings.checkpoint, logging=settings.logging, seed=0,
                        eval_hook=hook, eval_every=1 if sigterm_at else 0)
     out = flat_params(result.policy)

@@ -235,3 +235,21 @@ def test_pretraining_rows_fit_the_models_positions():
     with pytest.raises(ConfigError, match=r"pretrain.seq_len=1025 is longer than the model's "
                                           r"positions \(max_position_embeddings=1024\)"):
         config_lib.validate(_config(pretrain__seq_len=1025))
+
+
+def test_ppo_settings_are_owned_by_the_trainer_and_typed_once():
+    """config.rl is built from PPOConfig's defaults (plus the regime's fields); from_section
+    types them; the rules between fields live in PPOConfig alone."""
+    import dataclasses
+
+    from codecorr_jax.train.ppo_config import PPOConfig
+
+    section = config_lib.base_config("rl").rl
+    assert PPOConfig.from_section(config_lib.base_config("sft").rl) == PPOConfig()
+    typed = PPOConfig.from_section(section)
+    assert typed.estimator == section.estimator == "grpo" and typed.rows == 64
+    assert isinstance(typed.kl_coef, float) and not typed.uses_reference
+    assert {f.name for f in dataclasses.fields(PPOConfig)} < set(section)
+    with pytest.raises(ValueError, match=r"^rl\.micro_batch_size=5 must divide "):
+        dataclasses.replace(typed, micro_batch_size=5)
+    assert dataclasses.replace(typed, kl_coef=0.1).uses_reference

@@ -6,7 +6,6 @@ import math
 
 import jax
 import jax.numpy as jnp
-import ml_collections
 import numpy as np
 import optax
 import pytest
@@ -18,9 +17,8 @@ from codecorr_jax.train import lm_step, optim
 
 CFG = ModelConfig(vocab_size=128, hidden_size=32, intermediate_size=64, num_layers=2,
                   num_heads=4, num_kv_heads=2, head_dim=8)
-SECTION = ml_collections.ConfigDict(dict(
-    learning_rate=1e-2, warmup_steps=2, num_steps=10, end_lr_fraction=0.1, weight_decay=0.1,
-    max_grad_norm=1.0))
+SECTION = optim.OptimizerConfig(learning_rate=1e-2, warmup_steps=2, num_steps=10,
+                                end_lr_fraction=0.1, weight_decay=0.1, max_grad_norm=1.0)
 
 
 def _batch(rows=8, length=12, seed=0):

@@ -19,6 +19,7 @@ from codecorr_jax.data.packing import Example, packed_batches
 from codecorr_jax.models.config import LORA_TARGETS, ModelConfig
 from codecorr_jax.models.decoder import create_sharded
 from codecorr_jax.train.lm_trainer import train_lm
+from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train.ppo_trainer import PromptItem, RewardBatch, train_ppo
 from codecorr_jax.models.decoder import LoRAParam, LowRank, trainable
 from codecorr_jax.models.hf_checkpoint import (adapter_deltas, load_hf_checkpoint,
@@ -206,7 +207,8 @@ def test_ppo_with_adapters_uses_the_frozen_base_as_its_reference(tmp_path):
                         ppo_epochs=1, max_new_tokens=4, kl_coef=0.1, temperature=1.0,
                         filter_groups=False, checkpoint_every=3))
     prompts = [PromptItem((1, 2, 4 + i), None) for i in range(4)]
-    result = train_ppo(policy, None, None, prompts, _TokenRewarder(), section,
+    result = train_ppo(policy, None, None, prompts, _TokenRewarder(),
+                       PPOConfig.from_section(section),
                        run_dir=str(tmp_path / "ppo"), mesh=mesh, eos_token_id=None,
                        pad_token_id=0, checkpoint=settings.checkpoint, logging=settings.logging,
                        seed=0)

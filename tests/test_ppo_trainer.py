@@ -7,7 +7,6 @@ import json
 
 import jax
 import jax.numpy as jnp
-import ml_collections
 import numpy as np
 import pytest
 from flax import nnx
@@ -19,6 +18,7 @@ from codecorr_jax.models.decoder import create_sharded, entropy_from_logits
 from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import ppo_step
+from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train.ppo_trainer import (FocusedPromptIterator, PromptItem, PromptIterator,
                                             RewardBatch, train_ppo)
 
@@ -63,14 +63,11 @@ class PromptRewarder:
         return _Done(RewardBatch(passed.astype(np.float32), passed))
 
 
-def _section(**overrides) -> ml_collections.ConfigDict:
-    section = base_config("rl").rl
-    section.update(dict(learning_rate=3e-3, critic_learning_rate=3e-3, num_iterations=30,
-                        prompts_per_iteration=8, samples_per_prompt=4, minibatch_size=16,
-                        ppo_epochs=2, max_new_tokens=4, kl_coef=0.0, temperature=1.0,
-                        checkpoint_every=5))
-    section.update(overrides)
-    return section
+def _section(**overrides) -> PPOConfig:
+    return PPOConfig(**{**dict(learning_rate=3e-3, critic_learning_rate=3e-3, num_iterations=30,
+                               prompts_per_iteration=8, samples_per_prompt=4, minibatch_size=16,
+                               ppo_epochs=2, max_new_tokens=4, kl_coef=0.0, temperature=1.0,
+                               checkpoint_every=5), **overrides})
 
 
 def _run(tmp_path, name, mesh, section, seed=0, rewarder=None, focus=None):

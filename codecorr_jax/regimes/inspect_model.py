@@ -29,6 +29,7 @@ from codecorr_jax.models.config import model_config
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import load_tokenizer, save_hf_checkpoint
 from codecorr_jax.regimes.workspace import Workspace
+from codecorr_jax.train import optim
 from codecorr_jax.train.lm_step import token_nll
 from codecorr_jax.train.memory import estimate_train_step
 
@@ -58,7 +59,8 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
     """Estimate the SFT step's memory, then build, report and time the model; returns (and
     writes) the summary."""
     sft = config.sft
-    estimate = estimate_train_step(model_config(config.model), mesh, sft,
+    estimate = estimate_train_step(model_config(config.model), mesh,
+                                   optim.OptimizerConfig.from_section(sft),
                                    rows=int(sft.batch_size), length=int(config.data.max_length),
                                    accum_steps=int(sft.grad_accum_steps))
     if jax.process_index() == 0:  # before any weight is loaded: a config that cannot fit stops

@@ -46,7 +46,8 @@ from codecorr_jax.synth import build as synth_build
 from codecorr_jax.train.lm_trainer import TrainResult, train_lm
 from codecorr_jax.train.metrics import read_metrics
 from codecorr_jax.train.ppo_core import NEEDS_CRITIC
-from codecorr_jax.train.ppo_trainer import train_ppo, uses_reference
+from codecorr_jax.train.ppo_config import PPOConfig
+from codecorr_jax.train.ppo_trainer import train_ppo
 
 
 @dataclasses.dataclass(frozen=True)
@@ -391,6 +392,7 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
     `base` (`rl.critic_init`), with a value head that starts at zero.
     """
     section = config.rl
+    ppo = PPOConfig.from_section(section)  # the trainer's settings, typed once
     run_dir = ws.run_dir(run_name)
     fields = {"init": start.fingerprint, "model": config.model.to_dict(),
               "rl": section.to_dict(), "reward": config.executor.reward,
@@ -426,7 +428,7 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
                 print("rl         the frontier is empty: every prompt is drawn as without it")
     # Under LoRA the policy's frozen base doubles as the reference (ppo_trainer).
     reference = _load(start.directory, config, mesh) \
-        if uses_reference(section) and not config.model.lora_rank else None
+        if ppo.uses_reference and not config.model.lora_rank else None
     critic = None
     if section.estimator in NEEDS_CRITIC:
         critic_dir = start.directory if section.critic_init == "policy" else base.directory
@@ -440,7 +442,7 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
 
     pad = tokenizer.pad_token_id
     result = train_ppo(policy, reference, critic, prompts,
-                       TaskRewarder(executor, tokenizer, config.executor.reward), section,
+                       TaskRewarder(executor, tokenizer, config.executor.reward), ppo,
                        run_dir=run_dir, mesh=mesh, eos_token_id=tokenizer.eos_token_id,
                        pad_token_id=tokenizer.eos_token_id if pad is None else pad,
                        checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,

@@ -61,8 +61,9 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     `logging` are the config sections of the same names. The data iterator's state is JSON
     (data/packing.py), stored as is in the checkpoint's metadata.
     """
-    tx = optim.make_optimizer(section)
-    schedule = optim.learning_rate_schedule(section)
+    settings = optim.OptimizerConfig.from_section(section)
+    tx = optim.make_optimizer(settings)
+    schedule = optim.learning_rate_schedule(settings)
     graphdef, params, rest = nnx.split(model, trainable(model.config), ...)
     params = nnx.to_pure_dict(params)
     opt_state = optim.init_on_mesh(tx, params, mesh)

@@ -64,11 +64,12 @@ class AbstractStep:
     batch: Any
 
 
-def lower_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: Any, *,
+def lower_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh,
+                     optimizer: optim.OptimizerConfig, *,
                      rows: int, length: int, accum_steps: int = 1,
                      rules: sharding.Rules = sharding.DEFAULT_RULES) -> AbstractStep:
     """Lower (trace, not compile) the SFT train step for `rows` rows of `length` tokens in
-    `accum_steps` micro-batches with the optimizer of the section `optimizer`, for abstract
+    `accum_steps` micro-batches with the optimizer `optimizer`, for abstract
     sharded arguments: no weight is allocated."""
     act = sharding.ActivationSharding(mesh, rules)
     model = abstract_decoder(cfg, act)
@@ -89,7 +90,8 @@ def lower_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: Any, 
     return AbstractStep(step.lower(params, opt_state, batch), params, rest, opt_state, batch)
 
 
-def estimate_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh, optimizer: Any, *,
+def estimate_train_step(cfg: ModelConfig, mesh: jax.sharding.Mesh,
+                        optimizer: optim.OptimizerConfig, *,
                         rows: int, length: int, accum_steps: int = 1,
                         rules: sharding.Rules = sharding.DEFAULT_RULES) -> StepMemory:
     """Compile (not run) the train step (`lower_train_step`) and read its memory."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import types
 from typing import Any, Callable, NamedTuple, Protocol, Sequence
 
 import jax
@@ -39,6 +38,7 @@ from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import optim, ppo_core, ppo_step
 from codecorr_jax.train.loop import TrainingLoop
+from codecorr_jax.train.ppo_config import PPOConfig
 
 
 PROMPT_ROUNDING = 64  # prompt columns: the rollout's longest prompt, rounded up to this
@@ -303,22 +303,21 @@ def collect_rollout(sampler: Sampler, iterator: PromptIterator | FocusedPromptIt
 def _optimizer(learning_rate: float, max_grad_norm: float,
                weight_decay: float) -> optax.GradientTransformation:
     """A constant learning rate, global-norm clipping and AdamW (the usual PPO optimizer)."""
-    return optim.make_optimizer(types.SimpleNamespace(
-        learning_rate=learning_rate, warmup_steps=0, num_steps=1, end_lr_fraction=1.0,
-        max_grad_norm=max_grad_norm, weight_decay=weight_decay))
+    return optim.make_optimizer(optim.OptimizerConfig.constant(learning_rate, max_grad_norm,
+                                                               weight_decay))
 
 
-def _hyperparams(section: Any, use_critic: bool) -> ppo_step.PPOHyperparams:
+def _hyperparams(ppo: PPOConfig, use_critic: bool) -> ppo_step.PPOHyperparams:
     return ppo_step.PPOHyperparams(
-        clip_ratio_low=float(section.clip_ratio_low),
-        clip_ratio_high=float(section.clip_ratio_high),
-        clip_ratio_dual=float(section.clip_ratio_dual), value_clip=float(section.value_clip),
-        entropy_coef=float(section.entropy_coef), ppo_epochs=int(section.ppo_epochs),
-        minibatch_size=int(section.minibatch_size),
-        micro_batch_size=int(section.micro_batch_size), policy_loss=str(section.policy_loss),
-        loss_agg=str(section.loss_agg), norm_length=int(section.max_new_tokens),
-        kl_in_loss=bool(section.kl_in_loss), kl_estimator=str(section.kl_estimator),
-        use_critic=use_critic, temperature=float(section.temperature))
+        clip_ratio_low=ppo.clip_ratio_low,
+        clip_ratio_high=ppo.clip_ratio_high,
+        clip_ratio_dual=ppo.clip_ratio_dual, value_clip=ppo.value_clip,
+        entropy_coef=ppo.entropy_coef, ppo_epochs=ppo.ppo_epochs,
+        minibatch_size=ppo.minibatch_size,
+        micro_batch_size=ppo.micro_batch_size, policy_loss=ppo.policy_loss,
+        loss_agg=ppo.loss_agg, norm_length=ppo.max_new_tokens,
+        kl_in_loss=ppo.kl_in_loss, kl_estimator=ppo.kl_estimator,
+        use_critic=use_critic, temperature=ppo.temperature)
 
 
 def truncated_rows(sample: SampleOutput, max_new_tokens: int,
@@ -330,14 +329,9 @@ def truncated_rows(sample: SampleOutput, max_new_tokens: int,
     return full & (sample.tokens[:, max_new_tokens - 1] != eos_token_id)
 
 
-def uses_reference(section: Any) -> bool:
-    """Whether PPO needs the frozen reference model: only for a KL penalty."""
-    return float(section.kl_coef) > 0 or bool(section.adaptive_kl)
-
-
 @dataclasses.dataclass(frozen=True)
 class RolloutSettings:
-    """What turns a collected sample into a Rollout (the fields of `config.rl` it reads)."""
+    """What turns a collected sample into a Rollout (the fields of PPOConfig it reads)."""
 
     temperature: float
     max_new_tokens: int
@@ -349,15 +343,15 @@ class RolloutSettings:
     tis_cap: float  # truncated importance-sampling cap (0: off)
 
     @classmethod
-    def from_section(cls, section: Any) -> "RolloutSettings":
-        return cls(temperature=float(section.temperature),
-                   max_new_tokens=int(section.max_new_tokens),
-                   mask_truncated=bool(section.mask_truncated),
-                   overlong_buffer=int(section.overlong_buffer),
-                   overlong_penalty=float(section.overlong_penalty),
-                   kl_in_loss=bool(section.kl_in_loss),
-                   recompute_old=str(section.old_logprobs) == "recompute",
-                   tis_cap=float(section.tis_cap or 0.0))
+    def of(cls, ppo: PPOConfig) -> "RolloutSettings":
+        return cls(temperature=ppo.temperature,
+                   max_new_tokens=ppo.max_new_tokens,
+                   mask_truncated=ppo.mask_truncated,
+                   overlong_buffer=ppo.overlong_buffer,
+                   overlong_penalty=ppo.overlong_penalty,
+                   kl_in_loss=ppo.kl_in_loss,
+                   recompute_old=ppo.old_logprobs == "recompute",
+                   tis_cap=ppo.tis_cap)
 
 
 class Split(NamedTuple):
@@ -499,29 +493,27 @@ class Models:
                                                       self.critic_rest)
 
 
-def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None, section: Any,
+def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None, ppo: PPOConfig,
              mesh: jax.sharding.Mesh) -> tuple[Models, ppo_step.PPOState]:
-    """Check the models and batch shapes against `section` (config.rl); split the models and
+    """Check the models and batch shapes against `ppo`; split the models and
     build the initial state (parameters and optimizer states on the mesh)."""
-    estimator = str(section.estimator)
+    estimator = ppo.estimator
     use_critic = estimator in ppo_core.NEEDS_CRITIC
     if use_critic and (critic is None or critic.value_head is None):
         raise ValueError(f"rl.estimator={estimator!r} needs a critic with a value head")
-    use_reference = uses_reference(section)
+    use_reference = ppo.uses_reference
     adapters = bool(policy.config.lora_rank)
     if use_reference and reference is None and not adapters:
-        raise ValueError(f"rl.kl_coef={section.kl_coef} (or rl.adaptive_kl) needs the "
+        raise ValueError(f"rl.kl_coef={ppo.kl_coef} (or rl.adaptive_kl) needs the "
                          "reference model")
-    rows = int(section.prompts_per_iteration) * int(section.samples_per_prompt)
     batch_multiple = sharding.shards_along("batch", mesh.shape)
-    if rows % int(section.minibatch_size) or int(section.minibatch_size) % batch_multiple:
+    if ppo.minibatch_size % batch_multiple:  # rows into minibatches: PPOConfig's own rule
         raise ValueError(
-            f"rl.prompts_per_iteration x rl.samples_per_prompt = {rows} rows must split into "
-            f"minibatches of rl.minibatch_size={section.minibatch_size}, itself a multiple of "
-            f"the mesh's data-parallel size {batch_multiple}")
+            f"rl.minibatch_size={ppo.minibatch_size} must be a multiple of the mesh's "
+            f"data-parallel size {batch_multiple}")
 
     policy_graphdef, policy_params, policy_rest = _split(policy)
-    policy_tx = _optimizer(section.learning_rate, section.max_grad_norm, section.weight_decay)
+    policy_tx = _optimizer(ppo.learning_rate, ppo.max_grad_norm, ppo.weight_decay)
     state = ppo_step.PPOState(policy_params, optim.init_on_mesh(policy_tx, policy_params, mesh))
     reference_split = None
     if use_reference and adapters:  # the frozen base is the reference: the policy with its
@@ -533,8 +525,8 @@ def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
     critic_graphdef = critic_rest = critic_tx = None
     if use_critic:
         critic_graphdef, critic_params, critic_rest = _split(critic)
-        critic_tx = _optimizer(section.critic_learning_rate, section.max_grad_norm,
-                               section.weight_decay)
+        critic_tx = _optimizer(ppo.critic_learning_rate, ppo.max_grad_norm,
+                               ppo.weight_decay)
         state = state._replace(critic=critic_params,
                                critic_opt=optim.init_on_mesh(critic_tx, critic_params, mesh))
     return Models(policy_graphdef, policy_rest, policy_tx, critic_graphdef, critic_rest,
@@ -542,34 +534,34 @@ def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
 
 
 def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
-              prompts: Sequence[PromptItem], rewarder: Rewarder, section: Any, *,
+              prompts: Sequence[PromptItem], rewarder: Rewarder, ppo: PPOConfig, *,
               run_dir: str, mesh: jax.sharding.Mesh, eos_token_id: int | None,
               pad_token_id: int, checkpoint: Any, logging: Any, seed: int,
               eval_hook: Callable[[Decoder, int], dict[str, float]] | None = None,
               eval_every: int = 0, focus: Sequence[bool] | None = None) -> PPOResult:
-    """Run `section.num_iterations` PPO iterations (`section` is `config.rl`).
+    """Run `ppo.num_iterations` PPO iterations (`ppo`: `PPOConfig.from_section(config.rl)`).
 
-    With `focus` (a flag per prompt), `section.frontier_fraction` of the drawn prompts come
-    from the flagged ones (`FocusedPromptIterator`); with `section.frontier_follow` the flags
+    With `focus` (a flag per prompt), `ppo.frontier_fraction` of the drawn prompts come
+    from the flagged ones (`FocusedPromptIterator`); with `ppo.frontier_follow` the flags
     then follow the policy's groups.
 
-    `critic` must have a value head when `section.estimator` needs one (GAE) and is ignored
-    otherwise; `reference` (frozen) is needed only with a KL penalty (`uses_reference`), and
+    `critic` must have a value head when `ppo.estimator` needs one (GAE) and is ignored
+    otherwise; `reference` (frozen) is needed only with a KL penalty (`ppo.uses_reference`), and
     not under LoRA, where the policy with its adapters at zero is the reference.
     `eval_hook(policy, iteration)` returns scalars to log.
     """
-    models, state = _prepare(policy, reference, critic, section, mesh)
-    group = int(section.samples_per_prompt)
-    rows = int(section.prompts_per_iteration) * group
+    models, state = _prepare(policy, reference, critic, ppo, mesh)
+    group = ppo.samples_per_prompt
+    rows = ppo.prompts_per_iteration * group
 
     iterator = PromptIterator(prompts, derive_seed(seed, "rl")) if focus is None else \
-        FocusedPromptIterator(prompts, focus, float(section.frontier_fraction),
-                              derive_seed(seed, "rl"), follow=bool(section.frontier_follow))
-    kl_coef = float(section.kl_coef)
-    num_iterations = int(section.num_iterations)
+        FocusedPromptIterator(prompts, focus, ppo.frontier_fraction,
+                              derive_seed(seed, "rl"), follow=ppo.frontier_follow)
+    kl_coef = ppo.kl_coef
+    num_iterations = ppo.num_iterations
     start, skipped = 0, 0
     loop = TrainingLoop(run_dir, total=num_iterations, desc="rl",
-                        save_every=int(section.checkpoint_every), checkpoint=checkpoint,
+                        save_every=ppo.checkpoint_every, checkpoint=checkpoint,
                         logging=logging)
 
     def state_tree(state: ppo_step.PPOState) -> dict[str, Any]:
@@ -584,11 +576,11 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
 
     update = ppo_step.make_ppo_update(models.policy, models.policy_rest, models.critic,
                                       models.critic_rest, models.policy_tx, models.critic_tx,
-                                      _hyperparams(section, models.critic is not None))
+                                      _hyperparams(ppo, models.critic is not None))
     advantage_fn = ppo_step.make_advantage_fn(
-        str(section.estimator), str(section.kl_estimator), group_size=group,
-        gamma=float(section.gamma), lam=float(section.gae_lambda))
-    settings = RolloutSettings.from_section(section)
+        ppo.estimator, ppo.kl_estimator, group_size=group,
+        gamma=ppo.gamma, lam=ppo.gae_lambda)
+    settings = RolloutSettings.of(ppo)
     # The sampler pads every prompt to one length (it compiles once); `score_rollout` cuts
     # the rollout to its own longest prompt and response.
     sample_prompt_len = ppo_step.round_up(max(len(p.ids) for p in prompts), PROMPT_ROUNDING)
@@ -596,7 +588,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                               temperature=settings.temperature, num_samples=group,
                               eos_token_id=eos_token_id, pad_token_id=pad_token_id,
                               prompt_buckets=(sample_prompt_len,))
-    controller = "adaptive" if section.adaptive_kl else "fixed"
+    controller = "adaptive" if ppo.adaptive_kl else "fixed"
     history: list[dict[str, float]] = []
     sampler = Sampler(policy, mesh)  # keeps its KV caches from one iteration to the next
 
@@ -610,9 +602,9 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             started = time.perf_counter()
             sampler.model = current_policy()
             got = collect_rollout(sampler, iterator, rewarder, sampling, sample_key,
-                                  prompts=int(section.prompts_per_iteration),
-                                  filter_groups=bool(section.filter_groups),
-                                  max_rounds=int(section.max_sampling_rounds))
+                                  prompts=ppo.prompts_per_iteration,
+                                  filter_groups=ppo.filter_groups,
+                                  max_rounds=ppo.max_sampling_rounds)
             collected = time.perf_counter()
             scored = score_rollout(got, models.policy_split(state), models.reference,
                                    models.critic_split(state), advantage_fn, kl_coef, settings,
@@ -628,8 +620,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                                         kl_coef=kl_coef, skipped=skipped,
                                         seconds=(started, collected, scored_at, updated))
             kl_coef = ppo_core.update_kl_coef(controller, kl_coef, observed_kl, rows,
-                                              target_kl=float(section.target_kl),
-                                              horizon=int(section.kl_horizon))
+                                              target_kl=ppo.target_kl,
+                                              horizon=ppo.kl_horizon)
             if isinstance(iterator, FocusedPromptIterator):
                 metrics["rl/frontier_prompts"] = float(iterator.focus_size)
             done = iteration + 1
