@@ -244,7 +244,8 @@ def test_ppo_settings_are_owned_by_the_trainer_and_typed_once():
 
     from codecorr_jax.train.ppo_config import PPOConfig
 
-    section = config_lib.base_config("rl").rl
+    configs = os.path.join(os.path.dirname(os.path.dirname(__file__)), "configs")
+    section = config_lib.sibling_config(os.path.join(configs, "sft.py"), "rl").rl  # tiny PPO
     assert PPOConfig.from_section(config_lib.base_config("sft").rl) == PPOConfig()
     typed = PPOConfig.from_section(section)
     assert typed.estimator == section.estimator == "grpo" and typed.rows == 64
