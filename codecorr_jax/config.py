@@ -28,6 +28,7 @@ from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import (DTYPES, LORA_TARGETS, REMAT_POLICIES, ModelConfig,
                                         model_config)
 from codecorr_jax.synth.config import SynthConfig
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train import ppo_core
 
@@ -201,12 +202,8 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # prefill a prompt), so lower it for many samples of a large model.
         max_new_tokens=512, batch_size=64,
     ))
-    config.checkpoint = ml_collections.ConfigDict(dict(
-        every_steps=100, max_to_keep=3, async_save=True,
-    ))
-    config.logging = ml_collections.ConfigDict(dict(
-        every_steps=10, tensorboard=True, jsonl=True, progress_bar=True,
-    ))
+    config.checkpoint = ml_collections.ConfigDict(dataclasses.asdict(CheckpointConfig()))
+    config.logging = ml_collections.ConfigDict(dataclasses.asdict(LoggingConfig()))
     # The synthesis pipeline and datasets: every field and its default in
     # codecorr_jax/synth/config.py (SynthConfig), documented in codecorr_jax/synth/README.md.
     config.synth = ml_collections.ConfigDict(SynthConfig().as_dict())

@@ -34,6 +34,7 @@ from codecorr_jax.models.config import ModelConfig
 from codecorr_jax.models.decoder import create_sharded
 from codecorr_jax.regimes.ppo_inputs import TaskRewarder
 from codecorr_jax.train.lm_trainer import train_lm
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train.ppo_trainer import PromptItem, train_ppo
 
@@ -73,7 +74,8 @@ def sft(mesh: jax.sharding.Mesh, run_dir: str, steps: int = 3) -> dict[str, np.n
     section.update(dict(learning_rate=3e-3, warmup_steps=1, num_steps=steps, batch_size=4))
     settings = _settings()
     result = train_lm(create_sharded(config(), mesh, seed=1), batches, section, run_dir=run_dir,
-                      mesh=mesh, checkpoint=settings.checkpoint, logging=settings.logging,
+                      mesh=mesh, checkpoint=CheckpointConfig.from_section(settings.checkpoint),
+                      logging=LoggingConfig.from_section(settings.logging),
                       seed=0, num_steps=steps, desc="sft")
     out = flat_params(result.model)
     out["loss"] = np.array(result.last_metrics["sft/loss"])
@@ -157,7 +159,8 @@ def ppo(mesh: jax.sharding.Mesh, run_dir: str, estimator: str, iterations: int =
     result = train_ppo(create_sharded(config(), mesh, seed=3), None, critic, prompts, rewarder,
                        PPOConfig.from_section(section), run_dir=run_dir, mesh=mesh,
                        eos_token_id=None, pad_token_id=0,
-                       checkpoint=settings.checkpoint, logging=settings.logging, seed=0,
+                       checkpoint=CheckpointConfig.from_section(settings.checkpoint),
+                       logging=LoggingConfig.from_section(settings.logging), seed=0,
                        eval_hook=hook, eval_every=1 if sigterm_at else 0)
     out = flat_params(result.policy)
     out["reward"] = np.array([h["rl/reward"] for h in result.history])

@@ -14,11 +14,14 @@ from flax import nnx
 from codecorr_jax.models import Decoder, ModelConfig, create_sharded
 from codecorr_jax.models.sharding import batch_sharding, make_mesh
 from codecorr_jax.train import lm_step, optim
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 
 CFG = ModelConfig(vocab_size=128, hidden_size=32, intermediate_size=64, num_layers=2,
                   num_heads=4, num_kv_heads=2, head_dim=8)
 SECTION = optim.OptimizerConfig(learning_rate=1e-2, warmup_steps=2, num_steps=10,
                                 end_lr_fraction=0.1, weight_decay=0.1, max_grad_norm=1.0)
+
+QUIET = LoggingConfig(progress_bar=False)  # no progress bars in tests
 
 
 def _batch(rows=8, length=12, seed=0):
@@ -216,10 +219,9 @@ def test_a_run_of_non_finite_steps_stops_the_training_with_a_message(tmp_path):
                 for _ in range(8)]
     batches, _ = packed_batches(examples, seq_len=16, batch_size=2, seed=0)
     settings = base_config("sft")
-    settings.logging.progress_bar = False
     with pytest.raises(lm_trainer.NonFiniteError,
                        match=rf"sft: {lm_trainer.MAX_CONSECUTIVE_SKIPS} steps in a row \(to step "
                              rf"{lm_trainer.MAX_CONSECUTIVE_SKIPS}\) had a non-finite loss"):
         lm_trainer.train_lm(model, batches, settings.sft, run_dir=str(tmp_path / "sft"),
-                            mesh=mesh, checkpoint=settings.checkpoint, logging=settings.logging,
+                            mesh=mesh, checkpoint=CheckpointConfig(), logging=QUIET,
                             seed=0, num_steps=100, desc="sft")

@@ -25,8 +25,11 @@ from codecorr_jax.models.decoder import LoRAParam, LowRank, trainable
 from codecorr_jax.models.hf_checkpoint import (adapter_deltas, load_hf_checkpoint,
                                                save_hf_checkpoint, save_peft_adapter)
 from codecorr_jax.models.sharding import make_mesh
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 
 RANK, ALPHA = 4, 8.0
+
+QUIET = LoggingConfig(progress_bar=False)  # no progress bars in tests
 
 
 @pytest.fixture(scope="module")
@@ -162,12 +165,10 @@ def test_sft_with_adapters_trains_them_and_leaves_the_base(tmp_path):
     examples = [Example(np.tile(np.arange(1, 5), 4).astype(np.int32), np.ones(16, bool))
                 for _ in range(8)]
     batches, _ = packed_batches(examples, seq_len=16, batch_size=2, seed=0)
-    settings = base_config("sft")
-    settings.logging.progress_bar = False
-    section = settings.sft
+    section = base_config("sft").sft
     section.update(dict(learning_rate=5e-2, warmup_steps=1, num_steps=40, batch_size=2))
     result = train_lm(model, batches, section, run_dir=str(tmp_path / "sft"), mesh=mesh,
-                      checkpoint=settings.checkpoint, logging=settings.logging, seed=0,
+                      checkpoint=CheckpointConfig(), logging=QUIET, seed=0,
                       num_steps=40, desc="sft")
     frozen_after, adapters_after = _frozen_and_adapters(result.model)
     for path, value in frozen.items():
@@ -199,9 +200,7 @@ def test_ppo_with_adapters_uses_the_frozen_base_as_its_reference(tmp_path):
     mesh = make_mesh(2, 1, 1, devices=jax.devices()[:2])
     policy = create_sharded(_tiny(lora_rank=2, lora_alpha=4.0), mesh, seed=0)
     frozen, adapters = _frozen_and_adapters(policy)
-    settings = base_config("rl")
-    settings.logging.progress_bar = False
-    section = settings.rl
+    section = base_config("rl").rl
     section.update(dict(estimator="grpo", learning_rate=1e-2, num_iterations=3,
                         prompts_per_iteration=4, samples_per_prompt=4, minibatch_size=8,
                         ppo_epochs=1, max_new_tokens=4, kl_coef=0.1, temperature=1.0,
@@ -210,7 +209,7 @@ def test_ppo_with_adapters_uses_the_frozen_base_as_its_reference(tmp_path):
     result = train_ppo(policy, None, None, prompts, _TokenRewarder(),
                        PPOConfig.from_section(section),
                        run_dir=str(tmp_path / "ppo"), mesh=mesh, eos_token_id=None,
-                       pad_token_id=0, checkpoint=settings.checkpoint, logging=settings.logging,
+                       pad_token_id=0, checkpoint=CheckpointConfig(), logging=QUIET,
                        seed=0)
     assert abs(result.history[0]["rl/kl"]) < 1e-5
     assert result.history[-1]["rl/kl"] != 0.0  # the policy has moved away from the base

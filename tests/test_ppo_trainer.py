@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from flax import nnx
 
-from codecorr_jax.config import base_config
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig
 from codecorr_jax.models.decoder import create_sharded, entropy_from_logits
@@ -21,9 +20,12 @@ from codecorr_jax.train import ppo_step
 from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train.ppo_trainer import (FocusedPromptIterator, PromptItem, PromptIterator,
                                             RewardBatch, train_ppo)
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 
 TARGET = 7  # the toy reward: the fraction of response tokens equal to this token
 VOCAB = 16
+
+QUIET = LoggingConfig(progress_bar=False)  # no progress bars in tests
 
 
 def _cfg(value_head: bool = False) -> ModelConfig:
@@ -77,11 +79,9 @@ def _run(tmp_path, name, mesh, section, seed=0, rewarder=None, focus=None):
     policy = create_sharded(_cfg(), mesh, seed=3)
     reference = create_sharded(_cfg(), mesh, seed=3)
     critic = create_sharded(_cfg(value_head=True), mesh, seed=3)
-    settings = base_config("rl")
-    settings.logging.progress_bar = False
     return train_ppo(policy, reference, critic, prompts, rewarder or TargetTokenRewarder(),
                      section, run_dir=str(tmp_path / name), mesh=mesh, eos_token_id=None,
-                     pad_token_id=0, checkpoint=settings.checkpoint, logging=settings.logging,
+                     pad_token_id=0, checkpoint=CheckpointConfig(), logging=QUIET,
                      seed=seed, focus=focus)
 
 

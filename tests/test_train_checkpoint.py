@@ -233,13 +233,11 @@ def test_sigterm_finishes_the_step_saves_it_and_stops(tmp_path):
     SIGTERM handler is back, and a new loop resumes from step 4 with its state."""
     import signal
 
-    import ml_collections
+    from codecorr_jax.train.loop import (CheckpointConfig, LoggingConfig, Preempted,
+                                         TrainingLoop)
 
-    from codecorr_jax.train.loop import Preempted, TrainingLoop
-
-    sections = dict(checkpoint=ml_collections.ConfigDict(dict(max_to_keep=2, async_save=True)),
-                    logging=ml_collections.ConfigDict(dict(tensorboard=False, jsonl=False,
-                                                           progress_bar=False)))
+    sections = dict(checkpoint=CheckpointConfig(max_to_keep=2, async_save=True),
+                    logging=LoggingConfig(tensorboard=False, jsonl=False, progress_bar=False))
     before = signal.getsignal(signal.SIGTERM)
     loop = TrainingLoop(str(tmp_path), total=10, desc="t", save_every=100, **sections)
     state = {"w": jnp.zeros(3)}

@@ -46,8 +46,17 @@ from codecorr_jax.synth import build as synth_build
 from codecorr_jax.train.lm_trainer import TrainResult, train_lm
 from codecorr_jax.train.metrics import read_metrics
 from codecorr_jax.train.ppo_core import NEEDS_CRITIC
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train.ppo_trainer import train_ppo
+
+
+def _checkpointing(config: Any) -> CheckpointConfig:
+    return CheckpointConfig.from_section(config.checkpoint)
+
+
+def _logging(config: Any) -> LoggingConfig:
+    return LoggingConfig.from_section(config.logging)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -205,7 +214,7 @@ def pretrain_base(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, tokenizer
               f"{section.num_steps} steps of {section.batch_size} rows")
     model = build_model(config.model, mesh, seed=config.seed)
     result = train_lm(model, batches, section, run_dir=run_dir, mesh=mesh,
-                      checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
+                      checkpoint=_checkpointing(config), logging=_logging(config), seed=config.seed,
                       num_steps=int(section.num_steps), desc="pretrain")
     record = {"corpus": manifest, "tokens_per_epoch": stats.tokens,
               "tokens_trained": int(section.num_steps) * section.batch_size * section.seq_len,
@@ -354,7 +363,7 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
         return suites_lib.scalars(results)
 
     result = train_lm(model, batches, section, run_dir=run_dir, mesh=mesh,
-                      checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
+                      checkpoint=_checkpointing(config), logging=_logging(config), seed=config.seed,
                       num_steps=steps, desc="sft", eval_hook=periodic_eval,
                       eval_every=int(config.eval.every_steps))
     final_dir = os.path.join(run_dir, "final")
@@ -445,9 +454,9 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
                        TaskRewarder(executor, tokenizer, config.executor.reward), ppo,
                        run_dir=run_dir, mesh=mesh, eos_token_id=tokenizer.eos_token_id,
                        pad_token_id=tokenizer.eos_token_id if pad is None else pad,
-                       checkpoint=config.checkpoint, logging=config.logging, seed=config.seed,
-                       eval_hook=periodic_eval, eval_every=int(section.eval_every),
-                       focus=focus)
+                       checkpoint=_checkpointing(config), logging=_logging(config),
+                       seed=config.seed, eval_hook=periodic_eval,
+                       eval_every=int(section.eval_every), focus=focus)
     after = evaluator.run(result.policy, result.iterations, run_dir, seed=config.seed)
     _export(result.policy, run_dir, tokenizer, start.directory)
     history = read_metrics(run_dir, "rl/reward") or result.history

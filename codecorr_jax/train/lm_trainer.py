@@ -21,7 +21,7 @@ from codecorr_jax import hosts
 from codecorr_jax.models import sharding
 from codecorr_jax.models.decoder import Decoder, trainable
 from codecorr_jax.train import lm_step, optim
-from codecorr_jax.train.loop import TrainingLoop
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig, TrainingLoop
 from codecorr_jax.train.metrics import mfu, peak_flops_per_device, train_flops_per_token
 
 # Called with (model, step, rng key); returns scalars to log (e.g. eval/<suite>/pass@1).
@@ -53,13 +53,13 @@ class NonFiniteError(RuntimeError):
 
 
 def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: jax.sharding.Mesh,
-             checkpoint: Any, logging: Any, seed: int, num_steps: int, desc: str,
+             checkpoint: CheckpointConfig, logging: LoggingConfig, seed: int,
+             num_steps: int, desc: str,
              eval_hook: EvalHook | None = None, eval_every: int = 0) -> TrainResult:
     """Train `model` on `batches` (a grain IterDataset of packed batches) for `num_steps`.
 
-    `section` holds the optimizer fields (config.pretrain or config.sft); `checkpoint` and
-    `logging` are the config sections of the same names. The data iterator's state is JSON
-    (data/packing.py), stored as is in the checkpoint's metadata.
+    `section` holds the optimizer fields (config.pretrain or config.sft). The data iterator's
+    state is JSON (data/packing.py), stored as is in the checkpoint's metadata.
     """
     settings = optim.OptimizerConfig.from_section(section)
     tx = optim.make_optimizer(settings)

@@ -26,6 +26,7 @@ processes in tests/test_multihost.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import threading
@@ -35,6 +36,34 @@ import jax
 
 from codecorr_jax.train.checkpoint import Checkpointer
 from codecorr_jax.train.metrics import MetricsLogger
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckpointConfig:
+    """How a loop keeps checkpoints (the `checkpoint` config section is built from these)."""
+
+    every_steps: int = 100  # LM steps between checkpoints (PPO: rl.checkpoint_every)
+    max_to_keep: int = 3
+    async_save: bool = True
+
+    @classmethod
+    def from_section(cls, section: Any) -> "CheckpointConfig":
+        return cls(int(section.every_steps), int(section.max_to_keep), bool(section.async_save))
+
+
+@dataclasses.dataclass(frozen=True)
+class LoggingConfig:
+    """What a loop writes as it runs (the `logging` config section is built from these)."""
+
+    every_steps: int = 10  # LM steps between logged metrics
+    tensorboard: bool = True
+    jsonl: bool = True
+    progress_bar: bool = True
+
+    @classmethod
+    def from_section(cls, section: Any) -> "LoggingConfig":
+        return cls(int(section.every_steps), bool(section.tensorboard), bool(section.jsonl),
+                   bool(section.progress_bar))
 
 
 class Preempted(Exception):
@@ -49,12 +78,11 @@ class Preempted(Exception):
 class TrainingLoop:
     """Resume, log, evaluate and checkpoint a loop of `total` steps in `run_dir`.
 
-    `checkpoint` and `logging` are the config sections of the same names; `save_every` is the
-    loop's own period (LM steps, PPO iterations).
+    `save_every` is the loop's own period (LM steps, PPO iterations).
     """
 
     def __init__(self, run_dir: str, *, total: int, desc: str, save_every: int,
-                 checkpoint: Any, logging: Any) -> None:
+                 checkpoint: CheckpointConfig, logging: LoggingConfig) -> None:
         self.run_dir, self.total, self.desc = run_dir, int(total), desc
         self.logging = logging
         self.checkpointer = Checkpointer(os.path.join(run_dir, "checkpoints"),

@@ -15,7 +15,7 @@ from codecorr_jax.train import ppo_core
 
 @dataclasses.dataclass(frozen=True)
 class PPOConfig:
-    """The fields of `config.rl` PPO's trainer uses (documented in codecorr_jax/config.py)."""
+    """The fields of `config.rl` PPO's trainer uses, their defaults and what they mean."""
 
     estimator: str = "gae"  # gae (PPO with a critic) | grpo | rloo | drgrpo | reinforce_pp | ...
     learning_rate: float = 1e-5  # constant, AdamW with global-norm clipping

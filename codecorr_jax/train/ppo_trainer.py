@@ -37,7 +37,7 @@ from codecorr_jax.models.decoder import Decoder, trainable
 from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.sampling.sampler import SampleOutput
 from codecorr_jax.train import optim, ppo_core, ppo_step
-from codecorr_jax.train.loop import TrainingLoop
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig, TrainingLoop
 from codecorr_jax.train.ppo_config import PPOConfig
 
 
@@ -536,7 +536,8 @@ def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
 def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
               prompts: Sequence[PromptItem], rewarder: Rewarder, ppo: PPOConfig, *,
               run_dir: str, mesh: jax.sharding.Mesh, eos_token_id: int | None,
-              pad_token_id: int, checkpoint: Any, logging: Any, seed: int,
+              pad_token_id: int, checkpoint: CheckpointConfig, logging: LoggingConfig,
+              seed: int,
               eval_hook: Callable[[Decoder, int], dict[str, float]] | None = None,
               eval_every: int = 0, focus: Sequence[bool] | None = None) -> PPOResult:
     """Run `ppo.num_iterations` PPO iterations (`ppo`: `PPOConfig.from_section(config.rl)`).
