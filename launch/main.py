@@ -129,8 +129,7 @@ def main(argv: list[str]) -> None:
     import jax  # the backend starts here, after jax.distributed had its chance
 
     from codecorr_jax.models import sharding
-    from codecorr_jax.train.lm_trainer import NonFiniteError
-    from codecorr_jax.train.loop import Preempted
+    from codecorr_jax.train.loop import NonFiniteError, Preempted
     try:
         shape = config_lib.validate_for_devices(config, jax.device_count(),
                                                 config_lib.sharded_dims(model_cfg))

@@ -205,12 +205,12 @@ def test_schedule_and_decay_mask_by_hand():
 
 
 def test_a_run_of_non_finite_steps_stops_the_training_with_a_message(tmp_path):
-    """A step with a non-finite loss is dropped; MAX_CONSECUTIVE_SKIPS of them in a row stop
+    """A step with a non-finite loss is dropped; MAX_DROPPED_IN_A_ROW of them in a row stop
     the run with a message naming the run directory and what to do (a model whose weights
     hold a NaN makes every step non-finite)."""
     from codecorr_jax.config import base_config
     from codecorr_jax.data.packing import Example, packed_batches
-    from codecorr_jax.train import lm_trainer
+    from codecorr_jax.train import lm_trainer, loop
 
     mesh = make_mesh(1, 1, 1, devices=jax.devices()[:1])
     model = create_sharded(CFG, mesh, seed=0)
@@ -219,9 +219,9 @@ def test_a_run_of_non_finite_steps_stops_the_training_with_a_message(tmp_path):
                 for _ in range(8)]
     batches, _ = packed_batches(examples, seq_len=16, batch_size=2, seed=0)
     settings = base_config("sft")
-    with pytest.raises(lm_trainer.NonFiniteError,
-                       match=rf"sft: {lm_trainer.MAX_CONSECUTIVE_SKIPS} steps in a row \(to step "
-                             rf"{lm_trainer.MAX_CONSECUTIVE_SKIPS}\) had a non-finite loss"):
+    with pytest.raises(loop.NonFiniteError,
+                       match=rf"sft: {loop.MAX_DROPPED_IN_A_ROW} steps in a row \(to step "
+                             rf"{loop.MAX_DROPPED_IN_A_ROW}\) had a non-finite loss"):
         lm_trainer.train_lm(model, batches, settings.sft, run_dir=str(tmp_path / "sft"),
                             mesh=mesh, checkpoint=CheckpointConfig(), logging=QUIET,
                             seed=0, num_steps=100, desc="sft")

@@ -619,3 +619,30 @@ def test_trimmed_rollout_scores_like_the_full_one(mesh):
             ppo_step.sequence_inputs(sample, response_len=longest - 1)
     assert ppo_step.round_up(33, 32) == 64 and ppo_step.round_up(0, 32) == 32
     assert ppo_step.round_up(70, 64, limit=100) == 100
+
+
+class NaNRewarder:
+    """Every reward NaN: every advantage, so every minibatch update, is non-finite."""
+
+    def submit(self, payloads, responses):
+        return _Done(RewardBatch(np.full(len(responses), np.nan, np.float32),
+                                 np.zeros(len(responses), bool)))
+
+
+def test_iterations_whose_updates_are_all_dropped_stop_the_run(tmp_path, mesh, monkeypatch):
+    """An iteration whose minibatch updates are all non-finite is dropped and counted; a run of
+    MAX_DROPPED_IN_A_ROW of them (2 here) stops PPO with a message naming the run directory."""
+    from codecorr_jax.train import loop
+
+    monkeypatch.setattr(loop, "MAX_DROPPED_IN_A_ROW", 2)
+    with pytest.raises(loop.NonFiniteError, match=r"rl: 2 steps in a row \(to step 2\) .* "
+                                                  r"checkpoint is in .*nan"):
+        _run(tmp_path, "nan", mesh, _section(num_iterations=5, estimator="grpo"),
+             rewarder=NaNRewarder())
+    # the counter resets when an update goes through
+    steps = loop.TrainingLoop(str(tmp_path / "count"), total=9, desc="t", save_every=100,
+                              checkpoint=CheckpointConfig(), logging=QUIET)
+    for done, dropped in enumerate([True, False, True, False, True], start=1):
+        steps.note_update(done, dropped=dropped)  # never two in a row
+    with pytest.raises(loop.NonFiniteError, match=r"t: 2 steps in a row \(to step 6\)"):
+        steps.note_update(6, dropped=True)

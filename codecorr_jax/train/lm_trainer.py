@@ -43,15 +43,6 @@ def _micro_batch_sharding(mesh: jax.sharding.Mesh) -> jax.sharding.NamedSharding
     return jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(None, *spec))
 
 
-# A step whose loss or gradient is not finite is dropped and counted; this many in a row means
-# the run cannot recover (a diverged model, broken data), so it stops with a message.
-MAX_CONSECUTIVE_SKIPS = 20
-
-
-class NonFiniteError(RuntimeError):
-    """Too many steps in a row had a non-finite loss or gradient; the message says what to do."""
-
-
 def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: jax.sharding.Mesh,
              checkpoint: CheckpointConfig, logging: LoggingConfig, seed: int,
              num_steps: int, desc: str,
@@ -69,7 +60,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     opt_state = optim.init_on_mesh(tx, params, mesh)
     iterator: Iterator[dict[str, np.ndarray]] = iter(batches)
     rng = hosts.replicated(jax.random.key_data(jax.random.key(seed)), mesh)
-    skipped, start, in_a_row = 0, 0, 0
+    skipped, start = 0, 0
     loop = TrainingLoop(run_dir, total=num_steps, desc=desc, save_every=checkpoint.every_steps,
                         checkpoint=checkpoint, logging=logging)
     restored = loop.restore({"params": params, "opt_state": opt_state, "rng": rng})
@@ -101,13 +92,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
             out = hosts.fetch_tree(out)
             elapsed = time.perf_counter() - started
             skipped += int(out["skipped"])
-            in_a_row = in_a_row + 1 if out["skipped"] else 0
-            if in_a_row >= MAX_CONSECUTIVE_SKIPS:
-                raise NonFiniteError(
-                    f"{desc}: {in_a_row} steps in a row (to step {step + 1}) had a non-finite "
-                    f"loss or gradient and were dropped; the last good checkpoint is in "
-                    f"{run_dir}. Lower {desc}.learning_rate or look at the data of those "
-                    "steps, then run the command again (it resumes from that checkpoint)")
+            loop.note_update(step + 1, dropped=bool(out["skipped"]))
             real_tokens = float(np.count_nonzero(batch["segment_ids"]))
             window["tokens"] += real_tokens
             window["seconds"] += elapsed

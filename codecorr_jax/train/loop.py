@@ -66,6 +66,15 @@ class LoggingConfig:
                    bool(section.progress_bar))
 
 
+# An update whose loss or gradient is not finite is dropped and counted; this many in a row
+# mean the run cannot recover (a diverged model, broken data), so it stops with a message.
+MAX_DROPPED_IN_A_ROW = 20
+
+
+class NonFiniteError(RuntimeError):
+    """Too many updates in a row were dropped as non-finite; the message says what to do."""
+
+
 class Preempted(Exception):
     """The loop stopped on SIGTERM after checkpointing step `step` of `run_dir`."""
 
@@ -91,6 +100,18 @@ class TrainingLoop:
                                          async_save=checkpoint.async_save)
         self.resumed_from: int | None = None
         self._stop_requested = False
+        self._dropped_in_a_row = 0
+
+    def note_update(self, done: int, *, dropped: bool) -> None:
+        """Count step `done`'s update as applied or dropped (non-finite); raise NonFiniteError
+        after MAX_DROPPED_IN_A_ROW dropped in a row."""
+        self._dropped_in_a_row = self._dropped_in_a_row + 1 if dropped else 0
+        if self._dropped_in_a_row >= MAX_DROPPED_IN_A_ROW:
+            raise NonFiniteError(
+                f"{self.desc}: {self._dropped_in_a_row} steps in a row (to step {done}) had a "
+                "non-finite loss or gradient and their updates were dropped; the last good "
+                f"checkpoint is in {self.run_dir}. Lower the learning rate or look at the data "
+                "of those steps, then run the command again (it resumes from that checkpoint)")
 
     def restore(self, state: Any) -> tuple[Any, dict] | None:
         """(state, meta) of the latest checkpoint, shaped like `state`; None when there is none."""

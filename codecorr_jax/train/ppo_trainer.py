@@ -617,6 +617,9 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             updated = time.perf_counter()
 
             skipped += int(sums["skipped"])
+            # an iteration all of whose minibatch updates were dropped as non-finite
+            loop.note_update(iteration + 1, dropped=int(sums["skipped"]) >= int(
+                sums["minibatches"]) > 0)
             metrics = iteration_metrics(got, scored, sums, group=group, observed_kl=observed_kl,
                                         kl_coef=kl_coef, skipped=skipped,
                                         seconds=(started, collected, scored_at, updated))
