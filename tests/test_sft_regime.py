@@ -156,7 +156,7 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
     assert latest["step"] == 40
     suites = latest["results"]
     assert set(suites) == {"atom", "composite_in_domain", "composite_target", "composite_deep",
-                           "humaneval", "composite_train"}
+                           "composite_unseen_atom", "humaneval", "composite_train"}
     assert all(suites[s]["n_tasks"] == 4 for s in suites)
     assert (run / "eval" / "step_00000020.json").exists()  # the periodic evaluation
     assert (run / "final" / "config.json").exists() and (tmp_path / "base" / "config.json").exists()
@@ -320,7 +320,8 @@ def test_real_model_study_cell_runs_from_a_local_checkpoint(shared, tmp_path):
              "synth.size_a": 24, "synth.size_b": 18, "synth.size_c": 18,  # the shared datasets
              "data.dataset_dir": shared[0].split("=", 1)[1], "data.max_length": 256,
              "sft.num_steps": 4, "sft.batch_size": 16, "sft.grad_accum_steps": 2,
-             "eval.suites": ("composite_in_domain", "humaneval"), "eval.max_tasks": 2,
+             "eval.suites": ("composite_in_domain", "composite_target", "humaneval"),
+             "eval.max_tasks": 2,
              "eval.num_samples": 2, "eval.ks": (1, 2), "eval.max_new_tokens": 8,
              "eval.batch_size": 8, "eval.every_steps": 2, "eval.periodic_max_tasks": 2,
              "rl.num_iterations": 1, "rl.prompts_per_iteration": 4,
@@ -343,5 +344,5 @@ def test_real_model_study_cell_runs_from_a_local_checkpoint(shared, tmp_path):
     sft_fields = json.load(open(os.path.join(run.workdir, "sft", "run.json")))
     assert sft_fields["sft"]["grad_accum_steps"] == 2  # the checkpoint preset's SFT, shrunk
     results = json.load(open(os.path.join(rl_dir, "eval", "latest.json")))["results"]
-    assert set(results) == {"composite_in_domain", "humaneval"}
+    assert set(results) == {"composite_in_domain", "composite_target", "humaneval"}
     assert results["humaneval"]["n_tasks"] == 2 and "pass@2" in str(results["humaneval"])
