@@ -25,7 +25,6 @@ import time
 from typing import Any
 
 import jax
-import ml_collections
 import numpy as np
 
 from codecorr_jax import config as config_lib
@@ -35,6 +34,8 @@ from codecorr_jax.models.decoder import create_sharded
 from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.train import lm_step, optim
 from codecorr_jax.train.metrics import mfu, peak_flops_per_device, train_flops_per_token
+from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
+from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train.ppo_trainer import PromptItem, RewardBatch, train_ppo
 
 # Qwen2.5-Coder shapes (config.json of the released checkpoints) and a toy one for CPUs.
@@ -98,7 +99,7 @@ def sft_step(model: Any, mesh: jax.sharding.Mesh, rows: int, length: int,
     cfg = model.config
     graphdef, params, rest = nnx.split(model, nnx.Param, ...)
     params = nnx.to_pure_dict(params)
-    tx = optim.make_optimizer(config_lib.base_config("sft").sft)
+    tx = optim.make_optimizer(optim.OptimizerConfig.from_section(config_lib.base_config("sft").sft))
     state = {"params": params, "opt": optim.init_on_mesh(tx, params, mesh)}
     step = lm_step.make_train_step(graphdef, rest, tx)
     batch = lm_step.split_micro_batches(lm_step.random_batch(cfg.vocab_size, rows, length), 1)
@@ -169,13 +170,13 @@ def ppo_iteration(model: Any, mesh: jax.sharding.Mesh, prompts: int, samples: in
     rng = np.random.default_rng(2)
     items = [PromptItem(tuple(int(t) for t in rng.integers(1, cfg.vocab_size, 64)), None)
              for _ in range(prompts)]
-    settings.logging.progress_bar = False
     with tempfile.TemporaryDirectory() as run_dir:
-        result = train_ppo(model, None, None, items, _LengthRewarder(), section,
-                           run_dir=run_dir, mesh=mesh, eos_token_id=None, pad_token_id=0,
-                           checkpoint=ml_collections.ConfigDict(dict(
-                               every_steps=10**9, max_to_keep=1, async_save=False)),
-                           logging=settings.logging, seed=0)
+        result = train_ppo(model, None, None, items, _LengthRewarder(),
+                           PPOConfig.from_section(section), run_dir=run_dir, mesh=mesh,
+                           eos_token_id=None, pad_token_id=0,
+                           checkpoint=CheckpointConfig(every_steps=10**9, max_to_keep=1,
+                                                       async_save=False),
+                           logging=LoggingConfig(progress_bar=False), seed=0)
     last = result.history[-1]  # the second iteration: compiled already
     keys = ("seconds_generation", "seconds_execution", "seconds_scoring", "seconds_update",
             "seconds_iteration", "samples_per_second")

@@ -39,7 +39,7 @@ def measure(width: int, rows: int, length: int, repeats: int,
     cfg = model_config(section)
     graphdef, params, rest = nnx.split(Decoder(cfg, rngs=nnx.Rngs(0)), nnx.Param, ...)
     params = nnx.to_pure_dict(params)
-    tx = optim.make_optimizer(config_lib.base_config("sft").sft)
+    tx = optim.make_optimizer(optim.OptimizerConfig.from_section(config_lib.base_config("sft").sft))
     opt_state = tx.init(params)
     step = lm_step.make_train_step(graphdef, rest, tx)
     batch = lm_step.split_micro_batches(lm_step.random_batch(cfg.vocab_size, rows, length), 1)
