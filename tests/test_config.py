@@ -149,13 +149,14 @@ def test_executor_section_builds_the_executor_config_and_names_bad_fields():
 
 
 def test_config_suite_names_are_the_evaluation_suites():
-    from codecorr_jax.eval.suites import SUITES
+    from codecorr_jax.tasks.registry import SUITE_NAMES as SUITES
 
     assert config_lib.EVAL_SUITES is SUITES  # validation reads the registry itself
     # every suite by default, the train-task one included (the train / held-out gap)
     assert tuple(config_lib.base_config("sft").eval.suites) == SUITES
-    with pytest.raises(ConfigError, match=r"config\.eval\.suites has \['mbpp'\]"):
-        config_lib.validate(_config(eval__suites=("atom", "mbpp")))
+    with pytest.raises(ConfigError, match=r"config\.eval\.suites names 'mbpp', "
+                                          r"'composite_targt' \(did you mean 'composite_target'"):
+        config_lib.validate(_config(eval__suites=("atom", "mbpp", "composite_targt")))
 
 
 def test_batch_must_split_into_accumulation_steps():

@@ -222,7 +222,8 @@ def test_the_constants_table_groups_greedy_passes_by_stage():
 
 def test_the_report_says_which_suites_are_target_domains(tmp_path):
     from codecorr_jax.eval.report import suites_of, write_report
-    from codecorr_jax.eval.suites import SUITE_MEANINGS, SUITES
+    from codecorr_jax.tasks.registry import SUITE_MEANINGS
+    from codecorr_jax.tasks.registry import SUITE_NAMES as SUITES
 
     assert set(SUITE_MEANINGS) == set(SUITES)  # every suite has its line
     stages = {"SFT": {"composite_in_domain": {"pass@1": 0.5, "n_tasks": 2},
@@ -265,7 +266,7 @@ def test_pass_at_k_curves_against_the_closed_form(tmp_path):
     from math import comb
 
     from codecorr_jax.eval.report import curve_ks, pass_at_k_curve_table, write_report
-    from codecorr_jax.eval.suites import EvalTask, evaluate
+    from codecorr_jax.eval.suites import Task, evaluate
     from codecorr_jax.execution import Executor, ExecutorConfig
 
     class Completer:  # task i: i of its 5 samples right
@@ -273,7 +274,7 @@ def test_pass_at_k_curves_against_the_closed_form(tmp_path):
             return [["    return x\n"] * int(p[-2]) + ["    return -x\n"] * (num_samples - int(p[-2]))
                     for p in prompts]
 
-    tasks = [EvalTask(f"t/{i}", f"def f(x):\n#{i}\n", "f",
+    tasks = [Task(f"t/{i}", f"def f(x):\n#{i}\n", "f",
                       tests=({"args": [3], "expected": 3}, {"args": [0], "expected": 0}))
              for i in range(4)]
     with Executor(ExecutorConfig()) as executor:

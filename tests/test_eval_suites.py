@@ -18,9 +18,10 @@ from flax import nnx
 from codecorr_jax import atoms
 from codecorr_jax.atoms.render import render_prompt
 from codecorr_jax.eval.completion import SamplerCompleter
-from codecorr_jax.eval.suites import (SUITES, EvalTask, evaluate, load_suite, program, scalars,
+from codecorr_jax.eval.suites import (Task, evaluate, load_suite, program, scalars,
                                       subset, summary_line, write_results)
 from codecorr_jax.execution import Executor, ExecutorConfig
+from codecorr_jax.tasks.registry import SUITE_NAMES as SUITES
 from codecorr_jax.models import Decoder, ModelConfig
 from codecorr_jax.sampling import Sampler, SamplingConfig
 from codecorr_jax.synth import build, render
@@ -252,7 +253,7 @@ def test_instruction_style_runs_the_completion_alone(built, records, executor, t
     docstring_task = load_suite("atom", built, max_tasks=1)[0]
     assert program(docstring_task, "x\n").source == docstring_task.prompt + "x\n"
     assert program(docstring_task, "x\n").tests == list(docstring_task.tests)
-    checked = program(EvalTask("HumanEval/0", "def f():\n", "f", test_code="def check(c): 0",
+    checked = program(Task("HumanEval/0", "def f():\n", "f", test_code="def check(c): 0",
                                full_program=True), "def f(): 1\n")
     assert (checked.source, checked.test_code, checked.check_name, checked.tests) == (
         "def f(): 1\n", "def check(c): 0", "check", ())

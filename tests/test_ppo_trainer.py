@@ -318,10 +318,10 @@ class _ScoredEvaluator:
 def test_frontier_is_where_some_samples_pass_and_is_scored_once(tmp_path):
     """Greedy: the prompts failed; sampled: those with 0 < passing samples < n (all-fail and
     all-pass groups carry no signal). Scored once per run directory, checked on reuse."""
-    from codecorr_jax.eval.suites import EvalTask
+    from codecorr_jax.eval.suites import Task
     from codecorr_jax.regimes.ppo_inputs import frontier_flags, frontier_scored
 
-    prompts = [PromptItem((i,), EvalTask(f"atom/t{i}", "", "f")) for i in range(5)]
+    prompts = [PromptItem((i,), Task(f"atom/t{i}", "", "f")) for i in range(5)]
     scores = [(True, 0), (False, 1), (False, 4), (True, 3), (False, 0)]
 
     def flags(run_dir, samples, rows=scores):
@@ -365,11 +365,11 @@ def test_truncated_rows_are_those_cut_at_the_limit_before_an_eos():
 
 
 def test_task_rewarder_scores_programs_in_the_executor():
-    from codecorr_jax.eval.suites import EvalTask
+    from codecorr_jax.eval.suites import Task
     from codecorr_jax.execution import Executor, ExecutorConfig
     from codecorr_jax.regimes.ppo_inputs import TaskRewarder
 
-    task = EvalTask("toy/add", "def add(a, b):\n", "add",
+    task = Task("toy/add", "def add(a, b):\n", "add",
                     ({"args": [1, 2], "expected": 3}, {"args": [4, 0], "expected": 4}))
     completions = ["    return a + b\n", "    return a - b\n", "    return (\n",
                    "    raise ValueError\n"]

@@ -150,14 +150,22 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
                   "--config.eval.max_tasks=4", "--config.eval.periodic_max_tasks=2",
                   "--config.eval.every_steps=20", "--config.eval.max_new_tokens=24",
                   "--config.eval.batch_size=8", "--config.checkpoint.every_steps=20"]
-    result = _run("configs/sft.py", tmp_path, *shared, *small_eval)
+    # configs/sft.py, also evaluated on one task file of each kind (configs/task_files.py)
+    result = _run("configs/task_files.py", tmp_path, *shared, *small_eval)
     run = tmp_path / "sft"
     latest = json.loads((run / "eval" / "latest.json").read_text())
     assert latest["step"] == 40
     suites = latest["results"]
-    assert set(suites) == {"atom", "composite_in_domain", "composite_target", "composite_deep",
-                           "composite_unseen_atom", "humaneval", "composite_train"}
-    assert all(suites[s]["n_tasks"] == 4 for s in suites)
+    built_in = {"atom", "composite_in_domain", "composite_target", "composite_deep",
+                "composite_unseen_atom", "humaneval", "composite_train"}
+    files = {"mbpp_local": 2, "evalplus_base": 2, "evalplus_plus": 2, "lcb_recent": 2}
+    assert set(suites) == built_in | set(files)
+    assert all(suites[s]["n_tasks"] == files.get(s, 4) for s in suites)
+    # each file was checked against the SFT mixture before training, and none meets it
+    overlap = (run / "task_overlap.md").read_text()
+    assert "| mbpp_local | 2 | 0 | 0 | 0 |" in overlap and "| lcb_recent | 2 | 0 | 0 | 0 |" in overlap
+    assert "tasks      evalplus_plus: 0 of 2 tasks meet the training mixture (the SFT mixture" \
+        in result.stdout
     assert (run / "eval" / "step_00000020.json").exists()  # the periodic evaluation
     assert (run / "final" / "config.json").exists() and (tmp_path / "base" / "config.json").exists()
     assert "| composite_target | 4 |" in (run / "results.md").read_text()
@@ -178,14 +186,14 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
     # A second run with the same config reuses the base (and its scores) and the finished SFT.
     base_mtime = os.path.getmtime(tmp_path / "base" / "model.safetensors")
     scored_mtime = os.path.getmtime(run / "eval" / "step_00000040.json")
-    again = _run("configs/sft.py", tmp_path, *shared, *small_eval)
+    again = _run("configs/task_files.py", tmp_path, *shared, *small_eval)
     assert os.path.getmtime(tmp_path / "base" / "model.safetensors") == base_mtime
     # the finished SFT's final scores stand: it is not evaluated again
     assert os.path.getmtime(run / "eval" / "step_00000040.json") == scored_mtime
     assert "scoring the base model" in result.stdout and "scoring the base" not in again.stdout
 
     # The same workdir with another SFT configuration is refused, naming the field.
-    refused = subprocess.run(_command("configs/sft.py", tmp_path, *shared, *small_eval,
+    refused = subprocess.run(_command("configs/task_files.py", tmp_path, *shared, *small_eval,
                                       "--config.sft.learning_rate=1e-4"),
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert refused.returncode != 0

@@ -29,7 +29,7 @@ import numpy as np
 from codecorr_jax.eval import stats
 from codecorr_jax.eval.report import pyplot
 from codecorr_jax.eval.seed_runs import STAGES, stage_results
-from codecorr_jax.eval.suites import SUITE_MEANINGS
+from codecorr_jax.tasks.registry import SUITE_MEANINGS
 from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
 
 # a stage's run directory -> the stage (seed_runs.STAGES) whose final evaluation is its step 0

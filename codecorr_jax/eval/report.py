@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from codecorr_jax.eval import stats
-from codecorr_jax.eval.suites import HELD_OUT_SUITES, SUITE_MEANINGS
+from codecorr_jax.tasks.registry import HELD_OUT_SUITES, SUITE_MEANINGS
 from codecorr_jax.fileio import write_text_atomic
 
 Results = Mapping[str, Mapping[str, float]]  # suite -> {"pass@1": ..., "n_tasks": ...}

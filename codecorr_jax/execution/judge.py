@@ -2,14 +2,17 @@
 
 Everything in the report came out of the sandbox and may be forged by the program, so every field
 is parsed defensively, and a test passes only when the canonical JSON of the value the program
-returned equals the canonical JSON of the expected value, which never entered the sandbox.
+returned equals the canonical JSON of the expected value, or, for a standard-input/output case,
+when the program's output equals the expected output line by line after `normalize_output`.
+Expected values never enter the sandbox.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import signal
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, Union
 
 from codecorr_jax.canonical import canonical_json
 from codecorr_jax.execution import sandbox
@@ -22,6 +25,29 @@ PROBE = None
 # Expected value of the single test of a test-code task: it passes if check() returns.
 CHECK = "<check>"
 
+
+@dataclasses.dataclass(frozen=True)
+class StdoutExpected:
+    """Expected value of a standard-input/output case: the expected output, already passed
+    through `normalize_output`. A type of its own, so it can never be mistaken for JSON text."""
+
+    text: str
+
+
+# What `judge` accepts per test: canonical JSON text, PROBE, CHECK or a StdoutExpected.
+Expected = Union[str, None, StdoutExpected]
+
+
+def normalize_output(text: str) -> str:
+    """Program output as competitive-programming judges compare it: line by line, ignoring
+    trailing whitespace on each line and trailing empty lines (a missing or extra final newline
+    is not a wrong answer; leading and inner whitespace still count)."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
 _TEST_VERDICTS = {
     sandbox.TEST_FAIL: Verdict.FAIL,
     sandbox.TEST_ERROR: Verdict.RUNTIME_ERROR,
@@ -32,8 +58,9 @@ _TEST_VERDICTS = {
 _LOAD_VERDICTS = {**_TEST_VERDICTS, sandbox.LOAD_SYNTAX: Verdict.SYNTAX_ERROR}
 
 
-def judge(report: Mapping[str, Any], expected: Sequence[str | None]) -> ProgramResult:
-    """Judge one run. `expected[i]` is the canonical JSON expected from test i, PROBE, or CHECK."""
+def judge(report: Mapping[str, Any], expected: Sequence[Expected]) -> ProgramResult:
+    """Judge one run. `expected[i]` is the canonical JSON expected from test i, PROBE, CHECK,
+    or a StdoutExpected for a standard-input/output case."""
     total = len(expected)
     outcomes: list[TestOutcome | None] = [None] * total
     problem = _text(report.get("tampered")) or None
@@ -121,7 +148,7 @@ def _fatal(report: Mapping[str, Any], problem: str | None, load: dict | None,
     return None
 
 
-def _test_outcome(frame: dict, expected: str | None) -> TestOutcome:
+def _test_outcome(frame: dict, expected: Expected) -> TestOutcome:
     kind = frame.get("k")
     time_s = _number(frame.get("t"))
     if kind != sandbox.TEST_OK:
@@ -131,6 +158,8 @@ def _test_outcome(frame: dict, expected: str | None) -> TestOutcome:
         return TestOutcome(Verdict.PASS, time_s)
     if "o" not in frame:
         return TestOutcome(Verdict.FAIL, time_s, "Protocol", "no return value reported")
+    if isinstance(expected, StdoutExpected):
+        return _stdout_outcome(frame["o"], expected, time_s)
     try:
         produced = canonical_json(frame["o"])
     except (TypeError, ValueError, RecursionError) as exc:
@@ -139,6 +168,19 @@ def _test_outcome(frame: dict, expected: str | None) -> TestOutcome:
         return TestOutcome(Verdict.PASS, time_s, output=produced)
     return TestOutcome(Verdict.FAIL, time_s, "WrongAnswer",
                        f"expected {_shorten(expected)}, got {_shorten(produced)}", produced)
+
+
+def _stdout_outcome(produced: Any, expected: StdoutExpected, time_s: float) -> TestOutcome:
+    """A stdio case that ran to the end: compare its captured output with the expected one."""
+    if type(produced) is not str:  # the harness always reports a string; anything else is forged
+        return TestOutcome(Verdict.FAIL, time_s, "Protocol",
+                           f"output reported as a {type(produced).__name__}, not a string")
+    output = canonical_json(produced)  # the raw output, as JSON text like every other output
+    if normalize_output(produced) == expected.text:
+        return TestOutcome(Verdict.PASS, time_s, output=output)
+    return TestOutcome(Verdict.FAIL, time_s, "WrongAnswer",
+                       f"expected {_shorten(canonical_json(expected.text))}, got "
+                       f"{_shorten(canonical_json(normalize_output(produced)))}", output)
 
 
 def _signal_name(signum: Any) -> str:

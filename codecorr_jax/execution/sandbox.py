@@ -1,10 +1,11 @@
 """Inside the sandbox: the code that runs in the freshly forked child, around the program.
 
 The child confines itself (session, resource limits, optional namespaces, unprivileged uid), runs
-the program, calls the entry point on every test's arguments and reports what happened as framed
-JSON lines on a private result pipe. It never sees expected outputs: the trusted parent compares
-them, so nothing the program does in here (patching builtins, `json`, `sys.stdout`, `__eq__`
-tricks, printing "all passed", exiting early) can turn a wrong answer into a pass.
+the program, calls the entry point on every test's arguments (or, for standard-input/output
+cases, runs the whole program once per case on that case's input) and reports what happened as
+framed JSON lines on a private result pipe. It never sees expected outputs: the trusted parent
+compares them, so nothing the program does in here (patching builtins, `json`, `sys.stdout`,
+`__eq__` tricks, printing "all passed", exiting early) can turn a wrong answer into a pass.
 
 Stdlib only, and no import of the `codecorr_jax` package: this module is loaded by the sandbox
 worker, a bare interpreter (`python -I -S`) that must stay free of jax and accelerator runtimes.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import ctypes
+import io
 import json
 import os
 import resource
@@ -34,16 +36,16 @@ EXIT_HARNESS_ERROR = 70
 EXIT_SETUP_ERROR = 71
 
 # Frame kinds (the "k" field). Test frames carry "i", the test index.
-FRAME_READY = "ready"       # program loaded, entry point found
+FRAME_READY = "ready"       # program loaded, entry point found (stdio: program compiled)
 FRAME_LOAD = "load"         # program could not be loaded: "v" says why (a test kind or "syntax")
 LOAD_SYNTAX = "syntax"
 FRAME_DONE = "done"         # every test ran; the child exits right after
-TEST_OK = "ok"              # returned a JSON value "o"
+TEST_OK = "ok"              # returned a JSON value "o" (stdio: "o" is the printed text)
 TEST_FAIL = "fail"          # a test-code assertion failed (test_code mode)
 TEST_ERROR = "error"        # raised an exception
 TEST_TIMEOUT = "timeout"    # hit the per-test timer
 TEST_MEMORY = "memory"      # MemoryError
-TEST_UNSERIALIZABLE = "unserializable"  # returned a value that is not JSON
+TEST_UNSERIALIZABLE = "unserializable"  # returned a value that is not JSON, or is too large
 
 # prctl(2) options and namespace flags (linux/prctl.h, linux/sched.h, linux/mount.h).
 PR_SET_PDEATHSIG = 1
@@ -251,6 +253,7 @@ def _run_program(job: dict, limits: dict, nonce: str) -> None:
     join, type_, len_, memoryview_ = "".join, type, len, memoryview
     describe, is_test_assertion, plain_data_only = (_describe_exception, _is_test_assertion,
                                                     _plain_data_only)
+    run_stdio_cases = _run_stdio_cases
     OK, FAIL, ERROR, TIMEOUT, MEMORY, UNSERIALIZABLE = (
         TEST_OK, TEST_FAIL, TEST_ERROR, TEST_TIMEOUT, TEST_MEMORY, TEST_UNSERIALIZABLE)
     READY, LOAD, DONE, SYNTAX = FRAME_READY, FRAME_LOAD, FRAME_DONE, LOAD_SYNTAX
@@ -275,11 +278,20 @@ def _run_program(job: dict, limits: dict, nonce: str) -> None:
     def frame(**fields: Any) -> str:
         return encode(fields)
 
+    def finish() -> None:
+        emit(frame(k=DONE))
+        for stream in (stdout, stderr):
+            try:
+                stream.flush()
+            except BaseException:  # noqa: BLE001 - output is best effort
+                pass
+
     # Decode every test's arguments now: fresh objects per test, decoded before the program runs.
     arg_lists = [tuple(json.loads(text)) for text in job.get("args") or ()]
     entry_point = job["entry_point"]
     test_code = job.get("test_code")
     check_name = job.get("check_name") or "check"
+    stdin_inputs = job.get("stdin")  # stdin/stdout cases: run the whole program per input
     safe_builtins = dict(builtins.__dict__) if test_code is not None else None
 
     # 1. Compile and run the program's module code (one per-test timeout for it).
@@ -295,6 +307,11 @@ def _run_program(job: dict, limits: dict, nonce: str) -> None:
     except BaseException as exc:  # noqa: BLE001 - SyntaxError, ValueError (NUL bytes), ...
         name, msg = describe(exc)
         emit(frame(k=LOAD, v=SYNTAX, type=name, msg=msg))
+        return
+    if stdin_inputs is not None:  # nothing runs at load time: the module code is the test
+        emit(frame(k=READY, t=perf_counter() - started))
+        run_stdio_cases(code, stdin_inputs, emit, frame, encode, test_timeout, max_result)
+        finish()
         return
     namespace: dict[str, Any] = {"__name__": "__sandbox__", "__builtins__": builtins}
     check = None
@@ -372,12 +389,101 @@ def _run_program(job: dict, limits: dict, nonce: str) -> None:
             emit(frame(k=OK, i=index, t=elapsed))
         else:  # the output is spliced in as raw JSON; the parent parses and re-canonicalizes it
             emit(frame(k=OK, i=index, t=elapsed)[:-1] + ',"o":' + text + "}")
-    emit(frame(k=DONE))
-    for stream in (stdout, stderr):
+    finish()
+
+
+def _run_stdio_cases(code: Any, inputs: list[str], emit: Callable[[str], None],
+                     frame: Callable[..., str], encode: Callable[[Any], str],
+                     test_timeout: float, max_result: int) -> None:
+    """Run the compiled program once per stdin/stdout case and emit one test frame per case.
+
+    Each run gets a fresh `__main__` namespace, the case's input as `sys.stdin` and a fresh
+    buffer as `sys.stdout`, under the per-test timer. As in `_run_program`, everything used once
+    the program has started is bound to a local first. The streams are set in the sys module's
+    `__dict__`, which is what print() and input() read, so a program that swaps the class of
+    `sys` cannot intercept them; they and the builtins are restored after every case, so what
+    one case patches cannot leak into the next; and the output reported is always read from the
+    harness's own buffer, never from whatever `sys.stdout` the program left behind.
+    """
+    exec_, perf_counter, enumerate_, len_, type_, int_ = (exec, time.perf_counter, enumerate,
+                                                           len, type, int)
+    setitimer, itimer_real = signal.setitimer, signal.ITIMER_REAL
+    text_stream, bytes_stream, get_bytes = io.TextIOWrapper, _KeptBytes, io.BytesIO.getvalue
+    decode = bytes.decode
+    dict_get, dict_clear, dict_update = dict.get, dict.clear, dict.update
+    timeout_error, memory_error, system_exit = SandboxTimeout, MemoryError, SystemExit
+    base_exception = BaseException
+    exit_code_of = SystemExit.__dict__["code"].__get__  # the slot, not a subclass's property
+    describe = _describe_exception
+    OK, ERROR, TIMEOUT, MEMORY, UNSERIALIZABLE = (TEST_OK, TEST_ERROR, TEST_TIMEOUT, TEST_MEMORY,
+                                                  TEST_UNSERIALIZABLE)
+    builtins_module, builtins_dict, sys_dict = builtins, builtins.__dict__, sys.__dict__
+    if "exit" not in builtins_dict:  # no `site` in the worker, and CP solutions call exit()
+        builtins_dict["exit"] = builtins_dict["quit"] = _program_exit
+    saved_builtins = dict(builtins_dict)
+    saved_stdin, saved_stdout = dict_get(sys_dict, "stdin"), dict_get(sys_dict, "stdout")
+    too_long = f"standard output is over the limit of {max_result} bytes (as JSON)"
+    for index, case_input in enumerate_(inputs):
+        started = perf_counter()
+        text: str | None = None
+        failure: tuple[str, str, str] | None = None
+        # Text streams over bytes, as a real console's: `sys.stdin.buffer.readline()` and
+        # `sys.stdout.buffer.write()`, the competitive programmer's fast I/O, work too.
+        captured = bytes_stream()
+        case_stdout = text_stream(captured, encoding="utf-8", errors="replace",
+                                  write_through=True)
         try:
-            stream.flush()
-        except BaseException:  # noqa: BLE001 - output is best effort
-            pass
+            setitimer(itimer_real, test_timeout)
+            try:
+                sys_dict["stdin"] = text_stream(bytes_stream(case_input.encode("utf-8")),
+                                                encoding="utf-8")
+                sys_dict["stdout"] = case_stdout
+                try:
+                    exec_(code, {"__name__": "__main__", "__builtins__": builtins_module})
+                except system_exit as exc:  # exit(0) or sys.exit() ends the run normally
+                    status = exit_code_of(exc)
+                    if not (status is None or status is False
+                            or (type_(status) is int_ and status == 0)):
+                        raise
+                output = decode(get_bytes(captured), "utf-8", "replace")
+                if len_(output) > max_result:  # checked before encoding a huge text again
+                    failure = (UNSERIALIZABLE, "ValueError", too_long)
+                else:
+                    text = encode(output)
+                    if len_(text) > max_result:  # escapes can make the JSON longer
+                        text, failure = None, (UNSERIALIZABLE, "ValueError", too_long)
+                del output
+            finally:
+                setitimer(itimer_real, 0)
+                sys_dict["stdin"], sys_dict["stdout"] = saved_stdin, saved_stdout
+                dict_clear(builtins_dict)
+                dict_update(builtins_dict, saved_builtins)
+        except timeout_error:
+            failure = (TIMEOUT, "Timeout", f"test ran over {test_timeout:g} s")
+        except memory_error:
+            failure = (MEMORY, "MemoryError", "out of memory")
+        except base_exception as exc:  # noqa: BLE001 - another exit status included
+            name, msg = describe(exc)
+            failure = (ERROR, name, msg)
+        del captured, case_stdout  # a large output goes before the next case starts
+        elapsed = perf_counter() - started
+        if failure is not None:
+            emit(frame(k=failure[0], i=index, t=elapsed, type=failure[1], msg=failure[2]))
+        else:  # a JSON string spliced in; the parent parses it and compares the text
+            emit(frame(k=OK, i=index, t=elapsed)[:-1] + ',"o":' + text + "}")
+
+
+class _KeptBytes(io.BytesIO):
+    """A case's output buffer that a program closing `sys.stdout` does not discard."""
+
+    def close(self) -> None:
+        pass
+
+
+def _program_exit(code: Any = None) -> NoReturn:
+    """exit() and quit() for stdin/stdout programs: `site` normally defines them, and the worker
+    runs without it (python -S)."""
+    raise SystemExit(code)
 
 
 def compile_test_code(test_code: str) -> Any:

@@ -173,8 +173,9 @@ class Worker:
                 _exit(sandbox.EXIT_HARNESS_ERROR)
         os.close(result_w)
         os.close(output_w)
-        # Room for every test's frame at its largest; beyond it the channel counts as tampered.
-        frames = len(job.get("args") or ()) + 3
+        # Room for every test's frame at its largest (JSON tests and stdin/stdout cases alike);
+        # beyond it the channel counts as tampered.
+        frames = len(job.get("args") or ()) + len(job.get("stdin") or ()) + 3
         watch = _Watch(pid, result_r, output_r, nonce, config,
                        result_cap=frames * (config["max_result_bytes"] + _FRAME_SLACK_BYTES))
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import jax
@@ -12,6 +13,7 @@ from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.completion import SamplerCompleter
 from codecorr_jax.execution import Executor
 from codecorr_jax.models.decoder import Decoder
+from codecorr_jax.tasks.sources import FileSource, file_sources, with_expected_outputs
 
 # Per suite: its metrics (pass@1, pass@k, verdict counts) and per-task rows (suites.evaluate).
 SuiteResults = dict[str, dict[str, Any]]
@@ -34,13 +36,25 @@ class Evaluator:
         self.progress = bool(config.logging.progress_bar)
         self.chat = config.data.prompt_style == CHAT
 
-        every = {name: suites_lib.load_suite(
-            name, jsonl_dir, families=tuple(section.composite_families),
-            prompt_style=config.data.prompt_style) for name in section.suites}
+        files = file_sources(config.get("tasks"))
+        # the evaluated task files, whole (checked against the training mixture before training)
+        self.file_suites = {name: self._file_suite(files[name])
+                            for name in section.suites if name in files}
+        every = {name: self.file_suites[name] if name in files else
+                 suites_lib.load_suite(name, jsonl_dir,
+                                       families=tuple(section.composite_families),
+                                       prompt_style=config.data.prompt_style)
+                 for name in section.suites}
         self.final_suites = {name: suites_lib.subset(tasks, int(section.max_tasks))
                              for name, tasks in every.items()}
         self.periodic_suites = {name: suites_lib.subset(tasks, int(section.periodic_max_tasks))
                                 for name, tasks in every.items()}
+
+    def _file_suite(self, source: FileSource) -> list[suites_lib.Task]:
+        """A task file's tasks, asked through the chat template under chat, with expected
+        values computed from the reference solution where the file holds inputs only."""
+        tasks = [dataclasses.replace(t, chat=self.chat) for t in source.load()]
+        return with_expected_outputs(tasks, self.executor)
 
     def _completer(self, model: Decoder) -> SamplerCompleter:
         return SamplerCompleter(model, self.tokenizer, self.mesh,
@@ -61,7 +75,7 @@ class Evaluator:
             suites_lib.write_results(out_dir, step, results)
         return results
 
-    def score_tasks(self, model: Decoder, name: str, tasks: list[suites_lib.EvalTask],
+    def score_tasks(self, model: Decoder, name: str, tasks: list[suites_lib.Task],
                     out_dir: str, *, max_new_tokens: int, seed: int = 0, num_samples: int = 0,
                     temperature: float = 1.0) -> SuiteResults:
         """`tasks`, other than the configured suites, scored as suite `name`: greedy pass/fail

@@ -51,7 +51,7 @@ class TaskRewarder:
         self.tokenizer = tokenizer
         self.reward = reward
 
-    def submit(self, payloads: Sequence[suites_lib.EvalTask],
+    def submit(self, payloads: Sequence[suites_lib.Task],
                responses: Sequence[Sequence[int]]) -> PendingTaskRewards:
         mine = hosts.share(len(payloads))  # the rows this host runs (all, on one host)
         programs = [suites_lib.program(task, decode_completion(self.tokenizer, tokens))

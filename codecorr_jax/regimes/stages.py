@@ -16,7 +16,7 @@ import math
 import os
 import shutil
 import time
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import jax
 
@@ -25,12 +25,12 @@ from codecorr_jax import hosts
 from codecorr_jax.data import corpus, function_corpus, tfds_builder
 from codecorr_jax.data import tokenizer as tokenizer_lib
 from codecorr_jax.data.chat import rendered_style
-from codecorr_jax.data.mixture import order_seed
+from codecorr_jax.data.mixture import load_mixture, order_seed
 from codecorr_jax.data.packing import packed_batches
 from codecorr_jax.data.pipeline import sft_dataset, tokenize_documents
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.execution import Executor
-from codecorr_jax.fileio import read_json, write_json_atomic
+from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
 from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
 from codecorr_jax.models.config import runtime_fields
@@ -43,6 +43,8 @@ from codecorr_jax.regimes.ppo_inputs import (TaskRewarder, frontier_flags, front
                                              rl_mixture, rl_prompts)
 from codecorr_jax.regimes.workspace import BASE_MANIFEST, SHIPPED_BASE_DIR, Workspace
 from codecorr_jax.synth import build as synth_build
+from codecorr_jax.tasks.overlap import overlap_report, training_overlap
+from codecorr_jax.tasks.overlap import summary as overlap_summary
 from codecorr_jax.train.lm_trainer import TrainResult, train_lm
 from codecorr_jax.train.metrics import read_metrics
 from codecorr_jax.train.ppo_core import NEEDS_CRITIC
@@ -345,6 +347,10 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
                                  shuffle_seed=order_seed(config.data.seed, config.seed))
     hosts.check_same_everywhere([stats], "the SFT data (data.*, the datasets' files)")
     steps = sft_steps(section, stats.rows_per_epoch)
+    if evaluator.file_suites:
+        check_task_files(evaluator, load_mixture(ws.tfds_dir, config.data.mixture,
+                                                 config.data.repeats, config.data.seed),
+                         run_dir, "the SFT mixture")
     if jax.process_index() == 0:
         mix = ", ".join(f"{k}={v}" for k, v in config.data.mixture.items() if v)
         if config.data.atom_step_repeats:
@@ -375,6 +381,20 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
         _export(result.model, run_dir, base.tokenizer, base.checkpoint.directory)
     return SftOutcome(run_dir, Checkpoint(final_dir, run_dir_lib.fingerprint(fields)), after,
                       dataclasses.replace(result, model=None))
+
+
+def check_task_files(evaluator: Evaluator, training: Sequence[Mapping[str, Any]], run_dir: str,
+                     label: str) -> None:
+    """Before training: which tasks of the evaluated task files meet the training tasks
+    (`tasks.overlap`); a line a file on the console, the tasks in `<run_dir>/task_overlap.md`."""
+    if not evaluator.file_suites or jax.process_index() != 0:
+        return
+    found = {name: (len(tasks), training_overlap(tasks, training))
+             for name, tasks in evaluator.file_suites.items()}
+    path = os.path.join(run_dir, "task_overlap.md")
+    write_text_atomic(path, overlap_report(found, label))
+    for name, (total, overlaps) in found.items():
+        print(f"tasks      {overlap_summary(name, total, overlaps)} ({label}; {path})")
 
 
 def _frontier_line(samples: int, temperature: float, fraction: float, on: int,
@@ -417,6 +437,8 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
               f"{section.num_iterations} iterations of {section.prompts_per_iteration} prompts "
               f"x {section.samples_per_prompt} samples; estimator {section.estimator}, "
               f"reward {config.executor.reward}")
+    check_task_files(evaluator, [{"task_id": p.payload.task_id, "prompt": p.payload.prompt}
+                                 for p in prompts], run_dir, "the RL prompts")
     policy = _load(start.directory, config, mesh)
     focus, frontier = None, ""
     if section.frontier_fraction > 0:

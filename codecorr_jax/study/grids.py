@@ -20,6 +20,8 @@ from codecorr_jax.study.cells import grid as findings_grid
 from codecorr_jax.study.findings import Scores
 from codecorr_jax.study.runner import CellRun, shared_dir
 from codecorr_jax.synth import build
+from codecorr_jax.tasks.registry import TARGET_SUITES
+from codecorr_jax.tasks.task import Task
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Grid:
 
 
 def _held_out_tasks(config: Any, dataset_dir: str
-                    ) -> tuple[dict[str, suites_lib.EvalTask], dict[str, list[str]]]:
+                    ) -> tuple[dict[str, Task], dict[str, list[str]]]:
     """The evaluated families' test composites by id, as evaluated, and their atoms."""
     jsonl_dir = os.path.join(dataset_dir, "jsonl")
     records = [r for family in config.eval.composite_families
@@ -57,7 +59,7 @@ def _findings_report(done: Finished) -> tuple[str, list[str]]:
     section = done.config.study
     min_effect = float(section.min_effect)
     target = str(section.target_suite)
-    evaluated = [s for s in suites_lib.TARGET_SUITES if s in done.config.eval.suites]
+    evaluated = [s for s in TARGET_SUITES if s in done.config.eval.suites]
     results = [
         findings_lib.finding_1(done.scores, list(section.composite_counts), MAIN, min_effect,
                                float(section.handful_share), target),

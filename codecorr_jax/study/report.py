@@ -13,19 +13,18 @@ import numpy as np
 from codecorr_jax.eval import compare as compare_lib
 from codecorr_jax.eval import report as report_lib
 from codecorr_jax.eval import seed_runs, stats
-from codecorr_jax.eval import suites as suites_lib
-from codecorr_jax.eval.suites import EvalTask
 from codecorr_jax.fileio import write_text_atomic
 from codecorr_jax.study import taxonomy
 from codecorr_jax.study.cells import (FROM_BASE, MAIN, OTHER_PROMPTS, REGIME_STAGES, Cell,
                                      atoms_first)
 from codecorr_jax.study.findings import Finding, Scores
 from codecorr_jax.study.runner import CellRun
+from codecorr_jax.tasks.registry import HELD_OUT_SUITES
+from codecorr_jax.tasks.task import Task, program
 
 SUITES_SHOWN = ("composite_train", "composite_in_domain", "composite_target", "composite_deep",
                 "composite_unseen_atom", "atom")
 SAMPLE_CHARS = 700
-HELD_OUT_SUITES = suites_lib.HELD_OUT_SUITES
 
 
 def machine() -> str:
@@ -134,7 +133,7 @@ def plot_overfitting(metrics_files: Sequence[str], path: str) -> str | None:
     return path
 
 
-def _taxonomy(runs: Sequence[CellRun], tasks: Mapping[str, EvalTask],
+def _taxonomy(runs: Sequence[CellRun], tasks: Mapping[str, Task],
               atoms: Mapping[str, Sequence[str]]) -> str:
     """Why the held-out completions failed (study/taxonomy.py), per (cell, stage), all seeds."""
     lines = ["| cell | stage | completions | " + " | ".join(taxonomy.CLASSES) + " |",
@@ -152,7 +151,7 @@ def _taxonomy(runs: Sequence[CellRun], tasks: Mapping[str, EvalTask],
                     task = tasks.get(row["task_id"])
                     if task is None or row["verdict"] is None:
                         continue
-                    source = suites_lib.program(task, row["completion"] or "").source
+                    source = program(task, row["completion"] or "").source
                     kind = taxonomy.classify(row["verdict"], source, task.entry_point,
                                              atoms.get(row["task_id"], ()))
                     bucket[kind] = bucket.get(kind, 0) + 1
@@ -204,7 +203,7 @@ def _samples(runs: Sequence[CellRun], per_stage: int = 3) -> list[str]:
 
 def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
           scores: Mapping[str, Scores], findings: Sequence[Finding], *, seeds: Sequence[int],
-          command: str, seconds: float, tasks: Mapping[str, EvalTask],
+          command: str, seconds: float, tasks: Mapping[str, Task],
           atoms: Mapping[str, Sequence[str]]) -> str:
     """report.md and its plots in `study_dir`; returns the report's path. `tasks` and `atoms`
     (by task id) are the held-out composites', for the failure taxonomy."""
