@@ -139,6 +139,9 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # description as "Step 1", answered by a call of the atom and its source): the only
         # SFT examples where a description precedes an atom's name (0 = off).
         atom_step_repeats=0,
+        # Task files of config.tasks SFT also trains on, each task once an epoch (their
+        # reference solutions; a file without them, such as LiveCodeBench's, is refused).
+        task_files=(),
     ))
     # The tiny base model. `source`: "shipped" reads the base the project ships (built once by
     # the `pretrain` regime, the same for every run and seed); "train" pretrains one in the
@@ -181,6 +184,9 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # count as data.mixture (PPO on the SFT prompts, the study's default).
         mixture=ml_collections.ConfigDict(dict(
             atom=-2, composite_A=-2, composite_B=-2, composite_C=-2)),
+        # Task files of config.tasks whose prompts PPO also trains on (rewards from their
+        # tests, stdin/stdout cases included; no solutions needed).
+        task_files=(),
     ))
     # Exactly the fields of execution.ExecutorConfig (documented there), with its defaults.
     config.executor = ml_collections.ConfigDict(dataclasses.asdict(ExecutorConfig()))
@@ -400,6 +406,11 @@ def _file_sources(config: ml_collections.ConfigDict) -> dict[str, FileSource]:
     if clash:
         raise ConfigError(f"config.tasks names {clash}, built-in suites: name the files "
                           f"otherwise")
+    for section in ("data", "rl"):
+        unknown = unknown_names(config[section].get("task_files", ()), sources)
+        if unknown:
+            raise ConfigError(f"config.{section}.task_files names {unknown}, not a file of "
+                              f"config.tasks ({list(sources) or 'none'})")
     return sources
 
 

@@ -164,8 +164,7 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
     # each file was checked against the SFT mixture before training, and none meets it
     overlap = (run / "task_overlap.md").read_text()
     assert "| mbpp_local | 2 | 0 | 0 | 0 |" in overlap and "| lcb_recent | 2 | 0 | 0 | 0 |" in overlap
-    assert "tasks      evalplus_plus: 0 of 2 tasks meet the training mixture (the SFT mixture" \
-        in result.stdout
+    assert f"tasks      evalplus_plus: 0 of 2 tasks meet the SFT mixture: {run}" in result.stdout
     assert (run / "eval" / "step_00000020.json").exists()  # the periodic evaluation
     assert (run / "final" / "config.json").exists() and (tmp_path / "base" / "config.json").exists()
     assert "| composite_target | 4 |" in (run / "results.md").read_text()
@@ -338,6 +337,17 @@ def test_real_model_study_cell_runs_from_a_local_checkpoint(shared, tmp_path):
     for field, value in small.items():
         section, leaf = field.split(".")
         config[section][leaf] = value
+    # Every task-file format: SFT trains on those with solutions, PPO on the rest (and one
+    # of them), two are evaluated (tests/fixtures/tasks, one small file a format).
+    fixtures = os.path.join(ROOT, "tests", "fixtures", "tasks")
+    for name in ("codecorr", "humaneval", "mbpp", "mbpp_sanitized", "evalplus",
+                 "livecodebench"):
+        config.tasks[f"local_{name}"] = dict(path=os.path.join(fixtures, f"{name}.jsonl"),
+                                             format=name)
+    config.data.task_files = ("local_codecorr", "local_humaneval", "local_mbpp",
+                              "local_mbpp_sanitized", "local_evalplus")
+    config.rl.task_files = ("local_livecodebench", "local_evalplus")
+    config.eval.suites = (*config.eval.suites, "local_livecodebench", "local_mbpp")
     config_lib.validate(config)  # the study section and every cell's config
     cells = grid(config.study)
     main = next(c for c in cells if c.name == MAIN)
@@ -352,5 +362,20 @@ def test_real_model_study_cell_runs_from_a_local_checkpoint(shared, tmp_path):
     sft_fields = json.load(open(os.path.join(run.workdir, "sft", "run.json")))
     assert sft_fields["sft"]["grad_accum_steps"] == 2  # the checkpoint preset's SFT, shrunk
     results = json.load(open(os.path.join(rl_dir, "eval", "latest.json")))["results"]
-    assert set(results) == {"composite_in_domain", "composite_target", "humaneval"}
+    assert set(results) == {"composite_in_domain", "composite_target", "humaneval",
+                            "local_livecodebench", "local_mbpp"}
     assert results["humaneval"]["n_tasks"] == 2 and "pass@2" in str(results["humaneval"])
+    assert results["local_livecodebench"]["n_tasks"] == 2  # stdin/stdout and functional
+    # the file tasks were trained on, SFT's and PPO's own (their run identities name them)
+    assert re.search(r"sft +\d+ tasks \(.*local_codecorr \(file\), local_humaneval \(file\), "
+                     r"local_mbpp \(file\), local_mbpp_sanitized \(file\), local_evalplus "
+                     r"\(file\)", text)
+    rl_tasks = json.load(open(os.path.join(rl_dir, "run.json")))["task_files"]
+    assert set(rl_tasks) == {"local_livecodebench", "local_evalplus"}
+    for stage in ("sft", "sft_then_rl"):  # each checked against what it trains on
+        overlap = open(os.path.join(run.workdir, stage, "task_overlap.md")).read()
+        assert "| local_mbpp | 2 |" in overlap
+    # the evaluated MBPP file is trained on by SFT: every task meets it (same prompt)
+    assert "| local_mbpp | 2 | 2 | 2 | 2 |" in open(
+        os.path.join(run.workdir, "sft", "task_overlap.md")).read()
+    assert "tasks      local_livecodebench: 2 of 2 tasks meet the RL prompts (same prompt" in text

@@ -335,6 +335,23 @@ def test_overlap_finds_same_prompts_and_shared_solution_10grams():
     assert found[1].match == "0 for x in xs total x x return total"
     report = overlap_report({"mine": (3, found)}, "the SFT mixture")
     assert "| mine | 3 | 1 | 1 | 2 |" in report and "| file/b | solution_10gram | train/1 |" in report
-    assert summary("mine", 3, found) == ("mine: 2 of 3 tasks meet the training mixture (exact "
-                                         "prompt or solution 10-gram)")
+    assert summary("mine", 3, found, "the SFT mixture") == (
+        "mine: 2 of 3 tasks meet the SFT mixture (same prompt, or a solution 10-gram)")
     assert training_overlap(tasks[2:], training) == []
+
+
+def test_sft_trains_on_reference_completions_and_refuses_files_without_them():
+    from codecorr_jax.tasks.sources import sft_examples
+    humaneval = read_tasks(fixture("humaneval.jsonl"), "humaneval")
+    codecorr = read_tasks(fixture("codecorr.jsonl"), "codecorr")
+    mbpp = read_tasks(fixture("mbpp.jsonl"), "mbpp")
+    examples = sft_examples(humaneval + codecorr + mbpp)
+    # prompt + completion is the reference program: HumanEval's body, the record's body
+    # (render.completion), MBPP's whole code after its docstring prompt
+    assert examples[0] == ("Local/0", humaneval[0].prompt, "    return [v + 1 for v in values]\n")
+    assert examples[2] == ("local/double", codecorr[0].prompt, "    return 2 * x\n")
+    assert examples[4][2] == mbpp[0].solution
+    lcb = read_tasks(fixture("livecodebench.jsonl"), "livecodebench")
+    with pytest.raises(ValueError, match=r"tasks \['lcb/local_abc001_a', 'lcb/9001'\] \(of 2\) "
+                                         r"have none: train on that file with PPO"):
+        sft_examples(humaneval + lcb)

@@ -44,7 +44,13 @@ def tokenize_task(record: dict[str, Any], tokenizer: Any, style: str = "docstrin
     except StopIteration:
         raise ValueError(f"task {record.get('task_id')!r}: its solution has no line "
                          f"'def {record.get('entry_point')}(' to complete") from None
-    prompt_text = record["prompt"]
+    return tokenize_pair(record["prompt"], completion, tokenizer, style)
+
+
+def tokenize_pair(prompt_text: str, completion: str, tokenizer: Any,
+                  style: str = "docstring") -> Example:
+    """Prompt (loss off) + completion + EOS (loss on); under chat, the prompt in the chat
+    template and the completion fenced as the assistant's answer."""
     if style == CHAT:
         prompt_text, completion = chat_prompt(tokenizer, prompt_text), chat_answer(completion)
     prompt = _encode(tokenizer, prompt_text)
@@ -86,13 +92,15 @@ def tokenize_documents(texts: Sequence[str | tuple[str, ...]], tokenizer: Any,
 
 
 def sft_dataset(tfds_dir: str, data_section: Any, tokenizer: Any, *, batch_size: int,
-                seed: int, num_epochs: int | None = None,
-                shuffle_seed: int | None = None) -> tuple[grain.IterDataset, PackStats]:
+                seed: int, num_epochs: int | None = None, shuffle_seed: int | None = None,
+                extra: Sequence[tuple[str, str, str]] = ()
+                ) -> tuple[grain.IterDataset, PackStats]:
     """The SFT batches of `config.data` (mixture, repeats, atom_step_repeats, prompt_style,
     max_length = seq_len).
 
     `seed` fixes the mixture's choice of tasks, `shuffle_seed` (default: `seed`) the packing
-    and per-epoch shuffles, so runs of different seeds can train on the same tasks.
+    and per-epoch shuffles, so runs of different seeds can train on the same tasks. `extra`:
+    (task id, prompt, completion) of tasks from other sources (task files), each once an epoch.
     """
     records = load_mixture(tfds_dir, data_section.mixture, data_section.repeats, seed)
     records += atom_steps(records, data_section.atom_step_repeats,
@@ -104,6 +112,10 @@ def sft_dataset(tfds_dir: str, data_section: Any, tokenizer: Any, *, batch_size:
             cache[record["task_id"]] = tokenize_task(record, tokenizer,
                                                      data_section.prompt_style)
         examples.append(cache[record["task_id"]])
+    for task_id, prompt, completion in extra:
+        if task_id in cache:
+            raise ValueError(f"task {task_id!r} of a task file is also in the mixture")
+        examples.append(tokenize_pair(prompt, completion, tokenizer, data_section.prompt_style))
     return packed_batches(examples, seq_len=data_section.max_length, batch_size=batch_size,
                           seed=seed if shuffle_seed is None else shuffle_seed,
                           num_epochs=num_epochs)

@@ -4,6 +4,7 @@ starting policy's frontier (the prompts it fails)."""
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import os
 from typing import Any, Sequence
 
@@ -65,20 +66,24 @@ def rl_mixture(config: Any) -> dict[str, int]:
             for family, count in config.rl.mixture.items()}
 
 
-def rl_prompts(config: Any, tfds_dir: str, tokenizer: Any) -> tuple[list[PromptItem], int]:
-    """The RL prompts (train-split tasks of the RL mixture, each once) and how many were left
-    out because prompt + `rl.max_new_tokens` exceeds the model's positions."""
+def rl_prompts(config: Any, tfds_dir: str, tokenizer: Any,
+               file_tasks: Sequence[suites_lib.Task] = ()) -> tuple[list[PromptItem], int]:
+    """The RL prompts (train-split tasks of the RL mixture, each once, then the tasks of the
+    task files PPO trains on) and how many were left out because prompt +
+    `rl.max_new_tokens` exceeds the model's positions."""
     records = load_mixture(tfds_dir, rl_mixture(config), {}, seed=config.data.seed)
-    room = config.model.max_position_embeddings - int(config.rl.max_new_tokens)
     style = config.data.prompt_style
+    tasks = [suites_lib.record_task(record, style) for record in records]
+    tasks += [dataclasses.replace(task, chat=style == CHAT) for task in file_tasks]
+    room = config.model.max_position_embeddings - int(config.rl.max_new_tokens)
     items, too_long = [], 0
-    for record in records:
-        text = chat_prompt(tokenizer, record["prompt"]) if style == CHAT else record["prompt"]
+    for task in tasks:
+        text = chat_prompt(tokenizer, task.prompt) if style == CHAT else task.prompt
         ids = tokenizer(text, add_special_tokens=False)["input_ids"]
         if len(ids) > room:
             too_long += 1
             continue
-        items.append(PromptItem(tuple(ids), suites_lib.record_task(record, style)))
+        items.append(PromptItem(tuple(ids), task))
     return items, too_long
 
 

@@ -44,6 +44,8 @@ from codecorr_jax.regimes.ppo_inputs import (TaskRewarder, frontier_flags, front
 from codecorr_jax.regimes.workspace import BASE_MANIFEST, SHIPPED_BASE_DIR, Workspace
 from codecorr_jax.synth import build as synth_build
 from codecorr_jax.tasks.overlap import overlap_report, training_overlap
+from codecorr_jax.tasks.sources import (as_training_records, file_sources, sft_examples,
+                                         training_tasks)
 from codecorr_jax.tasks.overlap import summary as overlap_summary
 from codecorr_jax.train.lm_trainer import TrainResult, train_lm
 from codecorr_jax.train.metrics import read_metrics
@@ -335,24 +337,29 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
     run_dir = ws.run_dir(run_name)
     fields = {"base": base.checkpoint.fingerprint if section.init == "base" else "scratch",
               "model": config.model.to_dict(), "data": config.data.to_dict(),
-              "sft": section.to_dict(), "seed": config.seed}
+              "sft": section.to_dict(), "seed": config.seed,
+              **_task_file_fields(config, config.data)}
     run_dir_lib.claim(run_dir, fields, replace_stale=False,
                       defaults=_section_defaults(config, "model", "data", "sft"))
     if section.init == "base" and base.model is None:
         raise ValueError("run_sft(init='base') needs the loaded base model; it was released")
     model = base.model if section.init == "base" else \
         build_model(config.model, mesh, seed=config.seed)
+    sources = file_sources(config.get("tasks"))
+    file_tasks = [t for name in config.data.get("task_files", ()) for t in sources[name].load()]
     batches, stats = sft_dataset(ws.tfds_dir, config.data, base.tokenizer,
                                  batch_size=section.batch_size, seed=config.data.seed,
-                                 shuffle_seed=order_seed(config.data.seed, config.seed))
+                                 shuffle_seed=order_seed(config.data.seed, config.seed),
+                                 extra=sft_examples(file_tasks))
     hosts.check_same_everywhere([stats], "the SFT data (data.*, the datasets' files)")
     steps = sft_steps(section, stats.rows_per_epoch)
     if evaluator.file_suites:
         check_task_files(evaluator, load_mixture(ws.tfds_dir, config.data.mixture,
-                                                 config.data.repeats, config.data.seed),
-                         run_dir, "the SFT mixture")
+                                                 config.data.repeats, config.data.seed)
+                         + as_training_records(file_tasks), run_dir, "the SFT mixture")
     if jax.process_index() == 0:
-        mix = ", ".join(f"{k}={v}" for k, v in config.data.mixture.items() if v)
+        mix = ", ".join([f"{k}={v}" for k, v in config.data.mixture.items() if v]
+                        + [f"{name} (file)" for name in config.data.get("task_files", ())])
         if config.data.atom_step_repeats:
             mix += f", atoms as one-step composites x{config.data.atom_step_repeats}"
         print(f"sft        {stats.examples} tasks ({mix}), {stats.loss_tokens:,} trained tokens "
@@ -383,6 +390,13 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
                       dataclasses.replace(result, model=None))
 
 
+def _task_file_fields(config: Any, section: Any) -> dict[str, Any]:
+    """The definitions of the task files a stage trains on, for its run's identity (nothing
+    when it trains on none, so runs made before task files existed keep theirs)."""
+    names = tuple(section.get("task_files", ()))
+    return {"task_files": {n: config.tasks[n].to_dict() for n in names}} if names else {}
+
+
 def check_task_files(evaluator: Evaluator, training: Sequence[Mapping[str, Any]], run_dir: str,
                      label: str) -> None:
     """Before training: which tasks of the evaluated task files meet the training tasks
@@ -394,7 +408,7 @@ def check_task_files(evaluator: Evaluator, training: Sequence[Mapping[str, Any]]
     path = os.path.join(run_dir, "task_overlap.md")
     write_text_atomic(path, overlap_report(found, label))
     for name, (total, overlaps) in found.items():
-        print(f"tasks      {overlap_summary(name, total, overlaps)} ({label}; {path})")
+        print(f"tasks      {overlap_summary(name, total, overlaps, label)}: {path}")
 
 
 def _frontier_line(samples: int, temperature: float, fraction: float, on: int,
@@ -426,10 +440,12 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
     fields = {"init": start.fingerprint, "model": config.model.to_dict(),
               "rl": section.to_dict(), "reward": config.executor.reward,
               "mixture": rl_mixture(config), "prompt_style": config.data.prompt_style,
-              "seed": config.seed}
+              "seed": config.seed, **_task_file_fields(config, section)}
     run_dir_lib.claim(run_dir, fields, replace_stale=False,
                       defaults=_section_defaults(config, "model", "rl"))
-    prompts, too_long = rl_prompts(config, ws.tfds_dir, tokenizer)
+    file_tasks = training_tasks(file_sources(config.get("tasks")),
+                                section.get("task_files", ()), executor)
+    prompts, too_long = rl_prompts(config, ws.tfds_dir, tokenizer, file_tasks)
     hosts.check_same_everywhere([p.ids for p in prompts], "the RL prompts")
     if jax.process_index() == 0:
         print(f"rl         {len(prompts)} prompts ({too_long} too long for "

@@ -29,6 +29,7 @@ import pickle
 import zlib
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from codecorr_jax.synth import render
 from codecorr_jax.tasks.task import Task
 
 # The function a LiveCodeBench functional task's tests call: it calls the method the problem
@@ -120,18 +121,30 @@ def read_codecorr(path: str, options: ReadOptions) -> list[Task]:
                 raise row.error("tests", f"test {i} must be an object with an 'args' list")
         metadata = {k: row.row[k] for k in ("family", "split", "atoms", "fingerprint")
                     if k in row.row}
-        tasks.append(Task(row.get("task_id", str), row.get("prompt", str),
-                          row.get("entry_point", str), tests=tuple(tests),
-                          solution=row.get("solution", str, None), metadata=metadata))
+        task = Task(row.get("task_id", str), row.get("prompt", str),
+                    row.get("entry_point", str), tests=tuple(tests),
+                    solution=row.get("solution", str, None), metadata=metadata)
+        if task.solution is not None:
+            try:
+                task = dataclasses.replace(task, reference_completion=render.completion(
+                    {"solution": task.solution, "entry_point": task.entry_point}))
+            except StopIteration:
+                raise row.error("solution", f"defines no 'def {task.entry_point}(' line to "
+                                            f"complete") from None
+        tasks.append(task)
     return tasks
 
 
 def read_humaneval(path: str, options: ReadOptions) -> list[Task]:
     """HumanEval: the prompt is a function's signature and docstring; `test` defines check."""
-    return [Task(row.get("task_id", str), row.get("prompt", str), row.get("entry_point", str),
-                 test_code=row.get("test", str),
-                 solution=row.get("prompt", str) + row.get("canonical_solution", str, ""))
-            for row in _rows(path)]
+    tasks = []
+    for row in _rows(path):
+        prompt, body = row.get("prompt", str), row.get("canonical_solution", str, None)
+        tasks.append(Task(row.get("task_id", str), prompt, row.get("entry_point", str),
+                          test_code=row.get("test", str),
+                          solution=None if body is None else prompt + body,
+                          reference_completion=body))
+    return tasks
 
 
 def _defined_functions(row: _Row, field: str, code: str) -> list[str]:
@@ -183,7 +196,7 @@ def _mbpp(path: str, text_field: str, sanitized: bool) -> list[Task]:
         tasks.append(Task(
             f"mbpp/{number}", _docstring_prompt(row.get(text_field, str), tests[0]),
             _called_function(row, "code", code, tests), test_code=_assert_check(setup, tests),
-            solution=code,
+            solution=code, reference_completion=code,
             metadata={"challenge_test_list": row.strings("challenge_test_list", [])}))
     return tasks
 
@@ -214,11 +227,11 @@ def read_evalplus(path: str, options: ReadOptions) -> list[Task]:
             if not isinstance(args, list):
                 raise row.error("base_input" if i < len(row.row["base_input"]) else "plus_input",
                                 f"input {i} must be a list of arguments")
-        prompt = row.get("prompt", str)
+        prompt, body = row.get("prompt", str), row.get("canonical_solution", str)
         atol = row.get("atol", (int, float), 0) or 0
         tasks.append(Task(row.get("task_id", str), prompt, row.get("entry_point", str),
                           tests=tuple({"args": args} for args in inputs),
-                          solution=prompt + row.get("canonical_solution", str),
+                          solution=prompt + body, reference_completion=body,
                           metadata={"variant": variant, "atol": atol}))
     return tasks
 

@@ -78,8 +78,8 @@ def overlap_report(sources: Mapping[str, tuple[int, Sequence[Overlap]]], trainin
     return "\n".join(lines) + "\n"
 
 
-def summary(name: str, total: int, overlaps: Sequence[Overlap]) -> str:
+def summary(name: str, total: int, overlaps: Sequence[Overlap], training: str) -> str:
     """One console line for a source."""
     tasks = len({o.task_id for o in overlaps})
-    return f"{name}: {tasks} of {total} tasks meet the training mixture" + (
-        " (exact prompt or solution 10-gram)" if tasks else "")
+    return f"{name}: {tasks} of {total} tasks meet {training}" + (
+        " (same prompt, or a solution 10-gram)" if tasks else "")

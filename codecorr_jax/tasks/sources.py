@@ -103,3 +103,27 @@ def with_expected_outputs(tasks: Sequence[Task], executor: Executor) -> list[Tas
 
 def _json_value(canonical: str | None) -> Any:
     return json.loads(canonical) if canonical is not None else None
+
+
+def training_tasks(sources: Mapping[str, FileSource], names: Sequence[str],
+                   executor: Executor) -> list[Task]:
+    """The tasks of the named file sources a stage trains on, expected values computed."""
+    if not names:
+        return []
+    return with_expected_outputs([t for name in names for t in sources[name].load()], executor)
+
+
+def sft_examples(tasks: Sequence[Task]) -> list[tuple[str, str, str]]:
+    """(task id, prompt, reference completion) of every task, for SFT; a task without a
+    reference (LiveCodeBench ships none) is refused by name."""
+    missing = [t.task_id for t in tasks if t.reference_completion is None]
+    if missing:
+        raise ValueError(f"SFT needs reference solutions; tasks {missing[:5]} (of "
+                         f"{len(missing)}) have none: train on that file with PPO "
+                         f"(config.rl.task_files) instead")
+    return [(t.task_id, t.prompt, t.reference_completion) for t in tasks]
+
+
+def as_training_records(tasks: Sequence[Task]) -> list[dict[str, Any]]:
+    """Tasks in the shape the overlap check reads training tasks in."""
+    return [{"task_id": t.task_id, "prompt": t.prompt, "solution": t.solution} for t in tasks]

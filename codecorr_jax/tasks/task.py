@@ -29,7 +29,9 @@ class Task:
     constants: int | None = None  # a composite's constant step arguments (reports group by it)
     stdio: tuple[tuple[str, str], ...] = ()  # (stdin, expected stdout) cases
     harness: str = ""  # code appended to the program before its tests (e.g. a method's caller)
-    solution: str | None = None  # a reference solution, when the source ships one
+    solution: str | None = None  # a reference program, when the source ships one
+    # what SFT trains the prompt to continue with (the reference after the prompt), if known
+    reference_completion: str | None = None
     metadata: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
