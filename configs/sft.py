@@ -13,6 +13,7 @@ The study's ablations are a change of the mixture, e.g. atoms only:
 """
 
 from codecorr_jax.config import base_config
+from codecorr_jax.models.config import from_checkpoint
 
 
 def get_config(model_preset: str = "tiny"):
@@ -23,7 +24,7 @@ def get_config(model_preset: str = "tiny"):
     # Each atom also as a one-step composite (description, then the call): the only examples
     # where an atom's name follows its description, as in a composite's steps.
     config.data.atom_step_repeats = 2
-    if config.model.preset == "tiny":
+    if not from_checkpoint(config.model.preset):
         tiny_sft(config)
     else:
         checkpoint_sft(config)

@@ -14,7 +14,8 @@ import shutil
 import pytest
 
 from codecorr_jax import atoms as atom_registry
-from codecorr_jax.data import atom_lookalikes, contamination, corpus, function_corpus
+from codecorr_jax.data import (atom_lookalikes, contamination, corpus, corpus_documents,
+                               function_corpus)
 from codecorr_jax.synth import build
 
 OPS = {op.key: op for op in function_corpus.OPS}
@@ -131,17 +132,17 @@ def test_chains_compute_the_composition_of_their_ops():
 
 
 def test_documents_are_seeded_distinct_and_filtered():
-    first = list(function_corpus.documents(300, seed=3))
-    assert first == list(function_corpus.documents(300, seed=3))
-    assert first != list(function_corpus.documents(300, seed=4))
+    first = list(corpus_documents.documents(300, seed=3))
+    assert first == list(corpus_documents.documents(300, seed=3))
+    assert first != list(corpus_documents.documents(300, seed=4))
     assert len(set(first)) == 300
-    kept = list(function_corpus.documents(100, seed=3, keep=lambda d: "sorted" not in d.text))
+    kept = list(corpus_documents.documents(100, seed=3, keep=lambda d: "sorted" not in d.text))
     assert len(kept) == 100 and not any("sorted" in t for t in kept)
     for text in first:
         compile(text, "<document>", "exec")
     # the drawn documents are the same texts, with the ops they were drawn from: a staged one
     # defines its main function and a helper per op
-    drawn = list(function_corpus.drawn_documents(300, seed=3))
+    drawn = list(corpus_documents.drawn_documents(300, seed=3))
     assert [d.text for d in drawn] == first
     for d in drawn:
         functions = [n for n in ast.parse(d.text).body if isinstance(n, ast.FunctionDef)]
@@ -157,7 +158,7 @@ def test_documents_are_seeded_distinct_and_filtered():
 def test_documents_state_the_value_for_an_empty_input_as_tasks_do():
     """The edge-case clause is the chain's own value on the empty input."""
     clauses = 0
-    for d in function_corpus.drawn_documents(400, seed=2):
+    for d in corpus_documents.drawn_documents(400, seed=2):
         docstring = " ".join(d.text.split('"""')[1].split())
         found = re.search(r"; ([^;]+) for an empty list\.$", docstring)
         if d.staged or found is None:
@@ -173,7 +174,7 @@ def test_documents_state_the_value_for_an_empty_input_as_tasks_do():
 def test_a_worked_example_in_a_description_is_the_functions_own_value():
     """" (<input> gives <value>)", as task descriptions show one: the function returns it."""
     examples = 0
-    for d in function_corpus.drawn_documents(400, seed=5):
+    for d in corpus_documents.drawn_documents(400, seed=5):
         docstring = " ".join(d.text.split('"""')[1].split())
         found = re.search(r" \(((\w+) = )?([^()]+?)(, \w+ = (-?\d+))? (gives|becomes) ([^()]+)\)"
                           r"(; [^;]+)?\.$", docstring)
@@ -191,7 +192,7 @@ def test_a_worked_example_in_a_description_is_the_functions_own_value():
 def test_yes_no_functions_are_described_as_tasks_describe_them():
     """Half the time "Return True if ..., otherwise False" (tasks' words), else "whether"."""
     said = {"Return True if": 0, "Return whether": 0}
-    for d in function_corpus.drawn_documents(1500, seed=6):
+    for d in corpus_documents.drawn_documents(1500, seed=6):
         docstring = " ".join(d.text.split('"""')[1].split())
         if d.staged or d.idea is not None or not docstring.startswith(tuple(said)):
             continue
@@ -289,7 +290,7 @@ def test_a_planted_contamination_fails_the_corpus_build(tiny_build, monkeypatch)
     assert len(texts) == 50 + manifest["documents"]["stdlib"]
 
     planted = atoms[0].source  # an atom's whole definition, slipped past the generator's filter
-    monkeypatch.setattr(function_corpus, "drawn_documents", lambda count, seed, keep: iter(
+    monkeypatch.setattr(corpus_documents, "drawn_documents", lambda count, seed, keep: iter(
         [function_corpus.Document(planted, (), False)] * count))
     with pytest.raises(contamination.ContaminationError, match=atoms[0].name):
         corpus.pretraining_corpus(out, source_bytes=20_000, generated_functions=2, seed=0,
@@ -300,7 +301,7 @@ def test_generated_functions_are_tokenized_with_a_task_prompts_boundary():
     """Prompt and body apart, as evaluation sees them: the prompt's last token is its own."""
     from codecorr_jax.data.pipeline import tokenize_documents
 
-    text = next(function_corpus.documents(1, seed=5))
+    text = next(corpus_documents.documents(1, seed=5))
     prompt, body = function_corpus.split_prompt(text)
     assert prompt + body == text and prompt.endswith('"""\n') and body.startswith("    ")
 
@@ -478,7 +479,7 @@ def test_a_functions_name_never_names_its_ops():
     import builtins
 
     named_by_words = an_ops_key = 0
-    grammar = [d for d in function_corpus.drawn_documents(3000, seed=4) if d.idea is None]
+    grammar = [d for d in corpus_documents.drawn_documents(3000, seed=4) if d.idea is None]
     for document in grammar[:1500]:  # (an idea's plain documents go by the idea's own names)
         tree = ast.parse(document.text)
         function = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
@@ -536,7 +537,7 @@ def test_fused_pairs_stand_in_chains_often_enough_to_learn_their_phrases():
             keys = [op.key for op in ops]
             assert (first, second) in zip(keys, keys[1:]), (keys, fusion)
             assert all(a.gives == b.takes for a, b in zip(ops, ops[1:])), keys
-    documents = [d for d in function_corpus.drawn_documents(4000, seed=1) if d.idea is None]
+    documents = [d for d in corpus_documents.drawn_documents(4000, seed=1) if d.idea is None]
     fused = [d for d in documents if set(zip(d.ops, d.ops[1:])) & set(FUSIONS)]
     assert 0.25 < len(fused) / len(documents) < 0.4  # 0.3 drawn around a pair, a few by chance
     descending = [d for d in fused if ("ascending", "backwards") in zip(d.ops, d.ops[1:])

@@ -16,7 +16,7 @@ import pytest
 
 from codecorr_jax import atoms as atom_registry
 from codecorr_jax.data import (atom_lookalikes, compositions, contamination, corpus,
-                               function_corpus, idea_documents)
+                               corpus_documents, function_corpus, idea_documents)
 from codecorr_jax.data.function_ops import OPS_BY_KEY
 from codecorr_jax.data.ideas import (MIN_SENTENCES, SHAPES, Idea, all_ideas, body_callable,
                                      idea_problems, ideas_by_atom)
@@ -148,7 +148,7 @@ def test_a_summary_and_details_docstring_keeps_its_paragraphs():
 
 
 def test_the_corpus_draws_half_its_documents_around_ideas():
-    drawn = list(function_corpus.drawn_documents(600, seed=2))
+    drawn = list(corpus_documents.drawn_documents(600, seed=2))
     around = [d for d in drawn if d.idea is not None]
     assert 0.4 < len(around) / len(drawn) < 0.6
     assert len({d.idea.idea.atom for d in around}) > 80
@@ -183,7 +183,7 @@ def test_each_forbidden_kind_planted_in_the_corpus_fails_the_build(kind, tmp_pat
     def documents(count, seed, keep):
         return iter([_planted(clean)] * (count - 1) + [planted])
 
-    monkeypatch.setattr(function_corpus, "drawn_documents", documents)
+    monkeypatch.setattr(corpus_documents, "drawn_documents", documents)
     error = compositions.CompositionError if kind == "composition" else \
         contamination.ContaminationError
     with pytest.raises(error, match="generated/1" if kind == "composition" else kind):

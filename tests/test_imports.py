@@ -1,10 +1,12 @@
-"""The package's import structure: no circle among module-level imports, and the library layers
+"""The package's import structure: no import circle, and the library layers
 never reach for the whole config (they take typed settings)."""
 
 from __future__ import annotations
 
 import ast
 import pathlib
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "codecorr_jax"
 # packages that take typed settings and never read a ConfigDict
@@ -38,9 +40,12 @@ def _imports(tree: ast.AST, modules: dict, top_level_only: bool) -> set[str]:
     return {m for n in names if n.startswith("codecorr_jax") and (m := resolve(n))}
 
 
-def test_no_import_circle_among_module_level_imports():
+@pytest.mark.parametrize("top_level_only", [True, False], ids=["module_level", "deferred_too"])
+def test_no_import_circle(top_level_only):
+    """Not even through imports deferred into functions: a deferred import that closes a
+    circle hides a layering problem instead of solving it."""
     modules = _modules()
-    graph = {m: _imports(ast.parse(p.read_text()), modules, True) - {m}
+    graph = {m: _imports(ast.parse(p.read_text()), modules, top_level_only) - {m}
              for m, p in modules.items()}
     state: dict[str, int] = {}  # 1 on the current path, 2 done
 
@@ -71,3 +76,16 @@ def test_the_typed_layers_never_import_the_config():
             raw |= {node.module for node in ast.walk(tree)
                     if isinstance(node, ast.ImportFrom) and node.module}
             assert "ml_collections" not in raw, name
+
+
+def test_the_config_reads_registries_not_the_modules_they_name():
+    """Validating a config imports no regime, study or evaluation module (not even deferred):
+    it reads the regime, suite and task-file registries, and a regime's own check is reached
+    through its registry entry."""
+    modules = _modules()
+    imported = _imports(ast.parse(modules["codecorr_jax.config"].read_text()), modules, False)
+    assert "codecorr_jax.regimes" in imported and "codecorr_jax.tasks.registry" in imported
+    upward = sorted(m for m in imported
+                    if m.startswith(("codecorr_jax.study", "codecorr_jax.eval"))
+                    or (m.startswith("codecorr_jax.regimes.")))
+    assert upward == [], upward

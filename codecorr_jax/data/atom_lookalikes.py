@@ -20,7 +20,7 @@ import copy
 import dataclasses
 from typing import Any, Callable, Sequence
 
-from codecorr_jax.data.compositions import CompositionTable
+from codecorr_jax.data.compositions import CompositionError, CompositionTable
 
 from codecorr_jax import atoms as atom_registry
 from codecorr_jax.atoms.probes import worked_and_generated_cases
@@ -106,6 +106,23 @@ def composition_of(document: Any, table: CompositionTable) -> str | None:
     return table.composition(chain_callable(ops, document.values, step=guarded_callable),
                              ops[0].takes, with_k="k" in document.values,
                              fn_key=(document.ops, document.values))
+
+
+def check_documents(documents: Sequence[Any], table: CompositionTable) -> None:
+    """CompositionError naming the first corpus documents whose function computes a
+    composition of atoms (`composition_of`): the corpus build's last check."""
+    found = []
+    for i, document in enumerate(documents):
+        chain = composition_of(document, table)
+        if chain is not None:
+            found.append(f"generated/{i} computes {chain}")
+            if len(found) == 3:
+                break
+    if found:
+        raise CompositionError(
+            "the pretraining corpus holds functions that compute a composition of atoms: "
+            + "; ".join(found) + ". Leave them out (the corpus build filters with "
+            "atom_lookalikes.composition_of) or change the generator.")
 
 
 class IdeaCounts:

@@ -32,7 +32,7 @@ import random
 import signal
 import sys
 import threading
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 from tqdm import tqdm
 
@@ -291,22 +291,3 @@ def composition_table(depth: int, seed: int = 0, progress: bool = False) -> Comp
     """The table of `depth` and `seed`, built once a process (a build reads it, never
     changes it: the depth-3 one takes minutes)."""
     return CompositionTable(depth=depth, seed=seed, progress=progress)
-
-
-def check_documents(documents: Sequence[Any], table: CompositionTable) -> None:
-    """CompositionError naming the first corpus documents whose function computes a
-    composition of atoms (`atom_lookalikes.composition_of`): the corpus build's last check."""
-    from codecorr_jax.data.atom_lookalikes import composition_of
-
-    found = []
-    for i, document in enumerate(documents):
-        chain = composition_of(document, table)
-        if chain is not None:
-            found.append(f"generated/{i} computes {chain}")
-            if len(found) == 3:
-                break
-    if found:
-        raise CompositionError(
-            "the pretraining corpus holds functions that compute a composition of atoms: "
-            + "; ".join(found) + ". Leave them out (the corpus build filters with "
-            "atom_lookalikes.composition_of) or change the generator.")

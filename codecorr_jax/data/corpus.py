@@ -24,8 +24,10 @@ from typing import Any
 
 from tqdm import tqdm
 
-from codecorr_jax.data import atom_lookalikes, compositions, contamination, function_corpus
-from codecorr_jax.synth import build, render, splits
+from codecorr_jax.data import (atom_lookalikes, compositions, contamination, corpus_documents,
+                               function_corpus)
+from codecorr_jax.synth import build, render
+from codecorr_jax.tasks.registry import FAMILIES
 
 # Larger files are generated tables or data (pydoc topics, decimal's pure-Python twin, unicode
 # tables): they would spend the byte budget on one file's idiosyncrasies, so they are skipped.
@@ -35,7 +37,6 @@ MAX_FILE_BYTES = 200_000
 _TEST_DIRS = frozenset({"idle_test"})
 # Third-party code installed under the stdlib directory is not the standard library.
 _THIRD_PARTY_DIRS = frozenset({"site-packages", "dist-packages"})
-_FAMILIES = (build.ATOM_FAMILY, *splits.FAMILIES)
 
 
 def _excluded_dir(name: str) -> bool:
@@ -124,7 +125,7 @@ def task_texts(jsonl_dir: str, style: str = "docstring") -> list[str]:
                          f"in {jsonl_dir!r}")
     texts: list[str] = []
     found = False
-    for family in _FAMILIES:
+    for family in FAMILIES:
         path = build.jsonl_path(jsonl_dir, family, "train")
         if not os.path.exists(path):
             continue
@@ -135,7 +136,7 @@ def task_texts(jsonl_dir: str, style: str = "docstring") -> list[str]:
                                  f"{record['split']!r}, expected 'train'")
             texts.append(record["prompt"] + render.completion(record, style))
     if not found:
-        raise FileNotFoundError(f"no train split of any family {_FAMILIES} in {jsonl_dir!r}")
+        raise FileNotFoundError(f"no train split of any family {FAMILIES} in {jsonl_dir!r}")
     return texts
 
 
@@ -178,10 +179,10 @@ def pretraining_corpus(jsonl_dir: str, *, source_bytes: int, generated_functions
         ideas.add(document, lookalikes)
         return True
 
-    drawn = list(tqdm(function_corpus.drawn_documents(generated_functions, seed, clean),
+    drawn = list(tqdm(corpus_documents.drawn_documents(generated_functions, seed, clean),
                       total=generated_functions, desc="corpus", unit="function",
                       disable=not progress, leave=False))
-    compositions.check_documents(drawn, table)
+    atom_lookalikes.check_documents(drawn, table)
     generated = [document.text for document in drawn]
     stdlib = python_source_texts(source_bytes, seed)
     kept = [t for t in stdlib if not index.hits(t)]

@@ -15,8 +15,9 @@ function from a description. This module writes such functions from a grammar:
   as task descriptions do) or, for a chain of 2-3, as a main function whose docstring
   lists numbered stages and whose body calls one helper per stage, the helpers defined below
   it: the shape of a program that decomposes a task.
-- Half the documents (`IDEA_SHARE`) are drawn around an atom's idea (`data.ideas`, rendered by
-  `data.idea_documents`): the idea in its own names, words and code, alone or chained with an op.
+- `data.corpus_documents` mixes these with documents drawn around an atom's idea
+  (`data.ideas`, rendered by `data.idea_documents`): the idea in its own names, words and code,
+  alone or chained with an op.
 - The corpus build (`data.corpus`) keeps a document only when it holds no task text
   (`data.contamination`) and computes no composition of atoms (`data.compositions`).
 
@@ -31,7 +32,7 @@ import dataclasses
 import keyword
 import random
 import re
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from codecorr_jax.atoms.render import render_docstring
 from codecorr_jax.data.function_ops import (BOOL, C_VALUES, FUSIONS, GRID, INT, INTS, K_VALUES,
@@ -47,11 +48,6 @@ _FUSION_LIST = tuple(FUSIONS.values())
 # longer chains (BENCHMARKS.md, corpus version 7).
 _FUSED_SHARE = 0.3
 _FUSED_PHRASE = 0.75
-
-# The share of documents drawn around an atom's idea (`data.idea_documents`, version 9: issue
-# 35's judgement lets the corpus say what an atom computes in its own names, words and code;
-# version 10 adds staged documents, the idea as one stage among grammar ops).
-IDEA_SHARE = 0.5
 
 # Bumped whenever the generated text changes, so a base pretrained on older text is retrained.
 VERSION = 10
@@ -454,54 +450,16 @@ class Document:
     idea: Any = None  # an `idea_documents.IdeaDocument` when drawn around an atom's idea
 
 
-def drawn_documents(count: int, seed: int = 0,
-                    keep: Callable[[Document], bool] = lambda document: True
-                    ) -> Iterator[Document]:
-    """`count` generated function documents (the seed fixes them), skipping any that `keep`
-    rejects (the corpus build's filters) and exact repeats."""
-    if count < 0:
-        raise ValueError(f"count must be >= 0, got {count}")
-    from codecorr_jax.data import idea_documents
-    from codecorr_jax.data.ideas import all_ideas
-
-    ideas = all_ideas()
-    rng = random.Random(f"function_corpus/{seed}")
-    seen: set[str] = set()
-    made = attempts = 0
-    while made < count:
-        attempts += 1
-        if attempts > 20 * count + 1000:
-            raise RuntimeError(f"only {made} of {count} distinct documents after {attempts} "
-                               "draws: the grammar is too small for this count")
-        if rng.random() < IDEA_SHARE:
-            drawn = idea_documents.idea_document(ideas, rng)
-            steps = drawn.before + drawn.after
-            document = Document(drawn.text, tuple(key for key, _ in steps), drawn.staged,
-                                tuple(value for _, value in steps), drawn)
-            if document.text in seen or not keep(document):
-                continue
-            seen.add(document.text)
-            made += 1
-            yield document
-            continue
-        fusion = rng.choice(_FUSION_LIST) if rng.random() < _FUSED_SHARE else None
-        length = rng.choice((2, 3, 3)) if fusion else rng.choice((1, 1, 2, 2, 3))
-        ops = _chain(rng, length, fusion)
-        if len(ops) < length:
-            continue
-        staged = length > 1 and rng.random() < 0.4
-        values = draw_values(ops, rng, argument=not staged)
-        render = staged_function if staged else single_function
-        document = Document(render(ops, rng, values), tuple(op.key for op in ops), staged,
-                            tuple(values))
-        if document.text in seen or not keep(document):
-            continue
-        seen.add(document.text)
-        made += 1
-        yield document
-
-
-def documents(count: int, seed: int = 0,
-              keep: Callable[[Document], bool] = lambda document: True) -> Iterator[str]:
-    """The texts of `drawn_documents`."""
-    return (document.text for document in drawn_documents(count, seed, keep))
+def grammar_document(rng: random.Random) -> Document | None:
+    """One document drawn from the grammar alone (a chain of 1-3 ops, sometimes fused into
+    one phrase), or None when the draw found no chain of its length."""
+    fusion = rng.choice(_FUSION_LIST) if rng.random() < _FUSED_SHARE else None
+    length = rng.choice((2, 3, 3)) if fusion else rng.choice((1, 1, 2, 2, 3))
+    ops = _chain(rng, length, fusion)
+    if len(ops) < length:
+        return None
+    staged = length > 1 and rng.random() < 0.4
+    values = draw_values(ops, rng, argument=not staged)
+    render = staged_function if staged else single_function
+    return Document(render(ops, rng, values), tuple(op.key for op in ops), staged,
+                    tuple(values))

@@ -13,7 +13,7 @@ import hashlib
 from typing import Any, Mapping
 
 from codecorr_jax.data import sources
-from codecorr_jax.data.tfds_builder import ALL_FAMILIES
+from codecorr_jax.tasks.registry import FAMILIES
 from codecorr_jax.synth.render import atom_step_record
 
 MIXTURE_FIELD = "config.data.mixture"
@@ -48,9 +48,9 @@ def check_mixture(mixture: Mapping[str, int], repeats: Mapping[str, int]) -> Non
     """Refuse unknown families, counts below -1 and repeats below 1, naming the config field."""
     for field, mapping in ((MIXTURE_FIELD, mixture), (REPEATS_FIELD, repeats)):
         for family, value in _items(mapping):
-            if family not in ALL_FAMILIES:
+            if family not in FAMILIES:
                 raise ValueError(f"{field}.{family}: unknown family; families are "
-                                 f"{list(ALL_FAMILIES)}")
+                                 f"{list(FAMILIES)}")
             if field == MIXTURE_FIELD and not (_is_int(value) and value >= -1):
                 raise ValueError(f"{field}.{family}={value!r} must be an int: -1 (all of its "
                                  "train split), 0 (none) or a task count")
@@ -63,7 +63,7 @@ def check_mixture(mixture: Mapping[str, int], repeats: Mapping[str, int]) -> Non
 
 def load_mixture(tfds_dir: str, mixture: Mapping[str, int], repeats: Mapping[str, int],
                  seed: int) -> list[dict[str, Any]]:
-    """The task records of one epoch of the mixture, families in `ALL_FAMILIES` order.
+    """The task records of one epoch of the mixture, families in `FAMILIES` order.
 
     Each family with a nonzero count reads its train split from the TFDS copy in `tfds_dir`;
     -1 keeps every task in stored order, n keeps the first n after a shuffle seeded by
@@ -73,7 +73,7 @@ def load_mixture(tfds_dir: str, mixture: Mapping[str, int], repeats: Mapping[str
     counts = dict(_items(mixture))
     copies = dict(_items(repeats))
     records: list[dict[str, Any]] = []
-    for family in ALL_FAMILIES:
+    for family in FAMILIES:
         count = counts.get(family, 0)
         if count == 0:
             continue

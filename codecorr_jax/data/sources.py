@@ -13,14 +13,14 @@ from typing import Any, Mapping
 import grain
 import tensorflow_datasets as tfds
 
-from codecorr_jax.data import tfds_builder
 from codecorr_jax.data.tfds_builder import JSON_FIELDS, NAME, TEXT_FIELDS
+from codecorr_jax.tasks.registry import FAMILIES
 
 
 def data_source(family: str, split: str, data_dir: str) -> Any:
     """Random-access source of `family`'s `split`, read through `tfds.data_source`."""
-    if family not in tfds_builder.ALL_FAMILIES:
-        raise ValueError(f"unknown family {family!r}; families are {tfds_builder.ALL_FAMILIES}")
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}; families are {FAMILIES}")
     return tfds.data_source(f"{NAME}/{family.lower()}", split=split, data_dir=data_dir,
                             download=False)
 

@@ -24,10 +24,10 @@ from etils import epath
 
 from codecorr_jax.canonical import canonical_json
 from codecorr_jax.synth import build as synth_build
-from codecorr_jax.synth.splits import FAMILIES, SPLITS
+from codecorr_jax.synth.splits import SPLITS
+from codecorr_jax.tasks.registry import FAMILIES
 
 NAME = "codecorr_tasks"
-ALL_FAMILIES: tuple[str, ...] = (synth_build.ATOM_FAMILY, *FAMILIES)
 TEXT_FIELDS: tuple[str, ...] = ("task_id", "family", "split", "entry_point", "prompt",
                                 "solution", "fingerprint")
 JSON_FIELDS: tuple[str, ...] = ("tests", "atoms")
@@ -39,7 +39,7 @@ class CodecorrTasks(tfds.core.GeneratorBasedBuilder):
     VERSION = tfds.core.Version("1.0.0")
     RELEASE_NOTES = {"1.0.0": "Task records of the synthesis build."}
     BUILDER_CONFIGS = [tfds.core.BuilderConfig(name=f.lower(), description=f)
-                       for f in ALL_FAMILIES]
+                       for f in FAMILIES]
     disable_shuffling = True
 
     @tfds.core.utils.classproperty
@@ -120,12 +120,12 @@ def _scratch_tempdir() -> Iterator[None]:
 
 def builder(family: str, data_dir: str, jsonl_dir: str | None = None) -> CodecorrTasks:
     """The builder of `family` ("atom", "composite_A", ...) storing under `data_dir`."""
-    if family not in ALL_FAMILIES:
-        raise ValueError(f"unknown family {family!r}; families are {ALL_FAMILIES}")
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}; families are {FAMILIES}")
     return CodecorrTasks(config=family.lower(), data_dir=data_dir, jsonl_dir=jsonl_dir)
 
 
-def prepare(jsonl_dir: str, data_dir: str, families: tuple[str, ...] = ALL_FAMILIES) -> None:
+def prepare(jsonl_dir: str, data_dir: str, families: tuple[str, ...] = FAMILIES) -> None:
     """Write every family of the synthesis build in `jsonl_dir` as array_record under data_dir.
 
     The synthesis build's config hash names the TFDS version directory's contents: a data_dir

@@ -23,6 +23,15 @@ REMAT_POLICIES: dict[str, str | None] = {
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 ARCHITECTURES = {"LlamaForCausalLM": "llama", "Qwen2ForCausalLM": "qwen2",
                  "Qwen3ForCausalLM": "qwen3"}
+# `config.model.preset`: the built-in model ("tiny", initialised here, its base shipped or
+# pretrained) or a family read from a local Hugging Face checkpoint (one per architecture).
+BUILTIN_PRESET = "tiny"
+MODEL_PRESETS: tuple[str, ...] = (BUILTIN_PRESET, *ARCHITECTURES.values())
+
+
+def from_checkpoint(preset: str) -> bool:
+    """Whether a model preset is read from a checkpoint directory (not the built-in model)."""
+    return preset != BUILTIN_PRESET
 DTYPES = ("float32", "bfloat16")
 ROPE_SCALING_KINDS = ("linear", "llama3")
 
@@ -282,7 +291,7 @@ def runtime_fields(section: Any) -> dict[str, Any]:
 def model_config(section: Any, value_head: bool = False) -> ModelConfig:
     """ModelConfig for `config.model` (reads config.json for checkpoint presets; no weights)."""
     runtime = runtime_fields(section)
-    if section.preset != "tiny":
+    if from_checkpoint(section.preset):
         return read_hf_config(section.checkpoint_dir, value_head=value_head, **runtime)
     return ModelConfig(
         architecture=section.architecture, vocab_size=section.vocab_size,

@@ -11,6 +11,8 @@ import dataclasses
 import os
 from typing import Any, Literal
 
+from codecorr_jax.models.config import from_checkpoint
+
 # The tiny base the project ships (`pretrain.source = "shipped"`): built once with
 # `configs/pretrain.py` and copied here by `launch/ship_base.py` (BENCHMARKS.md, "A base model
 # that can code"), so no regime pretrains unless asked.
@@ -35,7 +37,7 @@ class Workspace:
 
     @classmethod
     def from_config(cls, config: Any, workdir: str) -> "Workspace":
-        if config.model.preset != "tiny":
+        if from_checkpoint(config.model.preset):
             source: BaseSource = "checkpoint"
             base = config.model.checkpoint_dir
         else:
