@@ -13,7 +13,7 @@ import pytest
 from codecorr_jax.config import ConfigError, sibling_config, validate
 from codecorr_jax.study import findings
 from codecorr_jax.study.cells import MAIN, cell_config, grid
-from codecorr_jax.study.grids import cells_of as grid_of
+from codecorr_jax.study.grids import GRIDS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STUDY = os.path.join(ROOT, "configs", "study.py")
@@ -246,7 +246,7 @@ def test_objectives_grid_shares_one_sft_per_seed_and_is_validated():
 
     config = sibling_config(os.path.join(ROOT, "configs", "study.py"), "objectives", "cpu")
     validate(config)
-    cells = {c.name: c for c in grid_of(config.study)}
+    cells = {c.name: c for c in GRIDS[config.study.grid].cells(config.study)}
     assert list(cells) == ["grpo", "ppo_gae", "drgrpo", "dapo", "reinforce_pp"]
     assert cells["grpo"].reuses == "" and cells["grpo"].regime == "sft_then_rl"
     for name in ("ppo_gae", "drgrpo", "dapo", "reinforce_pp"):

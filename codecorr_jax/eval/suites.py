@@ -34,7 +34,7 @@ from codecorr_jax.eval.completion import Completer
 from codecorr_jax.fileio import write_json_atomic
 from codecorr_jax.execution import Executor, ProgramResult, Verdict, mean_pass_at_k
 from codecorr_jax.synth import build, render, splits
-from codecorr_jax.tasks.registry import DOMAIN_SUITES, SUITE_NAMES, unknown_names
+from codecorr_jax.tasks.registry import DOMAIN_SUITES, SUITE_NAMES, SUITES, unknown_names
 from codecorr_jax.tasks.task import Task, program
 
 TRAIN_SUITE_TASKS = 200  # composite_train: as many as a held-out composite suite
@@ -90,7 +90,8 @@ def load_suite(name: str, jsonl_dir: str, *,
     unknown = [f for f in families if f not in splits.FAMILIES]
     if unknown:
         raise ValueError(f"unknown composite families {unknown}; allowed: {splits.FAMILIES}")
-    if name == "humaneval":
+    source = SUITES[name].source
+    if source == "humaneval":
         return subset([dataclasses.replace(t, chat=prompt_style == CHAT)
                        for t in _humaneval_tasks()], max_tasks)
     manifest = build.manifest(jsonl_dir)
@@ -98,20 +99,39 @@ def load_suite(name: str, jsonl_dir: str, *,
     if built_style != rendered_style(prompt_style):
         raise ValueError(f"prompt_style={prompt_style!r}, but the build in {jsonl_dir} rendered "
                          f"its prompts in {built_style!r} style")
-    if name == "atom":
-        records = build.read_jsonl(build.jsonl_path(jsonl_dir, "atom", "train"))
-    elif name == "composite_train":
-        records = [r for family in dict.fromkeys(families)
-                   for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "train"))]
-        tasks = subset([record_task(r, prompt_style) for r in records], TRAIN_SUITE_TASKS)
-        return subset(tasks, max_tasks)
-    else:
-        domain = {task_id: suite for field, suite in DOMAIN_SUITES.items()
-                  for task_id in manifest.get(field, ())}
-        records = [r for family in dict.fromkeys(families)
-                   for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))
-                   if domain.get(r["task_id"], "composite_in_domain") == name]
-    return subset([record_task(r, prompt_style) for r in records], max_tasks)
+    tasks = [record_task(r, prompt_style)
+             for r in _RECORDS[source](name, jsonl_dir, manifest, tuple(dict.fromkeys(families)))]
+    if source == "composite_train":  # as many as a held-out suite, spread over the split
+        tasks = subset(tasks, TRAIN_SUITE_TASKS)
+    return subset(tasks, max_tasks)
+
+
+def _atom_records(name: str, jsonl_dir: str, manifest: Mapping[str, Any],
+                  families: Sequence[str]) -> list[dict[str, Any]]:
+    return build.read_jsonl(build.jsonl_path(jsonl_dir, "atom", "train"))
+
+
+def _train_records(name: str, jsonl_dir: str, manifest: Mapping[str, Any],
+                   families: Sequence[str]) -> list[dict[str, Any]]:
+    return [r for family in families
+            for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "train"))]
+
+
+def _test_domain_records(name: str, jsonl_dir: str, manifest: Mapping[str, Any],
+                         families: Sequence[str]) -> list[dict[str, Any]]:
+    """The test-split records of suite `name`'s domain: the manifest lists each target
+    domain's task ids; the rest of the test split is in-domain."""
+    domain = {task_id: suite for field, suite in DOMAIN_SUITES.items()
+              for task_id in manifest.get(field, ())}
+    in_domain = next(n for n, s in SUITES.items() if s.kind == "in_domain")
+    return [r for family in families
+            for r in build.read_jsonl(build.jsonl_path(jsonl_dir, family, "test"))
+            if domain.get(r["task_id"], in_domain) == name]
+
+
+# A built-in suite's records by its registry source (humaneval reads no build).
+_RECORDS = {"atom_train": _atom_records, "composite_train": _train_records,
+            "composite_test": _test_domain_records}
 
 
 def _verdict_counts(results: Sequence[ProgramResult]) -> dict[str, int]:

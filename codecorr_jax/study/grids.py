@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.study import findings as findings_lib
@@ -89,8 +89,3 @@ GRIDS: dict[str, Grid] = {
     "findings": Grid(findings_grid, _findings_report),
     "objectives": Grid(objectives_lib.grid, _objectives_report),
 }
-
-
-def cells_of(section: Any) -> Sequence[Cell]:
-    """The cells of `config.study` under its grid."""
-    return GRIDS[str(section.grid)].cells(section)

