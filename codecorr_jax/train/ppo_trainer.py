@@ -354,7 +354,7 @@ class RolloutSettings:
                    tis_cap=ppo.tis_cap)
 
 
-class Split(NamedTuple):
+class ModelParts(NamedTuple):
     """A model split for the jitted functions: structure, trained parameters, frozen rest."""
 
     graphdef: nnx.GraphDef
@@ -362,9 +362,9 @@ class Split(NamedTuple):
     rest: nnx.State
 
 
-def _split(model: Decoder) -> Split:
+def _parts(model: Decoder) -> ModelParts:
     graphdef, params, rest = nnx.split(model, trainable(model.config), ...)
-    return Split(graphdef, nnx.to_pure_dict(params), rest)
+    return ModelParts(graphdef, nnx.to_pure_dict(params), rest)
 
 
 class Scored(NamedTuple):
@@ -376,8 +376,8 @@ class Scored(NamedTuple):
     mismatch_kl: float | None  # sampler vs trainer log-probs, when both were computed
 
 
-def score_rollout(got: Collected, policy: Split, reference: Split | None,
-                  critic: Split | None, advantage_fn: Callable[..., dict[str, jax.Array]],
+def score_rollout(got: Collected, policy: ModelParts, reference: ModelParts | None,
+                  critic: ModelParts | None, advantage_fn: Callable[..., dict[str, jax.Array]],
                   kl_coef: float, settings: RolloutSettings, eos_token_id: int | None,
                   mesh: jax.sharding.Mesh) -> Scored:
     """The collected rows as a Rollout: cut to their longest prompt and response (rounded, so
@@ -477,20 +477,21 @@ class Models:
     """The policy (and critic) split for the jitted functions, with their optimizers, and the
     frozen reference; the parameters being trained live in the PPOState."""
 
-    policy: nnx.GraphDef
+    policy_graphdef: nnx.GraphDef
     policy_rest: nnx.State
     policy_tx: optax.GradientTransformation
-    critic: nnx.GraphDef | None  # None: no critic (critic-free estimators)
+    critic_graphdef: nnx.GraphDef | None  # None: no critic (critic-free estimators)
     critic_rest: nnx.State | None
     critic_tx: optax.GradientTransformation | None
-    reference: Split | None  # None: no KL penalty
+    reference: ModelParts | None  # None: no KL penalty
 
-    def policy_split(self, state: ppo_step.PPOState) -> Split:
-        return Split(self.policy, state.policy, self.policy_rest)
+    def policy_parts(self, state: ppo_step.PPOState) -> ModelParts:
+        return ModelParts(self.policy_graphdef, state.policy, self.policy_rest)
 
-    def critic_split(self, state: ppo_step.PPOState) -> Split | None:
-        return None if self.critic is None else Split(self.critic, state.critic,
-                                                      self.critic_rest)
+    def critic_parts(self, state: ppo_step.PPOState) -> ModelParts | None:
+        if self.critic_graphdef is None:
+            return None
+        return ModelParts(self.critic_graphdef, state.critic, self.critic_rest)
 
 
 def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None, ppo: PPOConfig,
@@ -512,25 +513,25 @@ def _prepare(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
             f"rl.minibatch_size={ppo.minibatch_size} must be a multiple of the mesh's "
             f"data-parallel size {batch_multiple}")
 
-    policy_graphdef, policy_params, policy_rest = _split(policy)
+    policy_graphdef, policy_params, policy_rest = _parts(policy)
     policy_tx = _optimizer(ppo.learning_rate, ppo.max_grad_norm, ppo.weight_decay)
     state = ppo_step.PPOState(policy_params, optim.init_on_mesh(policy_tx, policy_params, mesh))
-    reference_split = None
+    reference_parts = None
     if use_reference and adapters:  # the frozen base is the reference: the policy with its
         # adapters at zero, sharing the base weights (no second copy)
-        reference_split = Split(policy_graphdef, jax.tree.map(jnp.zeros_like, policy_params),
+        reference_parts = ModelParts(policy_graphdef, jax.tree.map(jnp.zeros_like, policy_params),
                                 policy_rest)
     elif use_reference:
-        reference_split = _split(reference)
+        reference_parts = _parts(reference)
     critic_graphdef = critic_rest = critic_tx = None
     if use_critic:
-        critic_graphdef, critic_params, critic_rest = _split(critic)
+        critic_graphdef, critic_params, critic_rest = _parts(critic)
         critic_tx = _optimizer(ppo.critic_learning_rate, ppo.max_grad_norm,
                                ppo.weight_decay)
         state = state._replace(critic=critic_params,
                                critic_opt=optim.init_on_mesh(critic_tx, critic_params, mesh))
     return Models(policy_graphdef, policy_rest, policy_tx, critic_graphdef, critic_rest,
-                  critic_tx, reference_split), state
+                  critic_tx, reference_parts), state
 
 
 def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None,
@@ -575,9 +576,10 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
         iterator.set_state(meta["prompts"])
         start, skipped, kl_coef = int(meta["iteration"]), int(meta["skipped"]), meta["kl_coef"]
 
-    update = ppo_step.make_ppo_update(models.policy, models.policy_rest, models.critic,
+    update = ppo_step.make_ppo_update(models.policy_graphdef, models.policy_rest,
+                                      models.critic_graphdef,
                                       models.critic_rest, models.policy_tx, models.critic_tx,
-                                      _hyperparams(ppo, models.critic is not None))
+                                      _hyperparams(ppo, models.critic_graphdef is not None))
     advantage_fn = ppo_step.make_advantage_fn(
         ppo.estimator, ppo.kl_estimator, group_size=group,
         gamma=ppo.gamma, lam=ppo.gae_lambda)
@@ -594,7 +596,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
     sampler = Sampler(policy, mesh)  # keeps its KV caches from one iteration to the next
 
     def current_policy() -> Decoder:
-        return nnx.merge(*models.policy_split(state))
+        return nnx.merge(*models.policy_parts(state))
 
     with loop.running(start) as logger:
         for iteration in range(start, num_iterations):
@@ -607,8 +609,8 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                                   filter_groups=ppo.filter_groups,
                                   max_rounds=ppo.max_sampling_rounds)
             collected = time.perf_counter()
-            scored = score_rollout(got, models.policy_split(state), models.reference,
-                                   models.critic_split(state), advantage_fn, kl_coef, settings,
+            scored = score_rollout(got, models.policy_parts(state), models.reference,
+                                   models.critic_parts(state), advantage_fn, kl_coef, settings,
                                    eos_token_id, mesh)
             scored_at = time.perf_counter()
             state, sums = update(state, scored.rollout, update_key, jnp.float32(kl_coef))
@@ -637,7 +639,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             loop.save(done, state_tree(state), {"iteration": done, "skipped": skipped,
                                                 "kl_coef": kl_coef,
                                                 "prompts": iterator.get_state()})
-    critic_split = models.critic_split(state)
-    final_critic = None if critic_split is None else nnx.merge(*critic_split)
+    critic_parts = models.critic_parts(state)
+    final_critic = None if critic_parts is None else nnx.merge(*critic_parts)
     return PPOResult(current_policy(), final_critic, max(num_iterations, start), skipped,
                      loop.resumed_from, kl_coef, history)
