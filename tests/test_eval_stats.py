@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from codecorr_jax.eval import seed_runs, stats
+from codecorr_jax.eval.stages import STAGES
 
 
 def test_t_interval_by_hand():
@@ -97,10 +98,10 @@ def test_the_base_evaluation_of_a_run_is_the_one_over_its_own_suites(tmp_path):
     write(os.path.join(workdir, "base_eval", "eval_a", "eval", "latest.json"), mine)
     write(os.path.join(workdir, "base_eval", "eval_b", "eval", "latest.json"),
           {"atom": suite, "humaneval": suite})
-    assert seed_runs.stage_results(workdir, seed_runs.STAGES["base"]) == mine
+    assert seed_runs.stage_results(workdir, STAGES["base"].results) == mine
     write(os.path.join(workdir, "base_eval", "eval_c", "eval", "latest.json"), mine)
     with pytest.raises(ValueError, match="2 of them cover this run's suites"):
-        seed_runs.stage_results(workdir, seed_runs.STAGES["base"])
+        seed_runs.stage_results(workdir, STAGES["base"].results)
 
 
 def test_gap_bootstrap_against_a_numpy_loop():

@@ -6,7 +6,7 @@ sft_then_rl` or `rl`) are both this.
 
 A stage's periodic evaluations (`<workdir>/<stage>/eval/step_*.json`) score an evenly spread
 subset of each suite (`eval.periodic_max_tasks`), its final evaluation the whole suite, and the
-curve's step 0 is the model the stage started from (`START`: the base for SFT and for RL from
+curve's step 0 is the model the stage started from (`eval.stages`: the base for SFT and for RL from
 the base, the SFT model for RL after it). Each suite is cut to the tasks scored at every point
 of every seed, so a point differs from another only by the model. Per point: the mean over
 seeds and its t 95% interval; per suite, the step where the mean peaks and the paired
@@ -28,12 +28,11 @@ import numpy as np
 
 from codecorr_jax.eval import stats
 from codecorr_jax.eval.report import pyplot
-from codecorr_jax.eval.seed_runs import STAGES, stage_results
+from codecorr_jax.eval.seed_runs import stage_results
+from codecorr_jax.eval.stages import BY_RUN_DIR, STAGES
 from codecorr_jax.tasks.registry import SUITE_MEANINGS
 from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
 
-# a stage's run directory -> the stage (seed_runs.STAGES) whose final evaluation is its step 0
-START: dict[str, str] = {"sft": "base", "sft_then_rl": "SFT", "rl": "base"}
 STEP_FILE = re.compile(r"step_(\d+)\.json$")
 
 Passes = dict[str, dict[str, float]]  # suite -> task id -> 1.0 (greedy pass) or 0.0
@@ -60,10 +59,10 @@ def _passes(results: Mapping) -> Passes:
 def stage_points(workdir: str, stage: str) -> dict[int, Passes]:
     """Step -> suite -> task -> greedy pass, for the run `<workdir>/<stage>`: its step 0 (the
     model it started from) and every evaluation it wrote."""
-    if stage not in START:
-        raise ValueError(f"stage {stage!r} has no curve; choose one of {sorted(START)}")
+    if stage not in BY_RUN_DIR:
+        raise ValueError(f"stage {stage!r} has no curve; choose one of {sorted(BY_RUN_DIR)}")
     points: dict[int, Passes] = {}
-    start = stage_results(workdir, STAGES[START[stage]])
+    start = stage_results(workdir, STAGES[BY_RUN_DIR[stage].starts_from].results)
     if start is not None:
         points[0] = _passes(start)
     for path in sorted(glob.glob(os.path.join(workdir, stage, "eval", "step_*.json"))):
@@ -172,7 +171,7 @@ def write_curve(workdirs: Sequence[str], stage: str, out_dir: str) -> str:
     text = "\n".join([
         f"# {stage}: pass@1 against the {unit}", "",
         f"Seeds: {len(workdirs)} ({', '.join(workdirs)}); step 0 is the "
-        f"{START[stage]} model. Every point scores the same tasks; the mean over seeds "
+        f"{BY_RUN_DIR[stage].starts_from} model. Every point scores the same tasks; the mean over seeds "
         "[t 95% CI]; each suite's peak in bold.", "",
         curve_table(curve), "",
         "Paired differences (tasks x seeds, bootstrap 95% CI):", "", change_table(curve), "",
@@ -192,7 +191,7 @@ def write_curve(workdirs: Sequence[str], stage: str, out_dir: str) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workdirs", nargs="+", help="one workdir per seed")
-    parser.add_argument("--stage", required=True, choices=sorted(START),
+    parser.add_argument("--stage", required=True, choices=sorted(BY_RUN_DIR),
                         help="the run whose evaluations make the curve")
     parser.add_argument("--out", required=True, help="directory for curve.md/.png/.json")
     args = parser.parse_args(argv)

@@ -20,15 +20,9 @@ import numpy as np
 
 from codecorr_jax.eval import stats
 from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
+from codecorr_jax.eval.stages import STAGES
 from codecorr_jax.tasks.registry import HELD_OUT_SUITES
 
-# stage name -> where its final evaluation lies in a workdir (a glob)
-STAGES: dict[str, str] = {
-    "base": "base_eval/eval_*/eval/latest.json",
-    "SFT": "sft/eval/latest.json",
-    "SFT then RL": "sft_then_rl/eval/latest.json",
-    "RL": "rl/eval/latest.json",
-}
 # the comparisons that carry the study's claims: (later stage, earlier stage)
 PAIRS: tuple[tuple[str, str], ...] = (("SFT", "base"), ("SFT then RL", "SFT"), ("RL", "base"))
 
@@ -41,7 +35,7 @@ Scores = dict[str, dict[str, np.ndarray]]  # stage -> suite -> (seeds, tasks) pa
 def _own_suites(workdir: str) -> set[str] | None:
     """The suites the run in `workdir` evaluated its own models on (its first trained stage's
     evaluation), or None when it has none yet."""
-    for pattern in STAGES.values():
+    for pattern in (s.results for s in STAGES.values()):
         if "*" not in pattern:
             payload = read_json(os.path.join(workdir, pattern))
             if payload is not None:
@@ -76,7 +70,7 @@ def load_scores(workdirs: Sequence[str]) -> Scores:
     Raises if the seeds scored different tasks for a suite (they must share the datasets).
     """
     out: Scores = {}
-    for stage, pattern in STAGES.items():
+    for stage, pattern in ((n, s.results) for n, s in STAGES.items()):
         per_seed = [stage_results(w, pattern) for w in workdirs]
         if any(r is None for r in per_seed):
             continue
@@ -158,7 +152,7 @@ def per_task_passes(workdirs: Sequence[str]) -> dict[str, dict[str, dict[str, li
     """{stage: {suite: {"tasks": [task ids], "passes": [[0/1 per task] per seed]}}} for the
     stages and suites every workdir scored (what `load_scores` compares)."""
     out: dict[str, dict[str, dict[str, list]]] = {}
-    for stage, pattern in STAGES.items():
+    for stage, pattern in ((n, s.results) for n, s in STAGES.items()):
         per_seed = [stage_results(w, pattern) for w in workdirs]
         if any(r is None for r in per_seed):
             continue

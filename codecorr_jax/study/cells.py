@@ -16,8 +16,6 @@ from typing import Any, Mapping, Sequence
 
 import ml_collections
 
-# the stages (eval.seed_runs.STAGES) whose final evaluation each regime writes
-REGIME_STAGES = {"sft": ("SFT",), "sft_then_rl": ("SFT", "SFT then RL"), "rl": ("RL",)}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,10 +13,10 @@ import numpy as np
 from codecorr_jax.eval import compare as compare_lib
 from codecorr_jax.eval import report as report_lib
 from codecorr_jax.eval import seed_runs, stats
+from codecorr_jax.eval.stages import REGIME_STAGES, STAGES
 from codecorr_jax.fileio import write_text_atomic
 from codecorr_jax.study import taxonomy
-from codecorr_jax.study.cells import (FROM_BASE, MAIN, OTHER_PROMPTS, REGIME_STAGES, Cell,
-                                     atoms_first)
+from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, Cell, atoms_first
 from codecorr_jax.study.findings import Finding, Scores
 from codecorr_jax.study.runner import CellRun
 from codecorr_jax.tasks.registry import HELD_OUT_SUITES
@@ -142,7 +142,7 @@ def _taxonomy(runs: Sequence[CellRun], tasks: Mapping[str, Task],
     for run in runs:
         for stage in (("base",) if run.cell.regime == "rl" else ()) + \
                 REGIME_STAGES[run.cell.regime]:
-            results = seed_runs.stage_results(run.workdir, seed_runs.STAGES[stage])
+            results = seed_runs.stage_results(run.workdir, STAGES[stage].results)
             if results is None:
                 continue
             bucket = totals.setdefault((run.cell.name, stage), {})
@@ -188,7 +188,7 @@ def _samples(runs: Sequence[CellRun], per_stage: int = 3) -> list[str]:
         for stage in REGIME_STAGES[run.cell.regime]:
             if (run.cell.name, stage) in seen:
                 continue
-            results = seed_runs.stage_results(run.workdir, seed_runs.STAGES[stage])
+            results = seed_runs.stage_results(run.workdir, STAGES[stage].results)
             tasks = (results or {}).get("composite_target", {}).get("tasks", [])[:per_stage]
             if not tasks:
                 continue
