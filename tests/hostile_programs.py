@@ -527,6 +527,28 @@ _CASES = [
         def f(x):
             os._exit(0)
     """, V.CRASHED, test_code=True),
+    _case("raise_skip_test", """
+        import unittest
+        def f(x):
+            raise unittest.SkipTest("not today")
+    """, V.RUNTIME_ERROR),
+    _case("check_skip_test", """
+        import unittest
+        def f(x):
+            raise unittest.SkipTest("not today")
+    """, V.RUNTIME_ERROR, test_code=True),
+    _case("check_skip_lookalike_base_exception", """
+        class Skipped(BaseException):  # what pytest.skip raises, by name and base
+            pass
+        def f(x):
+            raise Skipped("skipped")
+    """, V.RUNTIME_ERROR, test_code=True),
+    _case("check_assertion_error_patched", """
+        import builtins
+        builtins.AssertionError = type("AssertionError", (Exception,), {})
+        def f(x):
+            return 0
+    """, V.FAIL, test_code=True),
     _case("check_forged_frames", """
         import os
         def f(x):
