@@ -7,17 +7,15 @@ divide the mesh) stops the run before any compute with one message naming the fi
 
 from __future__ import annotations
 
-import logging as py_logging
 import os
 import re
 import sys
-import time
 
 from absl import app, flags, logging
 from ml_collections import config_flags
 
 from codecorr_jax import config as config_lib
-from codecorr_jax import distributed
+from codecorr_jax import distributed, library_logs
 
 _CONFIG = config_flags.DEFINE_config_file(
     "config", None, "A regime file in configs/, e.g. configs/inspect.py (or file.py:preset).",
@@ -88,26 +86,6 @@ def _parse_flags(argv: list[str]) -> list[str]:
         raise  # unreachable: _fail exits
 
 
-def _route_library_logs(workdir: str) -> str:
-    """Send INFO logs (orbax, jax, absl: thousands of lines a run) to a file in the workdir, one
-    per process start, so the console keeps the stages, progress bars and results; warnings and
-    errors still reach the console. Returns the file's path."""
-    directory = os.path.join(workdir, "logs")
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, f"main.{time.strftime('%Y%m%d-%H%M%S')}.{os.getpid()}.log")
-    root = py_logging.getLogger()
-    root.removeHandler(logging.get_absl_handler())
-    to_file = py_logging.FileHandler(path, encoding="utf-8")
-    to_file.setFormatter(logging.PythonFormatter())
-    console = py_logging.StreamHandler(sys.stderr)
-    console.setLevel(py_logging.WARNING)
-    console.setFormatter(logging.PythonFormatter())
-    root.addHandler(to_file)
-    root.addHandler(console)
-    root.setLevel(py_logging.INFO)
-    return path
-
-
 def main(argv: list[str]) -> None:
     if len(argv) > 1:
         _fail(f"unexpected arguments {argv[1:]}; config fields are set as --config.FIELD=VALUE")
@@ -117,7 +95,7 @@ def main(argv: list[str]) -> None:
     except config_lib.ConfigError as e:
         _fail(str(e))
     _prepare_workdir(_WORKDIR.value)
-    log_path = _route_library_logs(_WORKDIR.value)
+    log_path = library_logs.route(_WORKDIR.value)
     from codecorr_jax import regimes
 
     if config.regime in regimes.HOST_REGIMES:  # its own processes take the devices, not this one

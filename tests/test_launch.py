@@ -144,3 +144,29 @@ def test_datasets_regime_builds_reuses_and_reports(tmp_path):
     assert len(records) == manifest["sizes"]["composite_B/test"]
     again = _launch("--config=configs/datasets.py", f"--workdir={tmp_path}", *small)
     assert again.returncode == 0 and "reused" in again.stdout
+
+
+def test_library_notices_go_to_the_log_file_not_the_console(tmp_path):
+    """Without torch (hidden from the import system), importing transformers prints "PyTorch
+    was not found" on its own handler; after routing, the console stays quiet, the log file
+    says it, and transformers' warnings still reach the console through the root logger."""
+    no_torch = "import sys\nsys.modules['torch'] = None\n"  # find_spec('torch') -> None
+    script = (
+        no_torch +
+        "from codecorr_jax import library_logs\n"
+        f"path = library_logs.route({str(tmp_path)!r})\n"
+        "import transformers\n"
+        "from transformers.utils import logging as hf_logging\n"
+        "hf_logging.get_logger('transformers.x').warning('a real warning')\n"
+        "print(path)\n")
+    env = dict(os.environ)
+    env.pop("TRANSFORMERS_NO_ADVISORY_WARNINGS", None)
+    unrouted = subprocess.run([sys.executable, "-c", no_torch + "import transformers"], env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert "PyTorch was not found" in unrouted.stderr  # what a user saw among the stages
+    result = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "PyTorch" not in result.stderr and "a real warning" in result.stderr
+    log = open(result.stdout.strip()).read()
+    assert "PyTorch is not installed" in log and "a real warning" in log
