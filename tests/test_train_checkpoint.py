@@ -253,3 +253,89 @@ def test_sigterm_finishes_the_step_saves_it_and_stops(tmp_path):
     restored, meta = again.restore({"w": jnp.zeros(3)})
     assert meta == {"step": 4} and again.resumed_from == 4
     np.testing.assert_array_equal(np.asarray(restored["w"]), [4.0, 4.0, 4.0])
+
+
+def _two_steps(directory, state):
+    with Checkpointer(str(directory), async_save=False, save_every=1) as ck:
+        ck.save(1, state, {"step": 1})
+        ck.save(2, jax.tree.map(lambda x: x + 1, state), {"step": 2})
+
+
+def _largest_data_file(step_dir) -> str:
+    files = [os.path.join(root, f) for root, _, names in os.walk(step_dir) for f in names
+             if os.sep + "d" + os.sep in os.path.join(root, f) + os.sep]
+    return max(files, key=os.path.getsize)
+
+
+def _truncate(path: str) -> None:
+    data = open(path, "rb").read()
+    open(path, "wb").write(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("damage", ["truncated_array_file", "zeroed_array_file",
+                                    "corrupt_meta_json", "missing_meta", "truncated_manifest",
+                                    "corrupt_array_metadata"])
+def test_a_damaged_newest_step_falls_back_to_the_one_before(tmp_path, damage, caplog):
+    """Each kind of damage to a committed step: never loaded; the step before it is restored,
+    the damaged one moved aside with its fault named, and saving that step again works."""
+    state = {"w": np.arange(4096, dtype=np.float32).reshape(64, 64), "b": np.ones(3, np.int32)}
+    _two_steps(tmp_path / "ck", state)
+    step = tmp_path / "ck" / "2"
+    hurt = {
+        "truncated_array_file": lambda: _truncate(_largest_data_file(step)),
+        "zeroed_array_file": lambda: open(_largest_data_file(step), "r+b").write(b"\0" * 64),
+        "corrupt_meta_json": lambda: (step / "meta" / "metadata").write_text("{not json"),
+        "missing_meta": lambda: os.remove(step / "meta" / "metadata"),
+        "truncated_manifest": lambda: _truncate(str(step / "state" / "manifest.ocdbt")),
+        "corrupt_array_metadata": lambda: (step / "state" / "_METADATA").write_text("xx"),
+    }[damage]
+    hurt()
+    with Checkpointer(str(tmp_path / "ck"), async_save=False, save_every=1) as ck:
+        with caplog.at_level("WARNING"):
+            got, meta = ck.restore(state)
+        assert meta == {"step": 1}  # the good step, its arrays exactly
+        _assert_tree_equal(_host(got), state)
+        assert "resumed from step 1; damaged newer steps moved to" in caplog.text
+        assert "step 2: " in caplog.text
+        assert ck.all_steps() == [1] and (tmp_path / "ck.broken" / "2").is_dir()
+        assert ck.save(2, state, {"step": 2})  # the run goes on and saves step 2 afresh
+        assert ck.restore(state)[1] == {"step": 2}
+
+
+def test_no_readable_step_stops_naming_each_fault(tmp_path):
+    from codecorr_jax.train.checkpoint import CheckpointCorruptError
+
+    state = {"w": np.zeros((4, 4), np.float32)}
+    _two_steps(tmp_path / "ck", state)
+    for step in ("1", "2"):
+        (tmp_path / "ck" / step / "meta" / "metadata").write_text("garbage")
+    with Checkpointer(str(tmp_path / "ck"), async_save=False) as ck:
+        with pytest.raises(CheckpointCorruptError, match=r"(?s)no step of checkpoint directory "
+                           r".*step 2: JSONDecodeError.*step 1: JSONDecodeError.*Delete that "
+                           r"directory to start the run over"):
+            ck.restore(state)
+
+
+def test_a_state_that_does_not_fit_is_an_error_not_a_fallback(tmp_path):
+    state = {"w": np.zeros((4, 4), np.float32)}
+    _two_steps(tmp_path / "ck", state)
+    with Checkpointer(str(tmp_path / "ck"), async_save=False) as ck:
+        with pytest.raises(CheckpointMismatchError):
+            ck.restore({"w": np.zeros((5, 4), np.float32)})
+        assert ck.all_steps() == [1, 2]  # nothing moved
+
+
+def test_the_training_loop_resumes_from_the_step_it_could_read(tmp_path):
+    from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig, TrainingLoop
+
+    state = {"w": np.arange(16, dtype=np.float32)}
+    _two_steps(tmp_path / "checkpoints", state)
+    (tmp_path / "checkpoints" / "2" / "meta" / "metadata").write_text("{")
+    loop = TrainingLoop(str(tmp_path), total=5, desc="t", save_every=1,
+                        checkpoint=CheckpointConfig(every_steps=1, async_save=False),
+                        logging=LoggingConfig(progress_bar=False))
+    try:
+        _, meta = loop.restore(state)
+    finally:
+        loop.checkpointer.close()
+    assert meta == {"step": 1} and loop.resumed_from == 1

@@ -6,10 +6,16 @@ state, counters, the config) written by process 0. Orbax writes a step into
 `<step>.orbax-checkpoint-tmp` and renames it on commit, and lists only committed steps, so a
 process killed mid-save leaves a leftover that `latest_step` and `restore` never see; a later
 save of the same step replaces it.
+
+A committed step can still be damaged later (a truncated or overwritten file, a disk error).
+Restoring the latest step then falls back to the newest step that reads, moves the damaged
+ones aside to `<directory>.broken/` (kept for inspection, never loaded) and says so; when no
+step reads, it stops with a message naming each step's fault and what to delete.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -31,6 +37,15 @@ class CheckpointNotFoundError(FileNotFoundError):
 
 class CheckpointMismatchError(ValueError):
     """The saved state does not fit the state to restore; names the tensor paths."""
+
+
+class CheckpointCorruptError(RuntimeError):
+    """No committed step of a checkpoint directory can be read; names each step's fault."""
+
+
+# What reading a damaged step raises: orbax / tensorstore report truncated, missing or
+# undecodable files as ValueError (json's errors included) or OSError.
+_DAMAGE = (ValueError, OSError, KeyError, TypeError)
 
 
 def _resolve(directory: str) -> epath.Path:
@@ -121,6 +136,7 @@ class Checkpointer:
             raise ValueError(f"save_every={save_every} must be >= 1")
         self.directory = _resolve(directory)
         self.save_every = save_every
+        self.restored_step: int | None = None  # the step the last restore read
         # Save on multiples of save_every, and when the cluster signals a preemption (orbax
         # syncs that decision across hosts); no orbax "first step" save.
         policy = ocp_policies.AnySavePolicy([
@@ -186,14 +202,60 @@ class Checkpointer:
 
     def restore(self, abstract_state: Any, step: int | None = None, *,
                 partial: bool = False) -> tuple[Any, dict]:
-        """(state, meta) of `step` (default: the latest), laid out like `abstract_state`.
+        """(state, meta) of `step` (default: the latest that reads), laid out like
+        `abstract_state`.
 
         `abstract_state` is a pytree of `jax.ShapeDtypeStruct` (with `.sharding`) or of concrete
         arrays (their shardings are used); arrays come back on those shardings, cast to those
         dtypes. Every tensor path must exist with the same shape; `partial=True` allows the
         checkpoint to hold more (e.g. load SFT parameters without their optimizer state).
+        Without `step`, a damaged newest step is moved aside and the one before it restored
+        (see the module doc); a state that does not fit is an error, never a fallback.
         """
-        step = self._pick_step(step)
+        if step is not None:
+            return self._restore_step(abstract_state, self._pick_step(step), partial)
+        newest = self._pick_step(None)
+        faults: list[str] = []
+        damaged: list[int] = []
+        for candidate in reversed([s for s in self.all_steps() if s <= newest]):
+            try:
+                restored = self._restore_step(abstract_state, candidate, partial)
+            except CheckpointMismatchError:
+                raise
+            except _DAMAGE as exc:
+                damaged.append(candidate)
+                faults.append(f"step {candidate}: {type(exc).__name__}: "
+                              f"{' '.join(str(exc).split())[:300]}")
+                continue
+            if faults:
+                moved = self._move_aside(damaged)
+                logging.warning("checkpoint %s: resumed from step %d; damaged newer steps moved "
+                                "to %s: %s", self.directory, candidate, moved, "; ".join(faults))
+            return restored
+        raise CheckpointCorruptError(
+            f"no step of checkpoint directory {str(self.directory)!r} can be read:\n  "
+            + "\n  ".join(faults) + "\nDelete that directory to start the run over (or restore "
+            "its files from a backup).")
+
+    def _move_aside(self, steps: list[int]) -> str:
+        """Damaged step directories into `<directory>.broken/` (process 0 moves; a later save of
+        the same step then writes a fresh one). Returns where they went."""
+        broken = self.directory.parent / f"{self.directory.name}.broken"
+        if jax.process_index() == 0:
+            broken.mkdir(parents=True, exist_ok=True)
+            for step in steps:
+                source = ocp.step.build_step_path(self.directory,
+                                                  ocp.step.standard_name_format(), step)
+                target = broken / source.name
+                suffix = 1
+                while target.exists():
+                    target, suffix = broken / f"{source.name}.{suffix}", suffix + 1
+                source.rename(target)
+        self._manager.reload()
+        return str(broken)
+
+    def _restore_step(self, abstract_state: Any, step: int, partial: bool) -> tuple[Any, dict]:
+        self.restored_step = None
         target = jax.tree.map(_as_abstract, abstract_state)
         saved = self._manager.item_metadata(step)[STATE]
         where = f"step {step} in directory {str(self.directory)!r}"
@@ -202,6 +264,7 @@ class Checkpointer:
             args = ocp.args.Composite(**{STATE: ocp.args.StandardRestore(target),
                                          META: ocp.args.JsonRestore()})
             restored = self._manager.restore(step, args=args)
+            self.restored_step = step
             return restored[STATE], restored[META]
         # StandardRestore has no partial mode; the on-disk format is PyTreeCheckpointHandler's.
         step_dir = ocp.step.build_step_path(self.directory, ocp.step.standard_name_format(), step)
@@ -211,6 +274,7 @@ class Checkpointer:
                 partial_restore=True))
         meta = self._manager.restore(step, args=ocp.args.Composite(
             **{META: ocp.args.JsonRestore()}))[META]
+        self.restored_step = step
         return state, meta
 
     def wait(self) -> None:

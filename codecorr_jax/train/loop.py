@@ -115,11 +115,11 @@ class TrainingLoop:
 
     def restore(self, state: Any) -> tuple[Any, dict] | None:
         """(state, meta) of the latest checkpoint, shaped like `state`; None when there is none."""
-        latest = self.checkpointer.latest_step()
-        if latest is None:
+        if self.checkpointer.latest_step() is None:
             return None
-        self.resumed_from = latest
-        return self.checkpointer.restore(state, step=latest)
+        restored = self.checkpointer.restore(state)  # a damaged newest step: the one before
+        self.resumed_from = self.checkpointer.restored_step
+        return restored
 
     @contextlib.contextmanager
     def running(self, start: int) -> Iterator[MetricsLogger]:
