@@ -133,6 +133,7 @@ def test_non_finite_step_is_dropped_and_counted():
     bad["loss_mask"][0, 5] = np.nan
     params, opt_state, metrics = step(params, opt_state, lm_step.split_micro_batches(bad, 1))
     assert metrics["skipped"] == 1 and not np.isfinite(metrics["loss"])
+    assert metrics["skipped_loss"] == 1 and metrics["skipped_grad"] == 0  # its source
     for a, b in zip(jax.tree.leaves(params), jax.tree.leaves(before)):
         np.testing.assert_array_equal(a, b)
     for a, b in zip(jax.tree.leaves(opt_state), jax.tree.leaves(opt_before)):
@@ -140,7 +141,7 @@ def test_non_finite_step_is_dropped_and_counted():
     for _ in range(2):  # the schedule's learning rate is 0 at the first applied step
         params, opt_state, metrics = step(params, opt_state,
                                           lm_step.split_micro_batches(_batch(), 1))
-        assert metrics["skipped"] == 0
+        assert metrics["skipped"] == 0 and metrics["skipped_loss"] == 0
     assert any(not np.array_equal(a, b) for a, b in zip(jax.tree.leaves(params),
                                                         jax.tree.leaves(before)))
 
@@ -221,7 +222,7 @@ def test_a_run_of_non_finite_steps_stops_the_training_with_a_message(tmp_path):
     settings = base_config("sft")
     with pytest.raises(loop.NonFiniteError,
                        match=rf"sft: {loop.MAX_DROPPED_IN_A_ROW} steps in a row \(to step "
-                             rf"{loop.MAX_DROPPED_IN_A_ROW}\) had a non-finite loss"):
+                             rf"{loop.MAX_DROPPED_IN_A_ROW}\) had a non-finite loss and"):
         lm_trainer.train_lm(model, batches, settings.sft, run_dir=str(tmp_path / "sft"),
                             mesh=mesh, checkpoint=CheckpointConfig(), logging=QUIET,
                             seed=0, num_steps=100, desc="sft")

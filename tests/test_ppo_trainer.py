@@ -518,6 +518,8 @@ def test_a_non_finite_minibatch_changes_nothing_and_is_counted(mesh):
                        jax.random.key(0), 0.0)
     new_p, new_c = new.policy, new.critic
     assert float(sums["skipped"]) == 2 == float(sums["minibatches"])  # both epochs dropped
+    assert float(sums["skipped_loss"]) == 2  # its source: the policy's loss (a NaN advantage)
+    assert float(sums["skipped_grad"]) == 0 == float(sums["skipped_value"])
     assert np.isfinite(float(sums["policy_loss_sum"]))
     for got, want in zip(jax.tree.leaves((new_p, new_c)), jax.tree.leaves(before)):
         np.testing.assert_array_equal(np.asarray(got), want)
@@ -635,8 +637,8 @@ def test_iterations_whose_updates_are_all_dropped_stop_the_run(tmp_path, mesh, m
     from codecorr_jax.train import loop
 
     monkeypatch.setattr(loop, "MAX_DROPPED_IN_A_ROW", 2)
-    with pytest.raises(loop.NonFiniteError, match=r"rl: 2 steps in a row \(to step 2\) .* "
-                                                  r"checkpoint is in .*nan"):
+    with pytest.raises(loop.NonFiniteError, match=r"rl: 2 steps in a row \(to step 2\) had a "
+                                                  r"non-finite reward .* checkpoint is in .*nan"):
         _run(tmp_path, "nan", mesh, _section(num_iterations=5, estimator="grpo"),
              rewarder=NaNRewarder())
     # the counter resets when an update goes through

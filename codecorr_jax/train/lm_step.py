@@ -60,7 +60,9 @@ def make_train_step(graphdef: nnx.GraphDef, rest: nnx.State,
     `batch` leaves are (accum_steps, micro_batch, length) (see `split_micro_batches`); the loss
     is the mean over all masked tokens of all micro-batches, so accumulation equals one large
     batch. `params` and `opt_state` are donated. Metrics: loss, grad_norm (before clipping),
-    tokens (masked targets), skipped (1 when the update was dropped as non-finite).
+    tokens (masked targets), skipped (1 when the update was dropped as non-finite) and its
+    source: skipped_loss (the loss was not finite) or skipped_grad (the loss was, the gradient
+    not).
     """
 
     def nll_sum(params: Any, micro: Batch, rest: Any) -> tuple[jax.Array, jax.Array]:
@@ -97,8 +99,11 @@ def make_train_step(graphdef: nnx.GraphDef, rest: nnx.State,
         keep = lambda new, old: jnp.where(finite, new, old)  # noqa: E731
         params = jax.tree.map(keep, new_params, params)
         opt_state = jax.tree.map(keep, new_opt_state, opt_state)
+        loss_bad = ~jnp.isfinite(loss)
         metrics = {"loss": loss, "grad_norm": grad_norm, "tokens": count,
-                   "skipped": 1 - finite.astype(jnp.int32)}
+                   "skipped": 1 - finite.astype(jnp.int32),
+                   "skipped_loss": loss_bad.astype(jnp.int32),
+                   "skipped_grad": (~loss_bad & ~jnp.isfinite(grad_norm)).astype(jnp.int32)}
         return params, opt_state, metrics
 
     return BoundStep(jax.jit(step, donate_argnums=(0, 1)), rest=rest)

@@ -92,7 +92,8 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
             out = hosts.fetch_tree(out)
             elapsed = time.perf_counter() - started
             skipped += int(out["skipped"])
-            loop.note_update(step + 1, dropped=bool(out["skipped"]))
+            loop.note_update(step + 1, dropped=bool(out["skipped"]),
+                             source="loss" if out["skipped_loss"] else "gradient")
             real_tokens = float(np.count_nonzero(batch["segment_ids"]))
             window["tokens"] += real_tokens
             window["seconds"] += elapsed

@@ -102,14 +102,16 @@ class TrainingLoop:
         self._stop_requested = False
         self._dropped_in_a_row = 0
 
-    def note_update(self, done: int, *, dropped: bool) -> None:
-        """Count step `done`'s update as applied or dropped (non-finite); raise NonFiniteError
-        after MAX_DROPPED_IN_A_ROW dropped in a row."""
+    def note_update(self, done: int, *, dropped: bool, source: str = "") -> None:
+        """Count step `done`'s update as applied or dropped (non-finite; `source` says what
+        was not finite, e.g. "loss"); raise NonFiniteError after MAX_DROPPED_IN_A_ROW dropped
+        in a row."""
         self._dropped_in_a_row = self._dropped_in_a_row + 1 if dropped else 0
         if self._dropped_in_a_row >= MAX_DROPPED_IN_A_ROW:
+            what = source or "loss or gradient"
             raise NonFiniteError(
                 f"{self.desc}: {self._dropped_in_a_row} steps in a row (to step {done}) had a "
-                "non-finite loss or gradient and their updates were dropped; the last good "
+                f"non-finite {what} and their updates were dropped; the last good "
                 f"checkpoint is in {self.run_dir}. Lower the learning rate or look at the data "
                 "of those steps, then run the command again (it resumes from that checkpoint)")
 

@@ -294,6 +294,13 @@ def make_ppo_update(policy_graphdef: nnx.GraphDef, policy_rest: nnx.State,
         # A dropped step contributes its counts, not its (possibly NaN) sums.
         sums = {k: jnp.where(finite, v, 0.0) for k, v in sums.items()}
         sums["skipped"] = 1.0 - finite.astype(jnp.float32)
+        # the source of a drop: the policy's loss, else its gradient, else the critic's
+        policy_loss_bad = ~jnp.isfinite(loss)
+        policy_grad_bad = ~policy_loss_bad & ~jnp.isfinite(grad_norm)
+        sums["skipped_loss"] = policy_loss_bad.astype(jnp.float32)
+        sums["skipped_grad"] = policy_grad_bad.astype(jnp.float32)
+        sums["skipped_value"] = (~finite & ~policy_loss_bad & ~policy_grad_bad).astype(
+            jnp.float32)
         sums["minibatches"] = jnp.ones((), jnp.float32)
         return (new, kl_coef), sums
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Any, Callable, NamedTuple, Protocol, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Protocol, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -433,6 +433,18 @@ def score_rollout(got: Collected, policy: ModelParts, reference: ModelParts | No
     return Scored(rollout, adv["kl"], truncated, mismatch_kl)
 
 
+def drop_source(got: Collected, sums: Mapping[str, Any]) -> str:
+    """What was not finite in an iteration's dropped updates: a reward (the rewarder's
+    fault), else the policy's loss, its gradient, or the critic's loss or gradient."""
+    if not np.isfinite(got.rewards.scores).all():
+        return "reward"
+    counts = {"policy loss": sums.get("skipped_loss", 0.0),
+              "policy gradient": sums.get("skipped_grad", 0.0),
+              "critic loss or gradient": sums.get("skipped_value", 0.0)}
+    worst = max(counts, key=lambda k: float(counts[k]))
+    return worst if float(counts[worst]) > 0 else ""
+
+
 def iteration_metrics(got: Collected, scored: Scored, sums: dict[str, Any], *, group: int,
                       observed_kl: float, kl_coef: float, skipped: int,
                       seconds: tuple[float, float, float, float]) -> dict[str, float]:
@@ -458,6 +470,7 @@ def iteration_metrics(got: Collected, scored: Scored, sums: dict[str, Any], *, g
         "rl/zero_variance_groups": 1.0 - informative,
         "rl/trained_groups": float(got.train_rows.sum() / group),
         "rl/skipped_minibatches": skipped,
+        "rl/nonfinite_rewards": float(np.count_nonzero(~np.isfinite(got.sampled_scores))),
         "rl/seconds_generation": got.seconds_generation,
         "rl/seconds_execution": got.seconds_execution,
         "rl/seconds_scoring": scored_at - collected,
@@ -621,7 +634,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
             skipped += int(sums["skipped"])
             # an iteration all of whose minibatch updates were dropped as non-finite
             loop.note_update(iteration + 1, dropped=int(sums["skipped"]) >= int(
-                sums["minibatches"]) > 0)
+                sums["minibatches"]) > 0, source=drop_source(got, sums))
             metrics = iteration_metrics(got, scored, sums, group=group, observed_kl=observed_kl,
                                         kl_coef=kl_coef, skipped=skipped,
                                         seconds=(started, collected, scored_at, updated))
