@@ -47,6 +47,10 @@ def get_config(preset: str = "cpu"):
         # finding 2, atoms first: SFT on atoms + N composites, then PPO on the same prompts and
         # on every train prompt of the family (issue 36; an SFT of composite_counts is reused)
         atoms_first_counts=(0, 32, 128),
+        atoms_first_prompts=("same", "all"),
+        # their PPO where it differs from config.rl's (0: as config.rl)
+        atoms_first_temperature=0.0,
+        atoms_first_iterations=0,
         # The verdict rule, fixed before the run (codecorr_jax/study/findings.py): a claimed
         # difference is reproduced when its paired 95% CI lies above 0 and its mean is at least
         # min_effect, not reproduced when the CI lies below min_effect, else inconclusive.

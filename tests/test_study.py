@@ -350,3 +350,21 @@ def test_finding_2_is_decided_by_the_chosen_cell_on_the_chosen_target_suite():
                if c.later.startswith("atoms_32"))
     assert "composite_unseen_atom" in chosen.rule and "atoms_32_then_rl_all" in chosen.rule
     assert "+0.300 against +0.100 in-domain" in chosen.notes[0]
+
+
+def test_atoms_first_cells_carry_their_own_ppo_settings():
+    config = sibling_config(os.path.join(ROOT, "configs", "study.py"), "study")
+    config.study.atoms_first_counts = (128,)
+    config.study.atoms_first_prompts = ("all",)
+    config.study.atoms_first_temperature = 1.0
+    config.study.atoms_first_iterations = 100
+    cells = {c.name: c for c in grid(config.study)}
+    assert [n for n in cells if n.startswith("atoms_")] == ["atoms_128_then_rl_all"]
+    assert cells["atoms_128_then_rl_all"].changes == {
+        "data.mixture.composite_A": 128, "rl.mixture.composite_A": -1,
+        "rl.temperature": 1.0, "rl.num_iterations": 100}
+    assert "rl.temperature" not in cells[MAIN].changes  # the other cells keep config.rl's
+    validate(config)
+    config.study.atoms_first_prompts = ("every",)
+    with pytest.raises(ConfigError, match="atoms_first_prompts"):
+        validate(config)

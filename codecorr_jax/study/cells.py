@@ -65,12 +65,18 @@ def grid(section: Any) -> list[Cell]:
     # An SFT the grid already runs (atoms only, or a nested count) is reused, not run again.
     sft_of_count = {0: "sft_atoms"} | {int(n): f"sft_atoms_{n}"
                                        for n in section.composite_counts}
+    # its PPO settings where they differ from config.rl's (0 = as config.rl)
+    ppo = {field: value for field, value in (
+        ("rl.temperature", float(section.get("atoms_first_temperature", 0.0))),
+        ("rl.num_iterations", int(section.get("atoms_first_iterations", 0)))) if value}
+    prompt_sets = {"same": (-2, "the same prompts"), "all": (-1, f"every {family} train prompt")}
     for count in map(int, section.atoms_first_counts):
         source = sft_of_count.get(count, "")
-        for prompts, share, said in (("same", -2, "the same prompts"),
-                                     ("all", -1, f"every {family} train prompt")):
+        for prompts in section.get("atoms_first_prompts", tuple(prompt_sets)):
+            share, said = prompt_sets[prompts]
             cells.append(Cell(f"atoms_{count}_then_rl_{prompts}", 2, "sft_then_rl",
-                              {f"data.mixture.{family}": count, f"rl.mixture.{family}": share},
+                              {f"data.mixture.{family}": count, f"rl.mixture.{family}": share,
+                               **ppo},
                               reuses=source, links=("sft",) if source else (),
                               about=f"SFT on atoms + {count} {family} composites, then PPO on "
                                     + said))

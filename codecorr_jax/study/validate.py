@@ -56,6 +56,13 @@ def _validate_findings(study: ml_collections.ConfigDict, families: Any) -> None:
     if not all(isinstance(n, int) and n > 0 for n in study.composite_counts):
         raise ConfigError(f"config.study.composite_counts={tuple(study.composite_counts)} must "
                           "be positive task counts")
+    prompts = tuple(study.get("atoms_first_prompts", ("same", "all")))
+    if not prompts or not set(prompts) <= {"same", "all"} or len(set(prompts)) != len(prompts):
+        raise ConfigError(f"config.study.atoms_first_prompts={prompts} must name distinct "
+                          "prompt sets of 'same' and 'all'")
+    if study.get("atoms_first_temperature", 0.0) < 0 or study.get("atoms_first_iterations", 0) < 0:
+        raise ConfigError("config.study.atoms_first_temperature and atoms_first_iterations must "
+                          "be >= 0 (0: as config.rl)")
     counts = tuple(study.atoms_first_counts)
     if not all(isinstance(n, int) and n >= 0 for n in counts) or len(set(counts)) != len(counts):
         raise ConfigError(f"config.study.atoms_first_counts={counts} must be distinct task "
