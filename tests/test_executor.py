@@ -434,3 +434,25 @@ def test_large_return_values(executor: Executor) -> None:
     result = executor.score([Program(source, "f", tests)])[0]
     assert [t.verdict for t in result.tests] == [Verdict.PASS] * 8 + [Verdict.FAIL]
     assert "over 1048576 bytes" in result.tests[8].message
+
+
+def test_a_worker_killed_mid_batch_loses_one_program_and_the_pool_recovers() -> None:
+    """SIGKILL to a worker from outside while a batch runs: the program it held is reported
+    crashed (never a pass, never lost), every other program of the batch is scored, and the
+    pool has all its workers again."""
+    slow = Program("import time\ndef f():\n    time.sleep(0.8)\n    return 1\n", "f",
+                   [{"args": [], "expected": 1}])
+    with Executor(ExecutorConfig(num_workers=2, test_timeout_s=3.0)) as executor:
+        before = list(executor.worker_pids)
+        futures = executor.submit([slow] * 6)
+        time.sleep(0.4)  # each worker is inside its first program
+        os.kill(before[0], signal.SIGKILL)
+        results = [f.result(timeout=60) for f in futures]
+        verdicts = [r.verdict for r in results]
+        assert verdicts.count(Verdict.CRASHED) == 1, verdicts
+        assert verdicts.count(Verdict.PASS) == 5
+        crashed = next(r for r in results if r.verdict is Verdict.CRASHED)
+        assert "worker" in crashed.message
+        after = executor.worker_pids
+        assert len(after) == 2 and before[0] not in after
+        assert [r.verdict for r in executor.score([slow] * 4)] == [Verdict.PASS] * 4
