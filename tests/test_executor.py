@@ -456,3 +456,17 @@ def test_a_worker_killed_mid_batch_loses_one_program_and_the_pool_recovers() -> 
         after = executor.worker_pids
         assert len(after) == 2 and before[0] not in after
         assert [r.verdict for r in executor.score([slow] * 4)] == [Verdict.PASS] * 4
+
+
+def test_every_worker_at_its_memory_limit_at_once_is_memory_not_a_pass() -> None:
+    """All workers allocate up to (and past) their limit at the same time, touching the pages:
+    each verdict is memory_exceeded, the calling process lives on, and the pool scores the
+    next batch."""
+    greedy = Program("def f():\n    blocks = []\n    while True:\n"
+                     "        blocks.append(bytearray(32 * 2**20))\n    return 1\n", "f",
+                     [{"args": [], "expected": 1}])
+    with Executor(ExecutorConfig(num_workers=2, memory_limit_mb=512,
+                                 test_timeout_s=10.0)) as executor:
+        results = executor.score([greedy] * 4)
+        assert [r.verdict for r in results] == [Verdict.MEMORY_EXCEEDED] * 4, results
+        assert executor.score([add_program("return a + b")])[0].verdict is Verdict.PASS
