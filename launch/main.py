@@ -107,6 +107,7 @@ def main(argv: list[str]) -> None:
     import jax  # the backend starts here, after jax.distributed had its chance
 
     from codecorr_jax.models import sharding
+    from codecorr_jax.train.checkpoint import CheckpointCorruptError, CheckpointSaveError
     from codecorr_jax.train.loop import NonFiniteError, Preempted
     try:
         shape = config_lib.validate_for_devices(config, jax.device_count(),
@@ -120,7 +121,7 @@ def main(argv: list[str]) -> None:
         print(f"log        library logs of this run: {log_path}")
     try:
         regimes.get(config.regime)(config, _WORKDIR.value, mesh)
-    except NonFiniteError as stop:
+    except (NonFiniteError, CheckpointSaveError, CheckpointCorruptError) as stop:
         print(f"stopped    {stop}", file=sys.stderr, flush=True)
         sys.exit(1)
     except Preempted as stop:

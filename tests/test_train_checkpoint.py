@@ -339,3 +339,41 @@ def test_the_training_loop_resumes_from_the_step_it_could_read(tmp_path):
     finally:
         loop.checkpointer.close()
     assert meta == {"step": 1} and loop.resumed_from == 1
+
+
+_FULL_DISK = """
+import resource, signal, sys
+import numpy as np
+from codecorr_jax.train.checkpoint import Checkpointer, CheckpointSaveError
+state = {"w": np.random.default_rng(0).standard_normal((256, 256)).astype(np.float32)}
+ck = Checkpointer(sys.argv[1], async_save=True, save_every=1)
+ck.save(1, state, {"step": 1})
+ck.wait()
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
+try:
+    ck.save(2, state, {"step": 2})
+    ck.wait()
+except CheckpointSaveError as error:
+    print("SAVE ERROR:", error)
+"""
+
+
+def test_a_failed_write_names_the_step_and_keeps_the_previous_one(tmp_path):
+    """A write that fails mid-save (a file-size limit standing in for a full disk): a clear
+    error naming the step and what to do; the step before is intact, the failed one is never
+    listed, and once there is room the same step saves and restores."""
+    import subprocess
+    import sys
+
+    directory = tmp_path / "ck"
+    result = subprocess.run([sys.executable, "-c", _FULL_DISK, str(directory)],
+                            capture_output=True, text=True, timeout=300)
+    assert "SAVE ERROR: writing checkpoint step 2 in" in result.stdout, result.stderr[-2000:]
+    assert ("is the disk full? the committed steps [1] are intact: make room and run the same "
+            "command, it resumes from step 1") in result.stdout
+    state = {"w": np.zeros((256, 256), np.float32)}
+    with Checkpointer(str(directory), async_save=False, save_every=1) as ck:
+        assert ck.all_steps() == [1]
+        assert ck.restore(state)[1] == {"step": 1}
+        assert ck.save(2, state, {"step": 2}) and ck.restore(state)[1] == {"step": 2}

@@ -43,6 +43,11 @@ class CheckpointCorruptError(RuntimeError):
     """No committed step of a checkpoint directory can be read; names each step's fault."""
 
 
+class CheckpointSaveError(RuntimeError):
+    """Writing a checkpoint failed (a full disk, a file-size limit, a lost mount): names the
+    step, the cause, and the committed steps a rerun resumes from."""
+
+
 # What reading a damaged step raises: orbax / tensorstore report truncated, missing or
 # undecodable files as ValueError (json's errors included) or OSError.
 _DAMAGE = (ValueError, OSError, KeyError, TypeError)
@@ -137,6 +142,7 @@ class Checkpointer:
         self.directory = _resolve(directory)
         self.save_every = save_every
         self.restored_step: int | None = None  # the step the last restore read
+        self._writing: int | None = None  # the step of the save in flight
         # Save on multiples of save_every, and when the cluster signals a preemption (orbax
         # syncs that decision across hosts); no orbax "first step" save.
         policy = ocp_policies.AnySavePolicy([
@@ -164,7 +170,26 @@ class Checkpointer:
             return False
         args = ocp.args.Composite(**{STATE: ocp.args.StandardSave(state),
                                      META: ocp.args.JsonSave(meta)})
-        return bool(self._manager.save(step, args=args, force=force))
+        started = self._writing_guard(lambda: self._manager.save(step, args=args, force=force))
+        if started:
+            self._writing = step
+        return bool(started)
+
+    def _writing_guard(self, action: Any) -> Any:
+        """Run an orbax call that may finish (or report) a save; a failed write becomes a
+        CheckpointSaveError saying what is intact and how to go on."""
+        try:
+            return action()
+        except (ValueError, OSError) as exc:
+            step, self._writing = self._writing, None
+            intact = [s for s in self._manager.all_steps() if s != step]
+            resume = (f"the committed steps {sorted(intact)} are intact: make room and run the "
+                      f"same command, it resumes from step {max(intact)}" if intact else
+                      "no step was committed before it: make room and run the same command")
+            cause = " ".join(str(exc).split())[:300]
+            raise CheckpointSaveError(
+                f"writing checkpoint step {step} in {str(self.directory)!r} failed "
+                f"({type(exc).__name__}: {cause}); is the disk full? {resume}") from exc
 
     def reached_preemption(self, step: int) -> bool:
         """Whether `step` is the step every process agreed to stop at after a preemption
@@ -279,11 +304,12 @@ class Checkpointer:
 
     def wait(self) -> None:
         """Block until a pending asynchronous save is committed."""
-        self._manager.wait_until_finished()
+        self._writing_guard(self._manager.wait_until_finished)
+        self._writing = None
 
     def close(self) -> None:
         """Finish pending saves and release orbax's threads."""
-        self._manager.close()
+        self._writing_guard(self._manager.close)
 
     def __enter__(self) -> Checkpointer:
         return self
