@@ -291,3 +291,15 @@ def test_pass_at_k_curves_against_the_closed_form(tmp_path):
     text = open(write_report(str(tmp_path), "t", {"SFT": results})).read()
     assert "![pass@k](pass_at_k.png)" in text and (tmp_path / "pass_at_k.png").exists()
     assert pass_at_k_curve_table({"SFT": {"toy": {"pass@1": 0.5}}}) == ""
+
+
+def test_the_rl_report_counts_rewards_a_constant_earned():
+    from codecorr_jax.eval.report import reward_integrity
+
+    history = [{"rl/rewarded_constant_output": 0.0, "rl/nonfinite_rewards": 0.0},
+               {"rl/rewarded_constant_output": 3.0, "rl/nonfinite_rewards": 0.0},
+               {"rl/rewarded_constant_output": 1.0, "rl/nonfinite_rewards": 2.0}]
+    assert reward_integrity(history) == (
+        "Reward integrity: 4 rewarded samples returned one value for every test input over 3 "
+        "iterations (at most 3 in one iteration); 2 non-finite rewards.")
+    assert reward_integrity([{"rl/reward": 0.5}]) == ""

@@ -81,3 +81,25 @@ def test_pass_at_k_closed_forms_and_large_n() -> None:
 def test_pass_at_k_rejects_bad_arguments(n, c, k) -> None:
     with pytest.raises(ValueError, match="pass_at_k"):
         pass_at_k(n, c, k)
+
+
+def test_a_constant_answer_is_flagged_whatever_it_earns():
+    """`constant_output`: one value returned for every test input (what a constant function
+    does); a reward earned that way is logged by PPO as a sign of gameable tests."""
+    from codecorr_jax.execution import Executor, ExecutorConfig, Program
+    from codecorr_jax.regimes.ppo_inputs import constant_output
+
+    tests = [{"args": [3], "expected": 9}, {"args": [-3], "expected": 9},
+             {"args": [4], "expected": 16}]
+    with Executor(ExecutorConfig(num_workers=1, test_timeout_s=2.0)) as executor:
+        constant, honest, wrong, crashing = executor.score([
+            Program("def f(x):\n    return 9\n", "f", tests),
+            Program("def f(x):\n    return x * x\n", "f", tests),
+            Program("def f(x):\n    return x\n", "f", tests),
+            Program("def f(x):\n    raise ValueError\n", "f", tests)])
+    assert constant.passed == 2 and constant_output(constant)  # 2 of 3 under `fraction`
+    assert not constant_output(honest) and not constant_output(wrong)
+    assert not constant_output(crashing)  # no value at all is not a constant answer
+    one_test = Program("def f(x):\n    return 9\n", "f", tests[:1])
+    with Executor(ExecutorConfig(num_workers=1, test_timeout_s=2.0)) as executor:
+        assert not constant_output(executor.score([one_test])[0])  # one test says nothing

@@ -266,6 +266,25 @@ def rl_panels(history: Sequence[Mapping[str, float]]) -> list[Panel]:
     return panels
 
 
+def reward_integrity(history: Sequence[Mapping[str, float]]) -> str:
+    """One line on rewards that say more about the tests than the policy: samples rewarded
+    while returning one value for every test input (a constant that games weak tests) and
+    non-finite rewards, over the run; "" when the run logged neither."""
+    constant = _series(history, "rl/rewarded_constant_output")
+    nonfinite = _series(history, "rl/nonfinite_rewards")
+    if not constant and not nonfinite:
+        return ""
+    parts = []
+    if constant:
+        worst = max(range(len(constant)), key=lambda i: constant[i])
+        parts.append(f"{int(sum(constant))} rewarded samples returned one value for every test "
+                     f"input over {len(constant)} iterations (at most {int(constant[worst])} in "
+                     f"one iteration)")
+    if nonfinite:
+        parts.append(f"{int(sum(nonfinite))} non-finite rewards")
+    return "Reward integrity: " + "; ".join(parts) + "."
+
+
 def plot_history(history: Sequence[Mapping[str, float]], panels: Sequence[Panel],
                  path: str) -> str:
     """One plot per panel against the iteration (1-based); a smoothed panel draws its first
@@ -313,6 +332,9 @@ def write_report(out_dir: str, title: str, stages: Mapping[str, Results],
     if panels:
         plot_history(history, panels, os.path.join(out_dir, "rl_curves.png"))
         parts += ["![RL curves](rl_curves.png)", ""]
+    integrity = reward_integrity(history)
+    if integrity:
+        parts += [integrity, ""]
     parts += [f"- {note}" for note in notes]
     path = os.path.join(out_dir, "report.md")
     write_text_atomic(path, "\n".join(parts).rstrip() + "\n")

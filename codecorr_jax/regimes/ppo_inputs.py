@@ -17,7 +17,7 @@ from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.eval.completion import decode_completion
 from codecorr_jax.execution import Executor
 from codecorr_jax.execution.rewards import get_reward_fn
-from codecorr_jax.execution.verdicts import Verdict
+from codecorr_jax.execution.verdicts import ProgramResult, Verdict
 from codecorr_jax.fileio import read_json
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.regimes.evaluation import Evaluator
@@ -34,9 +34,18 @@ class PendingTaskRewards:
     def result(self) -> RewardBatch:
         """The rewards of every process's share, joined in row order."""
         results = [f.result() for f in self._futures]
-        rows = hosts.join([(self._reward_fn(r), r.verdict is Verdict.PASS) for r in results])
-        return RewardBatch(np.array([score for score, _ in rows], np.float32),
-                           np.array([passed for _, passed in rows], bool))
+        rows = hosts.join([(self._reward_fn(r), r.verdict is Verdict.PASS, constant_output(r))
+                           for r in results])
+        return RewardBatch(np.array([score for score, _, _ in rows], np.float32),
+                           np.array([passed for _, passed, _ in rows], bool),
+                           np.array([constant for _, _, constant in rows], bool))
+
+
+def constant_output(result: ProgramResult) -> bool:
+    """Whether a program returned one and the same value on all of its (two or more) tests:
+    the answer of a constant function, whatever the inputs."""
+    outputs = {test.output for test in result.tests}
+    return result.total >= 2 and len(outputs) == 1 and None not in outputs
 
 
 class TaskRewarder:

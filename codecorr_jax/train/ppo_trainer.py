@@ -55,6 +55,9 @@ class PromptItem(NamedTuple):
 class RewardBatch(NamedTuple):
     scores: np.ndarray  # (rows,) float32, the program's reward
     passed: np.ndarray  # (rows,) bool, every test passed
+    # (rows,) bool, when the rewarder can tell: the program returned one value for every test
+    # input (a reward it earns is a sign of tests a constant can game)
+    constant_output: np.ndarray | None = None
 
 
 class PendingRewards(Protocol):
@@ -227,12 +230,13 @@ class Collected:
 
 def _concat_rows(parts: Sequence[Any]) -> Any:
     """Row-wise concatenation of NamedTuples of arrays (SampleOutput, RewardBatch)."""
-    return type(parts[0])(*(np.concatenate(fields, axis=0) for fields in zip(*parts)))
+    return type(parts[0])(*(None if any(f is None for f in fields) else
+                            np.concatenate(fields, axis=0) for fields in zip(*parts)))
 
 
 def _take_rows(batch: Any, rows: np.ndarray) -> Any:
     """The given rows of a NamedTuple of arrays."""
-    return type(batch)(*(x[rows] for x in batch))
+    return type(batch)(*(None if x is None else x[rows] for x in batch))
 
 
 def informative_groups(scores: np.ndarray, group: int) -> np.ndarray:
@@ -471,6 +475,10 @@ def iteration_metrics(got: Collected, scored: Scored, sums: dict[str, Any], *, g
         "rl/trained_groups": float(got.train_rows.sum() / group),
         "rl/skipped_minibatches": skipped,
         "rl/nonfinite_rewards": float(np.count_nonzero(~np.isfinite(got.sampled_scores))),
+        # rewarded samples returning one value for every test input: tests a constant games
+        **({"rl/rewarded_constant_output": float(np.count_nonzero(
+            got.rewards.constant_output & (got.rewards.scores > 0)))}
+           if got.rewards.constant_output is not None else {}),
         "rl/seconds_generation": got.seconds_generation,
         "rl/seconds_execution": got.seconds_execution,
         "rl/seconds_scoring": scored_at - collected,
