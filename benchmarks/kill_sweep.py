@@ -1,0 +1,144 @@
+"""Kill sweep: SIGKILL the main job at random moments, rerun it, and compare with a run never
+killed, bit for bit.
+
+A multi-day RL run dies at any moment: while sampling, while programs execute, in the middle of
+an update, a checkpoint save, the frontier scoring or an evaluation. The promise is that the
+same command then finishes with exactly the parameters and the logged metrics of an
+uninterrupted run. This script measures it on `configs/sft_then_rl.py` at a small size:
+
+1. one uninterrupted run (the reference; its wall time T);
+2. `--kills` trials: start the same command in a fresh workdir (datasets and base scores
+   copied from the reference, so only training is at stake), SIGKILL it after a uniform random
+   time in [0.05 T, 0.95 T], run the command again until it ends, then compare the SFT and PPO
+   exports (`final/model.safetensors`, every tensor exactly) and every metric of
+   `metrics.jsonl` but the timings (the last record of a step wins, as `read_metrics` reads).
+
+    python benchmarks/kill_sweep.py --kills 50 --out docs/results/kill_sweep.json
+    python benchmarks/kill_sweep.py --kills 3 --workdir /tmp/sweep      # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+from safetensors.numpy import load_file
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The main job, small: minutes, with every stage (datasets, base scores, SFT with a periodic
+# evaluation, PPO with a periodic evaluation and checkpoints every iteration, final scores).
+SMALL = ["--config.sft.num_steps=120", "--config.eval.every_steps=60",
+         "--config.eval.max_tasks=16", "--config.eval.periodic_max_tasks=8",
+         "--config.eval.max_new_tokens=128", "--config.rl.num_iterations=6",
+         "--config.rl.eval_every=3", "--config.rl.checkpoint_every=1",
+         "--config.checkpoint.every_steps=20", "--config.logging.progress_bar=False"]
+STAGES = ("sft", "sft_then_rl")
+TIMING = ("seconds", "per_s", "per_second", "tokens_per_s", "mfu")
+
+
+def command(workdir: str, seed: int) -> list[str]:
+    return [sys.executable, os.path.join(ROOT, "launch", "main.py"),
+            f"--config={os.path.join(ROOT, 'configs', 'sft_then_rl.py')}",
+            f"--workdir={workdir}", f"--config.seed={seed}", *SMALL]
+
+
+def run(workdir: str, seed: int, kill_after: float | None = None) -> tuple[int, float]:
+    """(exit status, seconds); with `kill_after`, SIGKILL the run after that many seconds."""
+    os.makedirs(workdir, exist_ok=True)
+    started = time.monotonic()
+    with open(os.path.join(workdir, "sweep.log"), "a") as log:
+        process = subprocess.Popen(command(workdir, seed), cwd=ROOT, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            process.wait(timeout=kill_after)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return process.returncode, time.monotonic() - started
+
+
+def metrics(run_dir: str) -> dict[int, dict[str, Any]]:
+    """Step -> the step's last record, timings left out."""
+    by_step: dict[int, dict[str, Any]] = {}
+    path = os.path.join(run_dir, "metrics.jsonl")
+    with open(path) as f:
+        for line in f:
+            record = json.loads(line)
+            step = int(record.pop("step"))
+            record.pop("time", None)
+            kept = {k: v for k, v in record.items() if not any(w in k for w in TIMING)}
+            by_step.setdefault(step, {}).update(kept)
+    return by_step
+
+
+def compare(reference: str, candidate: str) -> list[str]:
+    """What differs between two finished workdirs ([] when bit-identical)."""
+    problems = []
+    for stage in STAGES:
+        want = load_file(os.path.join(reference, stage, "final", "model.safetensors"))
+        path = os.path.join(candidate, stage, "final", "model.safetensors")
+        if not os.path.exists(path):
+            problems.append(f"{stage}: no export")
+            continue
+        got = load_file(path)
+        bad = [k for k in want if k not in got or not np.array_equal(want[k], got[k])]
+        if bad:
+            problems.append(f"{stage}: {len(bad)} tensors differ (e.g. {bad[0]})")
+        if metrics(os.path.join(reference, stage)) != metrics(os.path.join(candidate, stage)):
+            problems.append(f"{stage}: metrics differ")
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=0, help="the runs' config.seed")
+    parser.add_argument("--workdir", default=os.path.join(ROOT, "runs", "kill_sweep"))
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    reference = os.path.join(args.workdir, "reference")
+    if not os.path.exists(os.path.join(reference, "sft_then_rl", "final")):
+        code, seconds = run(reference, args.seed)
+        if code != 0:
+            sys.exit(f"the reference run failed ({code}): see {reference}/sweep.log")
+        with open(os.path.join(reference, "seconds.txt"), "w") as f:
+            f.write(f"{seconds:.1f}\n")
+    total = float(open(os.path.join(reference, "seconds.txt")).read())
+    print(f"reference: {total:.0f} s", flush=True)
+    rng = random.Random(0)
+    trials = []
+    for trial in range(args.kills):
+        workdir = os.path.join(args.workdir, f"kill_{trial:03d}")
+        shutil.rmtree(workdir, ignore_errors=True)
+        os.makedirs(workdir)
+        for shared in ("datasets", "base_eval"):
+            shutil.copytree(os.path.join(reference, shared), os.path.join(workdir, shared))
+        at = rng.uniform(0.05, 0.95) * total
+        killed_code, _ = run(workdir, args.seed, kill_after=at)
+        code, _ = run(workdir, args.seed)
+        problems = compare(reference, workdir) if code == 0 else [f"rerun exited {code}"]
+        trials.append({"trial": trial, "kill_after_s": round(at, 1),
+                       "killed": killed_code == -signal.SIGKILL, "identical": not problems,
+                       "problems": problems})
+        print(json.dumps(trials[-1]), flush=True)
+        if not problems:
+            shutil.rmtree(workdir)
+    identical = sum(t["identical"] for t in trials)
+    print(f"\n{identical} of {len(trials)} killed runs ended identical to the reference")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"reference_seconds": total, "small": SMALL, "trials": trials,
+                       "identical": identical}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
