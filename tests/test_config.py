@@ -255,3 +255,21 @@ def test_ppo_settings_are_owned_by_the_trainer_and_typed_once():
     with pytest.raises(ValueError, match=r"^rl\.micro_batch_size=5 must divide "):
         dataclasses.replace(typed, micro_batch_size=5)
     assert dataclasses.replace(typed, kl_coef=0.1).uses_reference
+
+
+def test_the_model_source_is_typed_once_from_the_model_section(tmp_path):
+    """build_model reads a ModelSource, not the config: the built-in architecture as its
+    ModelConfig (value head or not), or a checkpoint directory with the runtime fields."""
+    import dataclasses
+
+    from codecorr_jax.models.config import ModelSource, model_config
+
+    section = config_lib.base_config("sft").model
+    source = ModelSource.from_section(section)
+    assert source.checkpoint_dir == "" and source.builtin == model_config(section)
+    assert dataclasses.replace(source.builtin, value_head=True) == model_config(section, True)
+    section = config_lib.base_config("sft", "qwen2").model
+    section.checkpoint_dir = str(tmp_path)
+    source = ModelSource.from_section(section)
+    assert source.builtin is None and source.checkpoint_dir == str(tmp_path)
+    assert source.runtime["dtype"] == "bfloat16" and source.runtime["scan_layers"] is True

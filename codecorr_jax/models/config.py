@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from typing import Any
+from typing import Any, Mapping
 
 # Per-layer rematerialisation (`model.remat`): the jax.checkpoint_policies policy that decides
 # what a layer keeps for its backward pass; None: no rematerialisation.
@@ -303,3 +303,21 @@ def model_config(section: Any, value_head: bool = False) -> ModelConfig:
         tie_word_embeddings=section.tie_word_embeddings,
         max_position_embeddings=section.max_position_embeddings, value_head=value_head,
         **runtime)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelSource:
+    """Where a run's model comes from, typed once from `config.model`: the built-in
+    architecture (`builtin`) or a checkpoint directory, with the runtime fields that apply
+    either way (dtypes, attention, remat, LoRA)."""
+
+    checkpoint_dir: str  # "" for the built-in model
+    runtime: Mapping[str, Any]
+    builtin: ModelConfig | None = None
+
+    @classmethod
+    def from_section(cls, section: Any) -> "ModelSource":
+        runtime = runtime_fields(section)
+        if from_checkpoint(section.preset):
+            return cls(str(section.checkpoint_dir), runtime)
+        return cls("", runtime, model_config(section))

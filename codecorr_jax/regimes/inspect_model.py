@@ -25,7 +25,7 @@ from flax import nnx
 from codecorr_jax import hosts
 from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
-from codecorr_jax.models.config import model_config
+from codecorr_jax.models.config import ModelSource, model_config
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import load_tokenizer, save_hf_checkpoint
 from codecorr_jax.regimes.workspace import Workspace
@@ -67,7 +67,7 @@ def run(config: Any, workdir: str, mesh: jax.sharding.Mesh) -> dict[str, Any]:
         print(f"memory     estimated {estimate.summary()} (config.sft: {sft.batch_size} rows "
               f"of {config.data.max_length} tokens in {sft.grad_accum_steps} micro-batches)")
     started = time.perf_counter()
-    model = build_model(config.model, mesh, seed=config.seed)
+    model = build_model(ModelSource.from_section(config.model), mesh, seed=config.seed)
     load_s = time.perf_counter() - started
     cfg = model.config
     per_device = parameter_bytes_per_device(model)

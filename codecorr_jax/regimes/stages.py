@@ -33,7 +33,7 @@ from codecorr_jax.execution import Executor
 from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
 from codecorr_jax.models import sharding
 from codecorr_jax.models.build import build_model
-from codecorr_jax.models.config import runtime_fields
+from codecorr_jax.models.config import ModelSource, runtime_fields
 from codecorr_jax.models.decoder import Decoder
 from codecorr_jax.models.hf_checkpoint import (load_hf_checkpoint, load_tokenizer,
                                                save_hf_checkpoint, save_peft_adapter)
@@ -216,7 +216,7 @@ def pretrain_base(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, tokenizer
               f"files (none holding task text), {stats.tokens:,} tokens in "
               f"{stats.rows_per_epoch} rows of {section.seq_len} per epoch; "
               f"{section.num_steps} steps of {section.batch_size} rows")
-    model = build_model(config.model, mesh, seed=config.seed)
+    model = build_model(ModelSource.from_section(config.model), mesh, seed=config.seed)
     result = train_lm(model, batches, section, run_dir=run_dir, mesh=mesh,
                       checkpoint=_checkpointing(config), logging=_logging(config), seed=config.seed,
                       num_steps=int(section.num_steps), desc="pretrain")
@@ -230,7 +230,7 @@ def ensure_base(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, tokenizer: 
     """The base model on `mesh`: a checkpoint preset's own, the shipped tiny base, or a tiny
     base pretrained here (cached in `ws.base_dir` while the fields that made it hold)."""
     if ws.base_source == "checkpoint":
-        model = build_model(config.model, mesh, seed=config.seed)
+        model = build_model(ModelSource.from_section(config.model), mesh, seed=config.seed)
         fingerprint = run_dir_lib.fingerprint({"checkpoint": os.path.abspath(ws.base_dir)})
         return Base(model, tokenizer, Checkpoint(ws.base_dir, fingerprint))
     if ws.base_source == "shipped":
@@ -344,7 +344,7 @@ def run_sft(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, base: Base,
     if section.init == "base" and base.model is None:
         raise ValueError("run_sft(init='base') needs the loaded base model; it was released")
     model = base.model if section.init == "base" else \
-        build_model(config.model, mesh, seed=config.seed)
+        build_model(ModelSource.from_section(config.model), mesh, seed=config.seed)
     sources = file_sources(config.get("tasks"))
     file_tasks = [t for name in config.data.get("task_files", ()) for t in sources[name].load()]
     batches, stats = sft_dataset(ws.tfds_dir, config.data, base.tokenizer,
