@@ -408,3 +408,11 @@ def test_shuffle_seed_reorders_the_same_tasks(built, tok):
         return collections.Counter(t for row in rows for t in row)
 
     assert tokens(first) == tokens(other)  # the same tasks, packed in another order
+
+
+def test_an_unknown_mixture_family_is_named_with_the_closest_one():
+    from codecorr_jax.data.mixture import check_mixture
+
+    with pytest.raises(ValueError, match=r"data.mixture.composite_a: unknown family \(did you "
+                                         r"mean 'composite_A'\?\); families are \['atom'"):
+        check_mixture({"atom": -1, "composite_a": 5}, {})

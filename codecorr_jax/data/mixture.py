@@ -13,7 +13,7 @@ import hashlib
 from typing import Any, Mapping
 
 from codecorr_jax.data import sources
-from codecorr_jax.tasks.registry import FAMILIES
+from codecorr_jax.tasks.registry import FAMILIES, did_you_mean
 from codecorr_jax.synth.render import atom_step_record
 
 MIXTURE_FIELD = "config.data.mixture"
@@ -49,8 +49,8 @@ def check_mixture(mixture: Mapping[str, int], repeats: Mapping[str, int]) -> Non
     for field, mapping in ((MIXTURE_FIELD, mixture), (REPEATS_FIELD, repeats)):
         for family, value in _items(mapping):
             if family not in FAMILIES:
-                raise ValueError(f"{field}.{family}: unknown family; families are "
-                                 f"{list(FAMILIES)}")
+                raise ValueError(f"{field}.{family}: unknown family{did_you_mean(family, FAMILIES)}"
+                                 f"; families are {list(FAMILIES)}")
             if field == MIXTURE_FIELD and not (_is_int(value) and value >= -1):
                 raise ValueError(f"{field}.{family}={value!r} must be an int: -1 (all of its "
                                  "train split), 0 (none) or a task count")

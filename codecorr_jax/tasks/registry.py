@@ -72,8 +72,9 @@ DOMAIN_SUITES: dict[str, str] = {s.domain_field: n for n, s in SUITES.items() if
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """" (did you mean 'x'?)" for the closest known name, or ""."""
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    lowered = {k.lower(): k for k in known}  # "composite_a" is composite_A's, not _C's
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
 
 
 def unknown_names(names: Iterable[str], known: Iterable[str]) -> str:
