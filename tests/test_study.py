@@ -25,6 +25,7 @@ def _study(preset: str = "cpu"):
 
 def test_grid_has_every_finding_cell_and_nested_counts():
     config = _study()
+    config.study.atoms_first_counts = (0, 32, 128)
     cells = {c.name: c for c in grid(config.study)}
     atoms_first = [f"atoms_{n}_then_rl_{p}" for n in (0, 32, 128) for p in ("same", "all")]
     assert list(cells) == [MAIN, "sft_atoms", "sft_composites", "sft_atoms_8", "sft_atoms_32",
@@ -145,7 +146,8 @@ def test_study_config_is_validated_with_every_cell():
         validate(config)
     config = _study()
     config.study.finding_2_cell = "sft_atoms"  # an SFT cell has no PPO after it
-    with pytest.raises(ConfigError, match=r"finding_2_cell='sft_atoms'.*'atoms_0_then_rl_same'"):
+    with pytest.raises(ConfigError,
+                       match=r"finding_2_cell='sft_atoms'.*'atoms_128_then_rl_same'"):
         validate(config)
     config = _study()
     config.study.update(finding_2_cell="atoms_128_then_rl_all",
