@@ -10,7 +10,6 @@ then checks values and their relations to the devices, before any compute, and n
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import re
 from typing import Any
@@ -28,7 +27,7 @@ from codecorr_jax.models.config import (BUILTIN_PRESET, DTYPES, LORA_TARGETS, MO
                                         model_config)
 from codecorr_jax.synth.config import SynthConfig
 from codecorr_jax.tasks.registry import SUITE_NAMES as EVAL_SUITES
-from codecorr_jax.tasks.registry import COMPOSITE_FAMILIES, FAMILIES, unknown_names
+from codecorr_jax.tasks.registry import COMPOSITE_FAMILIES, FAMILIES, did_you_mean, unknown_names
 from codecorr_jax.tasks.sources import FileSource, file_sources
 from codecorr_jax.train.loop import CheckpointConfig, LoggingConfig
 from codecorr_jax.train.ppo_config import PPOConfig
@@ -298,10 +297,9 @@ def _get(config: ml_collections.ConfigDict, field: str) -> Any:
 def check_choice(field: str, value: Any, allowed: tuple[Any, ...]) -> None:
     """A ConfigError naming `config.<field>`, the allowed values and the closest one."""
     if value not in allowed:
-        hint = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
-        extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+        hint = did_you_mean(str(value), [str(a) for a in allowed])
         raise ConfigError(f"config.{field}={value!r} is not allowed; "
-                          f"choose one of {list(allowed)}{extra}")
+                          f"choose one of {list(allowed)}{hint}")
 
 
 def validate(config: ml_collections.ConfigDict) -> ModelConfig:

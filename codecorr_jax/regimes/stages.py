@@ -453,8 +453,8 @@ def run_ppo(config: Any, ws: Workspace, mesh: jax.sharding.Mesh, executor: Execu
               f"{section.num_iterations} iterations of {section.prompts_per_iteration} prompts "
               f"x {section.samples_per_prompt} samples; estimator {section.estimator}, "
               f"reward {config.executor.reward}")
-    check_task_files(evaluator, [{"task_id": p.payload.task_id, "prompt": p.payload.prompt}
-                                 for p in prompts], run_dir, "the RL prompts")
+    check_task_files(evaluator, as_training_records([p.payload for p in prompts]), run_dir,
+                     "the RL prompts")
     policy = _load(start.directory, config, mesh)
     focus, frontier = None, ""
     if section.frontier_fraction > 0:

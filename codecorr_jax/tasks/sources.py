@@ -17,9 +17,6 @@ from codecorr_jax.execution import Executor, Program
 from codecorr_jax.tasks.formats import FORMATS, ReadOptions, read_tasks
 from codecorr_jax.tasks.task import Task
 
-SOURCE_FIELDS = ("path", "format", "variant", "date_from", "date_to")
-
-
 @dataclasses.dataclass(frozen=True)
 class FileSource:
     """One configured file of tasks: where it is, how to read it, which of its tests count."""
@@ -61,6 +58,10 @@ class FileSource:
     def load(self) -> list[Task]:
         return read_tasks(self.path, self.format, ReadOptions(self.variant, self.date_from,
                                                               self.date_to))
+
+
+# the fields a `config.tasks.<name>` entry may set: FileSource's, but its name
+SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(FileSource) if f.name != "name")
 
 
 def file_sources(section: Mapping[str, Any] | None) -> dict[str, FileSource]:
