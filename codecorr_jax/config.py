@@ -270,7 +270,7 @@ _POSITIVE = (
 _FRACTIONS = ("rl.clip_ratio_low", "rl.gamma", "rl.gae_lambda", "rl.value_clip",
               "rl.frontier_fraction", "synth.test_fraction",
               "synth.target_test_fraction", "synth.heldout_pair_fraction",
-              "synth.heldout_atom_fraction")
+              "synth.heldout_atom_fraction", "synth.min_mutation_score")
 
 
 def sibling_config(config_file: str, name: str, *args: Any) -> ml_collections.ConfigDict:
@@ -315,6 +315,11 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
     for field in _FRACTIONS:
         if not 0 <= _get(config, field) <= 1:
             raise ConfigError(f"config.{field}={_get(config, field)!r} must be in [0, 1]")
+    for field, meaning in (("max_added_tests", "tests a composite may gain to kill its mutants"),
+                           ("heldback_tests", "a composite's tests kept out of the reward")):
+        if config.synth[field] < 0:
+            raise ConfigError(f"config.synth.{field}={config.synth[field]} must be >= 0 "
+                              f"({meaning})")
     if config.synth.deep_test_fraction < 0:
         raise ConfigError(f"config.synth.deep_test_fraction={config.synth.deep_test_fraction} "
                           "must be >= 0 (deeper test composites per test composite; 0 = none)")

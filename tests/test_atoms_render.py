@@ -72,8 +72,8 @@ def test_prompts_carry_signature_and_description(atom):
 def test_task_record_schema_and_tests(atom):
     record = render.task_record(atom, split="test", style="instruction")
     assert tuple(record) == render.TASK_FIELDS == (
-        "task_id", "family", "split", "entry_point", "prompt", "solution", "tests", "atoms",
-        "fingerprint",
+        "task_id", "family", "split", "entry_point", "prompt", "solution", "tests",
+        "heldback_tests", "atoms", "fingerprint",
     )
     assert record["task_id"] == f"atom/{atom.name}" and record["family"] == "atom"
     assert record["split"] == "test" and record["entry_point"] == atom.name

@@ -302,4 +302,9 @@ def test_the_rl_report_counts_rewards_a_constant_earned():
     assert reward_integrity(history) == (
         "Reward integrity: 4 rewarded samples returned one value for every test input over 3 "
         "iterations (at most 3 in one iteration); 2 non-finite rewards.")
+    held = [dict(h, **{"rl/rewarded_failing_heldback": v}) for h, v in zip(history, (2, 0, 5))]
+    assert reward_integrity(held) == (
+        "Reward integrity: 4 rewarded samples returned one value for every test input over 3 "
+        "iterations (at most 3 in one iteration); 7 rewarded samples failed their task's "
+        "held-back tests over 3 iterations (at most 5 in one iteration); 2 non-finite rewards.")
     assert reward_integrity([{"rl/reward": 0.5}]) == ""

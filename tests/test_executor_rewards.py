@@ -103,3 +103,51 @@ def test_a_constant_answer_is_flagged_whatever_it_earns():
     one_test = Program("def f(x):\n    return 9\n", "f", tests[:1])
     with Executor(ExecutorConfig(num_workers=1, test_timeout_s=2.0)) as executor:
         assert not constant_output(executor.score([one_test])[0])  # one test says nothing
+
+
+def test_heldback_tests_run_with_the_tests_but_never_change_the_reward():
+    """A task's held-back tests run in the same program after its tests: the reward is what
+    the tests alone give (the program run without them, scored by the executor), and a
+    rewarded program that fails them is flagged."""
+    from codecorr_jax.execution import Executor, ExecutorConfig
+    from codecorr_jax.execution.rewards import get_reward_fn
+    from codecorr_jax.regimes.ppo_inputs import PendingTaskRewards
+    from codecorr_jax.tasks.task import Task, program
+
+    task = Task("t/0", "def f(x):\n", "f",
+                tests=({"args": [3], "expected": 9}, {"args": [-3], "expected": 9},
+                       {"args": [4], "expected": 16}),
+                heldback_tests=({"args": [5], "expected": 25}, {"args": [0], "expected": 0}))
+    completions = ["    return x * x\n",
+                   "    return {3: 9, -3: 9, 4: 16}.get(x, -1)\n",  # learnt the tests only
+                   "    return 9\n",
+                   "    raise ValueError\n",
+                   "    while x == 5:\n        pass\n    return x * x\n"]  # hangs on a held-back
+    assert len(program(task, completions[0], heldback=True).tests) == 5
+    with Executor(ExecutorConfig(num_workers=2, test_timeout_s=1.0)) as executor:
+        alone = executor.score([program(task, c) for c in completions])
+        got = PendingTaskRewards(
+            executor.submit([program(task, c, heldback=True) for c in completions]),
+            "fraction", [3] * len(completions)).result()
+    fraction = get_reward_fn("fraction")
+    assert got.scores.tolist() == pytest.approx([fraction(r) for r in alone])
+    assert got.scores.tolist() == pytest.approx([1.0, 1.0, 2 / 3, 0.0, 1.0])
+    assert got.passed.tolist() == [r.all_passed for r in alone] == [True, True, False, False,
+                                                                    True]
+    assert got.heldback_failed.tolist() == [False, True, True, True, True]
+    assert got.constant_output.tolist() == [False, False, True, False, False]
+
+
+def test_a_result_part_is_judged_as_its_tests_alone():
+    from codecorr_jax.execution.verdicts import ProgramResult, TestOutcome, Verdict
+
+    ok, bad = TestOutcome(Verdict.PASS), TestOutcome(Verdict.RUNTIME_ERROR, 0.0, "KeyError", "k")
+    late = TestOutcome(Verdict.TIMEOUT, 0.0, "Timeout", "a test ran out of time")
+    whole = ProgramResult(Verdict.TIMEOUT, 2, 5, (ok, ok, bad, ok, late), "Timeout", "t")
+    first = whole.part(0, 2)
+    assert (first.verdict, first.passed, first.total, first.error_type) == \
+        (Verdict.PASS, 2, 2, None)
+    middle = whole.part(1, 4)
+    assert (middle.verdict, middle.passed, middle.total, middle.error_type, middle.message) \
+        == (Verdict.RUNTIME_ERROR, 2, 3, "KeyError", "k")
+    assert whole.part(3, 5).verdict is Verdict.TIMEOUT

@@ -7,7 +7,9 @@ import os
 import pytest
 
 from codecorr_jax.execution import Executor, ExecutorConfig, Program, Verdict
+from codecorr_jax.canonical import canonical_json
 from codecorr_jax.synth import build, render, splits
+from codecorr_jax.synth.mutants import score_tasks
 from codecorr_jax.synth.__main__ import main
 
 SMALL = {"size_a": 24, "size_b": 18, "size_c": 18, "batch_size": 64}
@@ -44,7 +46,7 @@ def test_sizes_and_schema(built):
     assert len(set(ids)) == len(ids)
     for r in records:
         assert list(r) == ["task_id", "family", "split", "entry_point", "prompt", "solution",
-                           "tests", "atoms", "fingerprint"]
+                           "tests", "heldback_tests", "atoms", "fingerprint"]
         assert r["task_id"].startswith(r["family"] + "/")
         assert len(r["tests"]) >= 10
         if r["family"] != "atom":
@@ -55,7 +57,8 @@ def test_sizes_and_schema(built):
 def test_every_test_passes_its_reference_in_the_executor(built):
     _, records = built
     with Executor(ExecutorConfig(test_timeout_s=2.0, program_timeout_s=10.0)) as ex:
-        programs = [Program(r["solution"], r["entry_point"], r["tests"]) for r in records]
+        programs = [Program(r["solution"], r["entry_point"], r["tests"] + r["heldback_tests"])
+                    for r in records]
         # docstring prompt + completion is the whole program as well
         programs += [Program(r["prompt"] + render.completion(r), r["entry_point"], r["tests"])
                      for r in records if r["family"] != "atom"]
@@ -63,6 +66,29 @@ def test_every_test_passes_its_reference_in_the_executor(built):
     failed = [(p.entry_point, r.verdict, r.message) for p, r in zip(programs, results)
               if r.verdict is not Verdict.PASS]
     assert not failed
+
+
+def test_no_composite_can_be_gamed_by_a_constant_or_a_mutant(built):
+    """Counted from the files, and scored with the executor's own judge: no output fills more
+    than half a composite's tests, and its tests kill >= 95% of its reference's mutants."""
+    result, records = built
+    composites = [r for r in records if r["family"] != "atom"]
+    for r in composites:
+        outputs = [canonical_json(t["expected"]) for t in r["tests"]]
+        assert 2 * max(outputs.count(o) for o in outputs) <= len(outputs), r["task_id"]
+        # the held-back tests: other inputs, at most 6, no output on more than half of them
+        held = [canonical_json(t["expected"]) for t in r["heldback_tests"]]
+        assert len(held) <= 6 and all(2 * held.count(o) <= len(held) for o in held)
+        assert not {canonical_json(t["args"]) for t in r["heldback_tests"]} & \
+            {canonical_json(t["args"]) for t in r["tests"]}
+    assert sum(len(r["heldback_tests"]) == 6 for r in composites) > 0.9 * len(composites)
+    with Executor(ExecutorConfig(test_timeout_s=2.0)) as ex:
+        scores = score_tasks([r for r in composites if r["family"] == "composite_A"], ex)
+    assert min(s.score for s in scores) >= 0.95
+    adequacy = build.manifest(result.out_dir)["test_adequacy"]
+    assert adequacy["composite_A"]["tasks"] == 32
+    assert all(family["under_threshold_after"] == 0 for family in adequacy.values())
+    assert "mutation scores of the tests" in build.summary(result)
 
 
 def test_zero_contamination_checked_independently(built):

@@ -166,7 +166,7 @@ BAD_BODIES = {
 @pytest.mark.parametrize("reason", sorted(BAD_BODIES))
 def test_bad_candidates_are_rejected_by_reason(executor, reason):
     c = compose.chain_of(["decimal_digits", "rotate_left_by"], [[1]])
-    inputs = validate.test_inputs(c, SETTINGS)
+    inputs = validate.input_pool(c, SETTINGS)
     program = validate.program(c, inputs)
     name = program.entry_point
     bad = dataclasses.replace(program, source=f"def {name}(n):\n{BAD_BODIES[reason]}")

@@ -40,11 +40,11 @@ def test_every_kind_of_mutant_is_made_and_runs(executor):
     assert kinds.count("constant") == 4  # one per distinct expected output
     assert kinds.count("dropped_step") == 1 and kinds.count("swapped_steps") == 1
     dropped = next(m for m in made if m.kind == "dropped_step")
-    assert "return grid_outer_product(xs)" in dropped.source  # the next step reads xs
+    assert "return grid_outer_product(xs)" in dropped.entry  # the next step reads xs
     swapped = next(m for m in made if m.kind == "swapped_steps")
-    assert "step1 = grid_outer_product(xs)" in swapped.source
+    assert "step1 = grid_outer_product(xs)" in swapped.entry
     # every mutant is a whole program that loads (the reference's own tests run on it)
-    results = executor.score([Program(m.source, ENTRY, STRONG) for m in made])
+    results = executor.score([Program(m.source(record["solution"]), ENTRY, STRONG) for m in made])
     assert all(r.verdict.value != "syntax_error" for r in results)
     # the reference itself passes: the mutants differ from it, not the harness
     assert executor.score([Program(record["solution"], ENTRY, STRONG)])[0].all_passed

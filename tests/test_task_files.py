@@ -54,6 +54,8 @@ def test_codecorr_records_keep_their_tests_and_solution(executor):
     tasks = read_tasks(fixture("codecorr.jsonl"), "codecorr")
     assert [t.task_id for t in tasks] == ["local/double", "local/words"]
     assert tasks[0].tests == ({"args": [2], "expected": 4}, {"args": [-3], "expected": -6})
+    assert tasks[0].heldback_tests == ({"args": [5], "expected": 10},)
+    assert tasks[1].heldback_tests == ()  # optional
     assert tasks[0].check == "tests" and tasks[0].metadata["family"] == "local"
     whole = [Task(t.task_id, "", t.entry_point, t.tests) for t in tasks]  # solutions alone
     assert _passes(executor, whole, [t.solution for t in tasks]) == [True, True]
@@ -195,6 +197,8 @@ def _write(tmp_path, lines) -> str:
      ' "base_input": [1]}', r"bad.jsonl:2: field 'base_input': input 0 must be a list"),
     ("codecorr", '{"task_id": "a", "prompt": "", "entry_point": "f", "tests": [{"x": 1}]}',
      r"bad.jsonl:2: field 'tests': test 0 must be an object"),
+    ("codecorr", '{"task_id": "a", "prompt": "", "entry_point": "f", "tests": [], '
+     '"heldback_tests": [{"args": [1]}]}', r"bad.jsonl:2: field 'heldback_tests': test 0 needs"),
     ("livecodebench", '{"question_id": "q", "question_content": "c", "public_test_cases": '
      '"[{\\"input\\": \\"1\\"}]"}', r"bad.jsonl:2: field 'public_test_cases': case 0"),
     ("humaneval", '{"task_id": "X/0", oops}', r"bad.jsonl:2: not JSON"),

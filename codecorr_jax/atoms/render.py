@@ -26,8 +26,8 @@ from codecorr_jax.canonical import canonical_json
 STYLES: tuple[str, ...] = ("docstring", "instruction")
 DOCSTRING_WIDTH = 88
 TASK_FIELDS: tuple[str, ...] = (
-    "task_id", "family", "split", "entry_point", "prompt", "solution", "tests", "atoms",
-    "fingerprint",
+    "task_id", "family", "split", "entry_point", "prompt", "solution", "tests",
+    "heldback_tests", "atoms", "fingerprint",
 )
 
 
@@ -125,6 +125,7 @@ def task_record(
         "prompt": render_prompt(atom, style),
         "solution": atom.program,
         "tests": task_tests(atom, n_generated=n_generated, seed=seed),
+        "heldback_tests": [],  # an atom's tests are all hand-checked; none held back
         "atoms": [atom.name],
         "fingerprint": atom_fingerprint(atom),
     }

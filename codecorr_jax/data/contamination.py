@@ -165,7 +165,7 @@ def build_index(jsonl_dir: str, humaneval_prompts: Iterable[tuple[str, str]] = (
             path = build.jsonl_path(jsonl_dir, family, split)
             for record in build.read_jsonl(path) if os.path.exists(path) else ():
                 made.sentence(record["prompt"], record["task_id"])
-                made.tests(record["tests"], record["task_id"])
+                made.tests(record["tests"] + record.get("heldback_tests", []), record["task_id"])
                 if family != build.ATOM_FAMILY:
                     made.names.setdefault(record["entry_point"], record["task_id"])
                     made.program(record["solution"], record["task_id"])

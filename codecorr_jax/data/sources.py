@@ -13,6 +13,7 @@ from typing import Any, Mapping
 import grain
 import tensorflow_datasets as tfds
 
+from codecorr_jax.atoms.render import TASK_FIELDS
 from codecorr_jax.data.tfds_builder import JSON_FIELDS, NAME, TEXT_FIELDS
 from codecorr_jax.tasks.registry import FAMILIES
 
@@ -33,9 +34,7 @@ def decode(example: Mapping[str, Any]) -> dict[str, Any]:
     """A raw example (bytes) as the task record dict, fields in the record's order."""
     record = {f: _text(example[f]) for f in TEXT_FIELDS}
     record.update({f: json.loads(_text(example[f])) for f in JSON_FIELDS})
-    order = ("task_id", "family", "split", "entry_point", "prompt", "solution", "tests",
-             "atoms", "fingerprint")
-    return {f: record[f] for f in order}
+    return {f: record[f] for f in TASK_FIELDS}
 
 
 def task_dataset(family: str, split: str, data_dir: str,

@@ -30,14 +30,15 @@ from codecorr_jax.tasks.registry import FAMILIES
 NAME = "codecorr_tasks"
 TEXT_FIELDS: tuple[str, ...] = ("task_id", "family", "split", "entry_point", "prompt",
                                 "solution", "fingerprint")
-JSON_FIELDS: tuple[str, ...] = ("tests", "atoms")
+JSON_FIELDS: tuple[str, ...] = ("tests", "heldback_tests", "atoms")
 
 
 class CodecorrTasks(tfds.core.GeneratorBasedBuilder):
     """Task records (DESIGN.md) of one family, read from a synthesis build's JSONL files."""
 
-    VERSION = tfds.core.Version("1.0.0")
-    RELEASE_NOTES = {"1.0.0": "Task records of the synthesis build."}
+    VERSION = tfds.core.Version("1.1.0")
+    RELEASE_NOTES = {"1.0.0": "Task records of the synthesis build.",
+                     "1.1.0": "Each record's held-back tests (synthesis build version 4)."}
     BUILDER_CONFIGS = [tfds.core.BuilderConfig(name=f.lower(), description=f)
                        for f in FAMILIES]
     disable_shuffling = True

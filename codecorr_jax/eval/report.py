@@ -268,18 +268,21 @@ def rl_panels(history: Sequence[Mapping[str, float]]) -> list[Panel]:
 
 def reward_integrity(history: Sequence[Mapping[str, float]]) -> str:
     """One line on rewards that say more about the tests than the policy: samples rewarded
-    while returning one value for every test input (a constant that games weak tests) and
-    non-finite rewards, over the run; "" when the run logged neither."""
+    while returning one value for every test input (a constant that games weak tests) or
+    while failing their task's held-back tests, and non-finite rewards, over the run; "" when
+    the run logged none of them."""
     constant = _series(history, "rl/rewarded_constant_output")
+    heldback = _series(history, "rl/rewarded_failing_heldback")
     nonfinite = _series(history, "rl/nonfinite_rewards")
-    if not constant and not nonfinite:
+    if not constant and not heldback and not nonfinite:
         return ""
     parts = []
-    if constant:
-        worst = max(range(len(constant)), key=lambda i: constant[i])
-        parts.append(f"{int(sum(constant))} rewarded samples returned one value for every test "
-                     f"input over {len(constant)} iterations (at most {int(constant[worst])} in "
-                     f"one iteration)")
+    for series, what in ((constant, "returned one value for every test input"),
+                         (heldback, "failed their task's held-back tests")):
+        if series:
+            worst = max(series)
+            parts.append(f"{int(sum(series))} rewarded samples {what} over {len(series)} "
+                         f"iterations (at most {int(worst)} in one iteration)")
     if nonfinite:
         parts.append(f"{int(sum(nonfinite))} non-finite rewards")
     return "Reward integrity: " + "; ".join(parts) + "."

@@ -59,9 +59,10 @@ def subset(tasks: Sequence[Task], max_tasks: int) -> list[Task]:
 def record_task(record: Mapping[str, Any], prompt_style: str) -> Task:
     """A dataset task record as evaluation (and the RL rewarder) sees it under `prompt_style`."""
     return Task(record["task_id"], record["prompt"], record["entry_point"],
-                    tuple(record["tests"]), None,
-                    full_program=rendered_style(prompt_style) == "instruction",
-                    chat=prompt_style == CHAT, constants=render.constants_in(record))
+                tuple(record["tests"]), None,
+                full_program=rendered_style(prompt_style) == "instruction",
+                chat=prompt_style == CHAT, constants=render.constants_in(record),
+                heldback_tests=tuple(record.get("heldback_tests", ())))
 
 
 def _humaneval_tasks() -> list[Task]:

@@ -60,3 +60,16 @@ class ProgramResult:
     @property
     def all_passed(self) -> bool:
         return self.verdict is Verdict.PASS
+
+    def part(self, start: int, stop: int) -> "ProgramResult":
+        """The result the program would have had with only tests [start, stop): their
+        outcomes, the most severe verdict among them (a fault that ended the whole run marks
+        every test it reached, so it stays). How a held-back test set shares a run."""
+        tests = self.tests[start:stop]
+        verdict = max((t.verdict for t in tests), key=lambda v: v.severity, default=Verdict.PASS)
+        first = next((t for t in tests if t.verdict is verdict and verdict is not Verdict.PASS),
+                     None)
+        return dataclasses.replace(
+            self, verdict=verdict, passed=sum(t.verdict is Verdict.PASS for t in tests),
+            total=len(tests), tests=tests, error_type=first.error_type if first else None,
+            message=first.message if first else "")

@@ -25,20 +25,32 @@ from codecorr_jax.train.ppo_trainer import PromptItem, RewardBatch
 
 
 class PendingTaskRewards:
-    """Executor futures of one rollout; `result()` waits for them and applies the reward."""
+    """Executor futures of one rollout; `result()` waits for them and applies the reward.
 
-    def __init__(self, futures: Sequence[concurrent.futures.Future], reward: str):
+    `tests`: per row, how many of the program's tests are the task's own; the rest are its
+    held-back tests, which decide `RewardBatch.heldback_failed` and never the reward."""
+
+    def __init__(self, futures: Sequence[concurrent.futures.Future], reward: str,
+                 tests: Sequence[int]):
         self._futures = list(futures)
         self._reward_fn = get_reward_fn(reward)
+        self._tests = list(tests)
 
     def result(self) -> RewardBatch:
         """The rewards of every process's share, joined in row order."""
-        results = [f.result() for f in self._futures]
-        rows = hosts.join([(self._reward_fn(r), r.verdict is Verdict.PASS, constant_output(r))
-                           for r in results])
-        return RewardBatch(np.array([score for score, _, _ in rows], np.float32),
-                           np.array([passed for _, passed, _ in rows], bool),
-                           np.array([constant for _, _, constant in rows], bool))
+        rows = []
+        for future, own in zip(self._futures, self._tests):
+            result = future.result()
+            heldback = result.part(own, result.total) if result.total > own else None
+            result = result.part(0, own) if heldback is not None else result
+            rows.append((self._reward_fn(result), result.verdict is Verdict.PASS,
+                         constant_output(result),
+                         heldback is not None and not heldback.all_passed))
+        rows = hosts.join(rows)
+        return RewardBatch(np.array([row[0] for row in rows], np.float32),
+                           np.array([row[1] for row in rows], bool),
+                           np.array([row[2] for row in rows], bool),
+                           np.array([row[3] for row in rows], bool))
 
 
 def constant_output(result: ProgramResult) -> bool:
@@ -64,9 +76,12 @@ class TaskRewarder:
     def submit(self, payloads: Sequence[suites_lib.Task],
                responses: Sequence[Sequence[int]]) -> PendingTaskRewards:
         mine = hosts.share(len(payloads))  # the rows this host runs (all, on one host)
-        programs = [suites_lib.program(task, decode_completion(self.tokenizer, tokens))
-                    for task, tokens in zip(payloads[mine], responses[mine])]
-        return PendingTaskRewards(self.executor.submit(programs), self.reward)
+        tasks = payloads[mine]
+        programs = [suites_lib.program(task, decode_completion(self.tokenizer, tokens),
+                                       heldback=True)
+                    for task, tokens in zip(tasks, responses[mine])]
+        return PendingTaskRewards(self.executor.submit(programs), self.reward,
+                                  [len(task.tests) for task in tasks])
 
 
 def rl_mixture(config: Any) -> dict[str, int]:

@@ -29,11 +29,11 @@ from codecorr_jax.atoms import render as atom_render
 from codecorr_jax.atoms.graph import build_graph
 from codecorr_jax.canonical import canonical_json
 from codecorr_jax.execution import Executor, ExecutorConfig
-from codecorr_jax.synth import render, splits, validate
+from codecorr_jax.synth import adequacy, render, splits, validate
 from codecorr_jax.synth.compose import Sampler
 from codecorr_jax.synth.config import SynthConfig
 
-BUILD_VERSION = 3  # bump when the pipeline's output changes for the same config
+BUILD_VERSION = 4  # bump when the pipeline's output changes for the same config
 MANIFEST = "manifest.json"
 ATOM_FAMILY = "atom"
 MAX_CANDIDATES_PER_TASK = 200
@@ -56,6 +56,7 @@ class BuildResult:
     candidates: int
     seconds: float = 0.0
     reused: bool = False
+    test_adequacy: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def default_synth_config() -> dict[str, Any]:
@@ -97,6 +98,12 @@ def _check(synth: SynthConfig) -> None:
                          f"{synth.tests_per_task}")
     if synth.min_tests < 10:
         raise BuildError(f"synth.min_tests={synth.min_tests}: tasks need at least 10 tests")
+    if not 0 <= synth.min_mutation_score <= 1:
+        raise BuildError(f"synth.min_mutation_score={synth.min_mutation_score}: a share of "
+                         "mutants, in [0, 1] (0 turns the mutant check off)")
+    for field in ("max_added_tests", "heldback_tests"):
+        if getattr(synth, field) < 0:
+            raise BuildError(f"synth.{field}={getattr(synth, field)} must be >= 0")
 
 
 def load(out_dir: str) -> BuildResult | None:
@@ -107,7 +114,8 @@ def load(out_dir: str) -> BuildResult | None:
     with open(path, encoding="utf-8") as f:
         m = json.load(f)
     return BuildResult(out_dir, m["config_hash"], m["sizes"], m["report"], m["rejections"],
-                       m["accepted"], m["candidates"], reused=True)
+                       m["accepted"], m["candidates"], reused=True,
+                       test_adequacy=m.get("test_adequacy", {}))
 
 
 def manifest(out_dir: str) -> dict[str, Any]:
@@ -144,7 +152,8 @@ def synthesize(synth: SynthConfig, executor: Executor, progress: bool = False
         longest = synth.deep_max_chain_length
     settings = validate.ValidationSettings(
         synth.tests_per_task, synth.min_tests, synth.min_distinct_outputs,
-        synth.max_output_chars, seed, synth.line_budget)
+        synth.max_output_chars, seed, synth.line_budget, synth.min_mutation_score,
+        synth.max_added_tests)
     sampler = iter(Sampler(random.Random(f"synth/{seed}/sample"), synth.min_chain_length,
                            longest, synth.wide_shapes,
                            allow_bool_result=synth.min_distinct_outputs <= 2, graph=graph))
@@ -176,7 +185,11 @@ def synthesize(synth: SynthConfig, executor: Executor, progress: bool = False
                     " lower synth.size_a/b/c, synth.test_fraction or synth.target_test_fraction,"
                     " or raise synth.heldout_pair_fraction / synth.heldout_atom_fraction /"
                     " synth.max_chain_length")
-            for item in validate.validate_batch(executor, batch, settings):
+            judged = [
+                "duplicate_fingerprint" if isinstance(item, validate.Validated)
+                and item.fingerprint in seen_prints else item
+                for item in validate.validate_batch(executor, batch, settings)]
+            for item in adequacy.strengthen_batch(executor, judged, settings):
                 if isinstance(item, str):
                     counts[item] += 1
                 elif item.fingerprint in seen_prints:
@@ -229,9 +242,10 @@ def build(synth: SynthConfig | Mapping[str, Any] | None, out_dir: str,
                 for item in slot.members:
                     task_id = f"{family}/{index:06d}"
                     index += 1
-                    records.append(render.task_record(item.composite, task_id, family, split,
-                                                      prompt_style, item.tests, item.fingerprint,
-                                                      wording))
+                    records.append(render.task_record(
+                        item.composite, task_id, family, split, prompt_style, item.tests,
+                        item.fingerprint, wording,
+                        adequacy.heldback_tests(item.spare, synth.heldback_tests)))
                     if slot.domain in ids:
                         ids[slot.domain].append(task_id)
     for (family, split), records in files.items():
@@ -242,12 +256,17 @@ def build(synth: SynthConfig | Mapping[str, Any] | None, out_dir: str,
                                          synth.max_chain_length if ids["deep"] else None,
                                          sorted(held_atoms), ids["unseen_atom"])
     sizes = {f"{family}/{split}": len(r) for (family, split), r in files.items()}
+    test_adequacy = {
+        family: adequacy.family_summary(
+            [m for s in slots if s.family == family for m in s.members],
+            synth.min_mutation_score)
+        for family in splits.FAMILIES} if synth.min_mutation_score > 0 else {}
     accepted = sum(len(s.members) for s in slots)
     result = BuildResult(out_dir, digest, sizes, report, dict(sorted(counts.items())), accepted,
-                         drawn, time.perf_counter() - start)
+                         drawn, time.perf_counter() - start, test_adequacy=test_adequacy)
     meta = {"config_hash": digest, "version": BUILD_VERSION, "prompt_style": prompt_style,
             "synth": synth.as_dict(), "sizes": sizes, "accepted": accepted, "candidates": drawn,
-            "rejections": result.rejections, "report": report,
+            "rejections": result.rejections, "report": report, "test_adequacy": test_adequacy,
             "heldout_pairs": [list(p) for p in sorted(heldout)],
             "heldout_atoms": sorted(held_atoms), "target_test_ids": ids["target"],
             "deep_test_ids": ids["deep"], "unseen_atom_test_ids": ids["unseen_atom"]}
@@ -264,6 +283,13 @@ def summary(result: BuildResult) -> str:
     lines += [f"  {name:<24}{n:>8}" for name, n in result.sizes.items()]
     lines.append("candidates:")
     lines.append(validate.rejection_table(Counter(result.rejections), result.accepted))
+    if result.test_adequacy:
+        lines.append("mutation scores of the tests (first tests -> with tests added):")
+        for family, s in ((f, s) for f, s in result.test_adequacy.items() if s["tasks"]):
+            lines.append(f"  {family:<14} mean {s['mean_before']:.3f} -> {s['mean_after']:.3f}, "
+                         f"under the threshold {s['under_threshold_before']} -> "
+                         f"{s['under_threshold_after']} of {s['tasks']}, "
+                         f"{s['tasks_given_tests']} tasks given {s['tests_added']} tests")
     lines.append("contamination report (every count except 'informational' must be 0):")
     lines += ["  " + line for line in json.dumps(result.report, indent=1).splitlines()]
     bad = splits.violations(result.report)

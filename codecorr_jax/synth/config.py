@@ -43,6 +43,14 @@ class SynthConfig:
     documented_helpers: bool = False
     tests_per_task: int = 12
     min_tests: int = 10
+    # Tests that cannot be gamed (synth/adequacy.py): no output fills more than half a task's
+    # tests; tests must kill this share of the reference's mutants, with up to max_added_tests
+    # more drawn to get there, or the task is rejected (0: no mutant check).
+    min_mutation_score: float = 0.95
+    max_added_tests: int = 4
+    # A second test set per composite from inputs its tests do not use, kept out of the
+    # reward: RL logs the rewarded samples that fail it (0: none).
+    heldback_tests: int = 6
     min_distinct_outputs: int = 3
     max_output_chars: int = 4096  # canonical JSON of any one output or intermediate value
     line_budget: int = 50000  # Python lines one call of a candidate may run (deterministic)

@@ -27,6 +27,7 @@ import ast
 import collections
 import dataclasses
 import json
+import os
 from typing import Any, Iterable, Mapping, Sequence
 
 from codecorr_jax import atoms as atom_registry
@@ -38,11 +39,19 @@ KINDS = ("constant", "dropped_step", "swapped_steps", "replaced_atom", "off_by_o
 
 @dataclasses.dataclass(frozen=True)
 class Mutant:
-    """One changed program: its kind, what changed, and the whole program's source."""
+    """One changed program: its kind, what changed, the changed entry point's source and what
+    it needs beside the reference's helpers (`extra`: a replacement atom and its imports)."""
 
     kind: str
     change: str
-    source: str
+    entry: str
+    extra: str = ""
+
+    def source(self, solution: str) -> str:
+        """The whole program: the reference solution, `extra`, then the changed entry point
+        (which replaces the reference's, being defined after it)."""
+        return "\n\n".join(part for part in (solution.rstrip(), self.extra.strip(),
+                                             self.entry) if part) + "\n"
 
 
 def dominant_output_share(tests: Sequence[Mapping[str, Any]]) -> float:
@@ -70,11 +79,11 @@ def _calls(entry: ast.FunctionDef) -> list[ast.Call]:
     return calls
 
 
-def _variant(solution: str, entry_point: str, change: Any, extra: str = "") -> str:
-    """The solution with `change(entry)` applied to a fresh parse of its entry point."""
-    tree = ast.parse(solution)
-    change(_entry(tree, entry_point))
-    return ast.unparse(tree) + ("\n\n" + extra if extra else "") + "\n"
+def _variant(solution: str, entry_point: str, change: Any) -> str:
+    """The entry point's source with `change(entry)` applied to a fresh parse of it."""
+    entry = _entry(ast.parse(solution), entry_point)
+    change(entry)
+    return ast.unparse(entry)
 
 
 class _Rename(ast.NodeTransformer):
@@ -88,17 +97,22 @@ class _Rename(ast.NodeTransformer):
 def mutants(record: Mapping[str, Any]) -> list[Mutant]:
     """Every mutant of a composite task record's reference solution (see the module doc)."""
     solution, entry_point = record["solution"], record["entry_point"]
-    entry = _entry(ast.parse(solution), entry_point)
-    calls = _calls(entry)
-    out: list[Mutant] = []
-
     outputs = dict.fromkeys(canonical_json(t["expected"]) for t in record["tests"])
+    out: list[Mutant] = []
     for text in outputs:
         def constant(fn: ast.FunctionDef, text: str = text) -> None:
             fn.body = [ast.Return(ast.parse(f"__import__('json').loads({text!r})",
                                             mode="eval").body)]
         out.append(Mutant("constant", f"returns {text[:40]}",
                           _variant(solution, entry_point, constant)))
+    return out + step_mutants(solution, entry_point)
+
+
+def step_mutants(solution: str, entry_point: str) -> list[Mutant]:
+    """The mutants that change the entry point's steps (every kind but `constant`, which
+    depends on the tests, not on the program)."""
+    calls = _calls(_entry(ast.parse(solution), entry_point))
+    out: list[Mutant] = []
 
     for j in range(len(calls) - 1):  # a step whose result a later step reads
         def drop(fn: ast.FunctionDef, j: int = j) -> None:
@@ -130,8 +144,8 @@ def mutants(record: Mapping[str, Any]) -> list[Mutant]:
             fn.body[j].value.func.id = name
         imports = "".join(f"import {m}\n" for m in other.imports)
         out.append(Mutant("replaced_atom", f"step {j + 1}: {original.name} -> {other.name}",
-                          _variant(solution, entry_point, replace,
-                                   extra=imports + other.source)))
+                          _variant(solution, entry_point, replace),
+                          extra=imports + other.source))
 
     for j, call in enumerate(calls):
         for k, arg in enumerate(call.args):
@@ -164,7 +178,7 @@ def score_tasks(records: Iterable[Mapping[str, Any]], executor: Executor) -> lis
     """Run every record's mutants against its tests; a mutant is killed unless it passes."""
     records = list(records)
     made = [mutants(r) for r in records]
-    programs = [Program(m.source, r["entry_point"], [dict(t) for t in r["tests"]])
+    programs = [Program(m.source(r["solution"]), r["entry_point"], [dict(t) for t in r["tests"]])
                 for r, ms in zip(records, made) for m in ms]
     results = iter(executor.score(programs))
     scores = []
@@ -201,8 +215,6 @@ def summary(scores: Sequence[TaskScore], threshold: float = 0.95) -> dict[str, A
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from codecorr_jax.synth import build
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("jsonl_dir", help="a dataset build's jsonl/ directory")
     parser.add_argument("--families", nargs="+", default=["composite_A"])
@@ -213,7 +225,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     report: dict[str, Any] = {}
     with Executor(ExecutorConfig()) as executor:
         for family in args.families:
-            records = build.read_jsonl(build.jsonl_path(args.jsonl_dir, family, args.split))
+            path = os.path.join(args.jsonl_dir, family, f"{args.split}.jsonl")
+            with open(path, encoding="utf-8") as f:  # a build's layout (synth/build.py)
+                records = [json.loads(line) for line in f]
             if args.max_tasks > 0:
                 records = records[:args.max_tasks]
             scores = score_tasks(records, executor)

@@ -187,8 +187,10 @@ def constants_in(record: Mapping[str, Any]) -> int | None:
 
 def task_record(composite: Composite, task_id: str, family: str, split: str, style: str,
                 tests: Sequence[dict[str, Any]], fingerprint: str,
-                wording: Wording = Wording()) -> dict[str, Any]:
-    """The composite as a task record (DESIGN.md), fields in the atoms' order."""
+                wording: Wording = Wording(),
+                heldback_tests: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The composite as a task record (DESIGN.md), fields in the atoms' order.
+    `heldback_tests`: a second test set the reward never sees (synth/adequacy.py)."""
     name = entry_point(composite)
     record = {
         "task_id": task_id,
@@ -198,6 +200,7 @@ def task_record(composite: Composite, task_id: str, family: str, split: str, sty
         "prompt": render_prompt(composite, name, style, wording),
         "solution": solution(composite, name, wording),
         "tests": list(tests),
+        "heldback_tests": list(heldback_tests),
         "atoms": list(composite.atoms),
         "fingerprint": fingerprint,
     }
@@ -221,4 +224,5 @@ def atom_step_record(atom_record: dict[str, Any], style: str = "docstring") -> d
     composite = chain_of([atom_record["entry_point"]])
     return task_record(composite, ATOM_STEP_PREFIX + atom_record["entry_point"],
                        atom_record["family"], atom_record["split"], style,
-                       atom_record["tests"], atom_record["fingerprint"])
+                       atom_record["tests"], atom_record["fingerprint"],
+                       heldback_tests=atom_record.get("heldback_tests", ()))

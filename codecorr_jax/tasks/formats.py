@@ -116,13 +116,18 @@ def read_codecorr(path: str, options: ReadOptions) -> list[Task]:
     tasks = []
     for row in _rows(path):
         tests = row.get("tests", list)
-        for i, test in enumerate(tests):
-            if not isinstance(test, dict) or not isinstance(test.get("args"), list):
-                raise row.error("tests", f"test {i} must be an object with an 'args' list")
+        heldback = row.get("heldback_tests", list, [])
+        for field, items in (("tests", tests), ("heldback_tests", heldback)):
+            for i, test in enumerate(items):
+                if not isinstance(test, dict) or not isinstance(test.get("args"), list):
+                    raise row.error(field, f"test {i} must be an object with an 'args' list")
+                if field == "heldback_tests" and "expected" not in test:
+                    raise row.error(field, f"test {i} needs an 'expected' value")
         metadata = {k: row.row[k] for k in ("family", "split", "atoms", "fingerprint")
                     if k in row.row}
         task = Task(row.get("task_id", str), row.get("prompt", str),
                     row.get("entry_point", str), tests=tuple(tests),
+                    heldback_tests=tuple(heldback),
                     solution=row.get("solution", str, None), metadata=metadata)
         if task.solution is not None:
             try:

@@ -32,6 +32,8 @@ class Task:
     solution: str | None = None  # a reference program, when the source ships one
     # what SFT trains the prompt to continue with (the reference after the prompt), if known
     reference_completion: str | None = None
+    # a second set of JSON tests the reward never sees: RL counts rewarded samples failing it
+    heldback_tests: tuple[dict[str, Any], ...] = ()
     metadata: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
@@ -42,10 +44,11 @@ class Task:
         return "test_code" if self.test_code is not None else "tests"
 
 
-def program(task: Task, completion: str) -> Program:
+def program(task: Task, completion: str, heldback: bool = False) -> Program:
     """The program that runs: prompt + completion, or the completion alone (instruction). A
     chat answer's code block stands alone when it defines the entry point (a docstring-style
-    task such as HumanEval answered with the whole function), else it continues the prompt."""
+    task such as HumanEval answered with the whole function), else it continues the prompt.
+    With `heldback`, the held-back tests run after the tests (`split_heldback` parts them)."""
     if task.chat:
         code = extract_code(completion)
         whole = task.full_program or (bool(task.entry_point)
@@ -60,4 +63,5 @@ def program(task: Task, completion: str) -> Program:
                        stdio=[{"input": i, "output": o} for i, o in task.stdio])
     if task.test_code is not None:
         return Program(source, task.entry_point, test_code=task.test_code, check_name="check")
-    return Program(source, task.entry_point, [dict(t) for t in task.tests])
+    tests = [*task.tests, *(task.heldback_tests if heldback else ())]
+    return Program(source, task.entry_point, [dict(t) for t in tests])

@@ -58,6 +58,9 @@ class RewardBatch(NamedTuple):
     # (rows,) bool, when the rewarder can tell: the program returned one value for every test
     # input (a reward it earns is a sign of tests a constant can game)
     constant_output: np.ndarray | None = None
+    # (rows,) bool, when the task holds a held-back test set: the program failed it (a reward
+    # it earns was paid by tests that do not pin the task down)
+    heldback_failed: np.ndarray | None = None
 
 
 class PendingRewards(Protocol):
@@ -479,6 +482,10 @@ def iteration_metrics(got: Collected, scored: Scored, sums: dict[str, Any], *, g
         **({"rl/rewarded_constant_output": float(np.count_nonzero(
             got.rewards.constant_output & (got.rewards.scores > 0)))}
            if got.rewards.constant_output is not None else {}),
+        # rewarded samples failing the task's held-back tests: a reward the tests overpay
+        **({"rl/rewarded_failing_heldback": float(np.count_nonzero(
+            got.rewards.heldback_failed & (got.rewards.scores > 0)))}
+           if got.rewards.heldback_failed is not None else {}),
         "rl/seconds_generation": got.seconds_generation,
         "rl/seconds_execution": got.seconds_execution,
         "rl/seconds_scoring": scored_at - collected,
