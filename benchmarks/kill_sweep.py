@@ -28,10 +28,8 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any
 
-import numpy as np
-from safetensors.numpy import load_file
+from codecorr_jax.train import run_compare
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The main job, small: minutes, with every stage (datasets, base scores, SFT with a periodic
@@ -42,7 +40,6 @@ SMALL = ["--config.sft.num_steps=120", "--config.eval.every_steps=60",
          "--config.rl.eval_every=3", "--config.rl.checkpoint_every=1",
          "--config.checkpoint.every_steps=20", "--config.logging.progress_bar=False"]
 STAGES = ("sft", "sft_then_rl")
-TIMING = ("seconds", "per_s", "per_second", "tokens_per_s", "mfu")
 
 
 def command(workdir: str, seed: int) -> list[str]:
@@ -64,38 +61,6 @@ def run(workdir: str, seed: int, kill_after: float | None = None) -> tuple[int, 
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     return process.returncode, time.monotonic() - started
-
-
-def metrics(run_dir: str) -> dict[int, dict[str, Any]]:
-    """Step -> the step's last record, timings left out."""
-    by_step: dict[int, dict[str, Any]] = {}
-    path = os.path.join(run_dir, "metrics.jsonl")
-    with open(path) as f:
-        for line in f:
-            record = json.loads(line)
-            step = int(record.pop("step"))
-            record.pop("time", None)
-            kept = {k: v for k, v in record.items() if not any(w in k for w in TIMING)}
-            by_step.setdefault(step, {}).update(kept)
-    return by_step
-
-
-def compare(reference: str, candidate: str) -> list[str]:
-    """What differs between two finished workdirs ([] when bit-identical)."""
-    problems = []
-    for stage in STAGES:
-        want = load_file(os.path.join(reference, stage, "final", "model.safetensors"))
-        path = os.path.join(candidate, stage, "final", "model.safetensors")
-        if not os.path.exists(path):
-            problems.append(f"{stage}: no export")
-            continue
-        got = load_file(path)
-        bad = [k for k in want if k not in got or not np.array_equal(want[k], got[k])]
-        if bad:
-            problems.append(f"{stage}: {len(bad)} tensors differ (e.g. {bad[0]})")
-        if metrics(os.path.join(reference, stage)) != metrics(os.path.join(candidate, stage)):
-            problems.append(f"{stage}: metrics differ")
-    return problems
 
 
 def main() -> None:
@@ -125,7 +90,8 @@ def main() -> None:
         at = rng.uniform(0.05, 0.95) * total
         killed_code, _ = run(workdir, args.seed, kill_after=at)
         code, _ = run(workdir, args.seed)
-        problems = compare(reference, workdir) if code == 0 else [f"rerun exited {code}"]
+        problems = (run_compare.differences(reference, workdir, STAGES) if code == 0
+                    else [f"rerun exited {code}"])
         trials.append({"trial": trial, "kill_after_s": round(at, 1),
                        "killed": killed_code == -signal.SIGKILL, "identical": not problems,
                        "problems": problems})

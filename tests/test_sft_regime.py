@@ -78,63 +78,85 @@ def pretrained(shared, tmp_path_factory):
     return workdir
 
 
-def test_pretrain_resumes_exactly_after_sigkill(shared, pretrained, tmp_path):
-    expected = _weights(pretrained / "base")
+@pytest.fixture(scope="module")
+def shipped(pretrained, tmp_path_factory):
+    """The pretrained base as launch/ship_base.py ships it."""
+    dest = tmp_path_factory.mktemp("shipped") / "base"
+    subprocess.run([sys.executable, os.path.join(ROOT, "launch", "ship_base.py"),
+                    str(pretrained), str(dest)], cwd=ROOT, check=True, capture_output=True)
+    return dest
 
-    workdir = tmp_path / "killed"
-    process = subprocess.Popen(_command("configs/pretrain.py", workdir, *shared, *PRETRAIN_STEPS),
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    checkpoints = workdir / "pretrain" / "checkpoints"
-    deadline = time.time() + 300
-    try:
-        while not (checkpoints / "8").is_dir() and process.poll() is None:
-            assert time.time() < deadline, "no checkpoint of step 8 within 300 s"
-            time.sleep(0.02)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
-    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
-    assert not (workdir / "base").exists()
 
-    result = _run("configs/pretrain.py", workdir, *shared, *PRETRAIN_STEPS)
-    assert "resumed from the checkpoint of step" in result.stdout + result.stderr
-    resumed = _weights(workdir / "base")
-    assert resumed.keys() == expected.keys()
-    for name in expected:
-        np.testing.assert_array_equal(resumed[name], expected[name], err_msg=name)
-
-    # The base's score card and its manifest (corpus counts, zero contamination hits).
-    card = (workdir / "base_eval" / "pass_at_k.md").read_text()
+def test_pretrain_exports_its_base_with_a_score_card(pretrained):
+    """The base's score card and its manifest (corpus counts, zero contamination hits)."""
+    card = (pretrained / "base_eval" / "pass_at_k.md").read_text()
     assert "| suite | tasks | greedy pass@1 | pass@1 | pass@2 | samples compiling |" in card
-    manifest = json.loads((workdir / "base" / "codecorr_base.json").read_text())
+    manifest = json.loads((pretrained / "base" / "codecorr_base.json").read_text())
     assert manifest["training"]["corpus"]["documents"]["generated"] == 300
     assert set(manifest["training"]["corpus"]["contamination"]["hits"].values()) == {0}
-    scores = json.loads((workdir / "base" / "base_scores.json").read_text())
+    scores = json.loads((pretrained / "base" / "base_scores.json").read_text())
     assert scores["results"]["atom"]["num_samples"] == 2
 
 
-def test_a_shipped_base_is_read_not_trained(shared, pretrained, tmp_path):
-    """launch/ship_base.py copies a pretrained base; a run with source=shipped reads it (no
-    pretraining, its fingerprint), and a model config of another shape is refused by name."""
-    dest = tmp_path / "shipped"
-    subprocess.run([sys.executable, os.path.join(ROOT, "launch", "ship_base.py"),
-                    str(pretrained), str(dest)], cwd=ROOT, check=True,
-                   capture_output=True)
-    manifest = json.loads((dest / "codecorr_base.json").read_text())
-    assert manifest["made_on"]["jax"] and (dest / "base_scores.json").exists()
-    assert (dest / "tokenizer.json").exists()
+# sft_then_rl small enough for seconds a stage, with every moment a kill can hit: checkpoints
+# every 2 SFT steps and every iteration, a periodic evaluation in each stage, the frontier
+# (of the 16 composite prompts), one sampling round an iteration.
+KILLABLE = ["--config.sft.num_steps=8", "--config.sft.batch_size=8",
+            "--config.sft.warmup_steps=2", "--config.checkpoint.every_steps=2",
+            "--config.eval.every_steps=4", "--config.eval.periodic_max_tasks=4",
+            "--config.eval.suites=('composite_target',)", "--config.eval.max_tasks=4",
+            "--config.eval.max_new_tokens=16", "--config.eval.batch_size=8",
+            "--config.rl.num_iterations=4", "--config.rl.prompts_per_iteration=4",
+            "--config.rl.samples_per_prompt=2", "--config.rl.minibatch_size=8",
+            "--config.rl.max_new_tokens=16", "--config.rl.max_sampling_rounds=1",
+            "--config.rl.checkpoint_every=1", "--config.rl.eval_every=2",
+            "--config.rl.frontier_fraction=0.5", "--config.rl.mixture.atom=0"]
+# In run order; each killed process resumes what the one before left: SFT mid-save (of step
+# 4) and in an evaluation; PPO in the frontier scoring, then while sampling (iteration 2),
+# while its programs run (iteration 3) and mid-update (iteration 4).
+KILLS = ("checkpoint/save:2", "evaluate/composite_target:1", "evaluate/rl_prompts:1",
+         "ppo/sampling:2", "ppo/execution:2", "ppo/update:2")
 
-    use = ["--config.pretrain.source=shipped", f"--config.pretrain.base_dir={dest}",
-           "--config.sft.num_steps=2", "--config.sft.batch_size=8",
-           "--config.eval.suites=('atom',)", "--config.eval.max_tasks=2",
-           "--config.eval.max_new_tokens=8", "--config.eval.batch_size=8"]
-    _run("configs/sft.py", tmp_path / "user", *shared, *use)
-    assert not (tmp_path / "user" / "pretrain").exists()
-    assert json.loads((tmp_path / "user" / "sft" / "run.json").read_text())["base"] \
-        == manifest["fingerprint"]
 
-    refused = subprocess.run(_command("configs/sft.py", tmp_path / "other", *shared, *use,
-                                      "--config.model.num_layers=3"),
+def test_sft_then_rl_killed_at_every_kind_of_moment_ends_bit_identical(shared, shipped,
+                                                                         tmp_path):
+    """SIGKILL at 6 named moments (codecorr_jax/faults.py), each rerun of the same command
+    resuming the last: the exports, every metric and the final scores equal a run never
+    killed (codecorr_jax/train/run_compare.py)."""
+    from codecorr_jax import faults
+    from codecorr_jax.train import run_compare
+
+    base = ["--config.pretrain.source=shipped", f"--config.pretrain.base_dir={shipped}"]
+    _run("configs/sft_then_rl.py", tmp_path / "straight", *shared, *base, *KILLABLE)
+    # a shipped base is read, not trained: no pretraining, its fingerprint on the run
+    assert not (tmp_path / "straight" / "pretrain").exists()
+    assert json.loads((tmp_path / "straight" / "sft" / "run.json").read_text())["base"] == \
+        json.loads((shipped / "codecorr_base.json").read_text())["fingerprint"]
+    workdir = tmp_path / "killed"
+    said = ""
+    for kill in KILLS:
+        assert kill.split(":")[0] in faults.POINTS or kill.startswith("evaluate/")
+        died = subprocess.run(_command("configs/sft_then_rl.py", workdir, *shared, *base,
+                                       *KILLABLE), cwd=ROOT, capture_output=True, text=True,
+                              timeout=600, env={**os.environ, faults.ENV: kill})
+        assert died.returncode == -signal.SIGKILL, (kill, died.stderr[-3000:])
+        said += died.stdout + died.stderr
+    result = _run("configs/sft_then_rl.py", workdir, *shared, *base, *KILLABLE)
+    said += result.stdout + result.stderr
+    assert "sft: resumed from the checkpoint of step" in said
+    assert "rl: resumed from the checkpoint of step" in said
+    assert run_compare.differences(tmp_path / "straight", workdir, ("sft", "sft_then_rl")) == []
+
+
+def test_a_shipped_base_of_another_shape_is_refused_by_name(shared, shipped, tmp_path):
+    """launch/ship_base.py copies a pretrained base (read by the kill test's runs); a model
+    config of another shape is refused by name."""
+    manifest = json.loads((shipped / "codecorr_base.json").read_text())
+    assert manifest["made_on"]["jax"] and (shipped / "base_scores.json").exists()
+    assert (shipped / "tokenizer.json").exists()
+    use = ["--config.pretrain.source=shipped", f"--config.pretrain.base_dir={shipped}",
+           "--config.model.num_layers=3"]
+    refused = subprocess.run(_command("configs/sft.py", tmp_path / "other", *shared, *use),
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert refused.returncode != 0
     assert "num_layers (3, the base has 2)" in refused.stderr

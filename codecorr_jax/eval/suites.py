@@ -28,6 +28,7 @@ import re
 import zlib
 from typing import Any, Mapping, Sequence
 
+from codecorr_jax import faults
 from codecorr_jax.atoms.render import STYLES
 from codecorr_jax.data.chat import CHAT, rendered_style
 from codecorr_jax.eval.completion import Completer
@@ -225,6 +226,7 @@ def evaluate(completer: Completer, suites: Mapping[str, Sequence[Task]],
     for name, tasks in suites.items():
         results[name] = _evaluate_suite(completer, name, tasks, executor, greedy, num_samples,
                                         temperature, ks, max_new_tokens, seed)
+        faults.kill_point(f"evaluate/{name}")
         if progress:
             print(f"eval {name}: {_suite_summary(results[name])}", flush=True)
     return results

@@ -17,7 +17,7 @@ import jax
 import numpy as np
 from flax import nnx
 
-from codecorr_jax import hosts
+from codecorr_jax import faults, hosts
 from codecorr_jax.models import sharding
 from codecorr_jax.models.decoder import Decoder, trainable
 from codecorr_jax.train import lm_step, optim
@@ -87,6 +87,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
                 flops_per_token = train_flops_per_token(model.config, seq_len)
             micro = hosts.put_tree(lm_step.split_micro_batches(batch, accum), in_sharding)
             params, opt_state, out = step_fn(params, opt_state, micro)
+            faults.kill_point("lm/step")
             # Fetching the metrics waits for the step: on a multi-device CPU, queuing several
             # steps with collectives deadlocks (BUILD_NOTES), and the numbers are needed anyway.
             out = hosts.fetch_tree(out)

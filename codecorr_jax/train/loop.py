@@ -34,6 +34,7 @@ from typing import Any, Iterator
 
 import jax
 
+from codecorr_jax import faults
 from codecorr_jax.train.checkpoint import Checkpointer
 from codecorr_jax.train.metrics import MetricsLogger
 
@@ -164,8 +165,9 @@ class TrainingLoop:
     def save(self, done: int, state: Any, meta: dict) -> None:
         """Checkpoint after step `done` when due, always after the last step, and after a
         SIGTERM, which then raises `Preempted` (once the checkpoint is on disk)."""
-        self.checkpointer.save(done, state, meta,
-                               force=done == self.total or self._stop_requested)
+        if self.checkpointer.save(done, state, meta,
+                                  force=done == self.total or self._stop_requested):
+            faults.kill_point("checkpoint/save")
         if jax.process_count() > 1 and self.checkpointer.reached_preemption(done):
             self._stop_requested = True  # orbax saved this step on every host
         if self._stop_requested:

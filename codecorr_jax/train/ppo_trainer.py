@@ -30,7 +30,7 @@ import numpy as np
 import optax
 from flax import nnx
 
-from codecorr_jax import hosts
+from codecorr_jax import faults, hosts
 from codecorr_jax.data.mixture import derive_seed
 from codecorr_jax.models import sharding
 from codecorr_jax.models.decoder import Decoder, trainable
@@ -270,10 +270,12 @@ def collect_rollout(sampler: Sampler, iterator: PromptIterator | FocusedPromptIt
         sample = sampler.generate([it.ids for it in items], sampling,
                                   jax.random.fold_in(key, rounds))
         generated = time.perf_counter()
+        faults.kill_point("ppo/sampling")
         responses = [sample.tokens[r, :sample.lengths[r]].tolist()
                      for r in range(len(sample.lengths))]
-        rewards = rewarder.submit([it.payload for it in items for _ in range(group)],
-                                  responses).result()
+        pending = rewarder.submit([it.payload for it in items for _ in range(group)], responses)
+        faults.kill_point("ppo/execution")
+        rewards = pending.result()
         gen_s += generated - started
         exec_s += time.perf_counter() - generated
         rounds += 1
@@ -642,6 +644,7 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
                                    eos_token_id, mesh)
             scored_at = time.perf_counter()
             state, sums = update(state, scored.rollout, update_key, jnp.float32(kl_coef))
+            faults.kill_point("ppo/update")
             sums = hosts.fetch_tree(sums)
             observed_kl = float(hosts.fetch(scored.kl).sum(axis=1).mean())
             updated = time.perf_counter()
