@@ -121,6 +121,8 @@ def main(argv: list[str]) -> None:
         print(f"log        library logs of this run: {log_path}")
     try:
         regimes.get(config.regime)(config, _WORKDIR.value, mesh)
+    except config_lib.ConfigError as e:  # found once the run reads its inputs (a base's shape)
+        _fail(str(e))
     except (NonFiniteError, CheckpointSaveError, CheckpointCorruptError) as stop:
         print(f"stopped    {stop}", file=sys.stderr, flush=True)
         sys.exit(1)

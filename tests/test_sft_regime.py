@@ -155,10 +155,12 @@ def test_a_shipped_base_of_another_shape_is_refused_by_name(shared, shipped, tmp
     assert manifest["made_on"]["jax"] and (shipped / "base_scores.json").exists()
     assert (shipped / "tokenizer.json").exists()
     use = ["--config.pretrain.source=shipped", f"--config.pretrain.base_dir={shipped}",
-           "--config.model.num_layers=3"]
+           "--config.sft.batch_size=8", "--config.model.num_layers=3"]
     refused = subprocess.run(_command("configs/sft.py", tmp_path / "other", *shared, *use),
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert refused.returncode != 0
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "config error: config.model differs from the shipped base" in refused.stderr
     assert "num_layers (3, the base has 2)" in refused.stderr
     assert "--config.pretrain.source=train" in refused.stderr
 
@@ -352,7 +354,7 @@ def test_real_model_study_cell_runs_from_a_local_checkpoint(shared, tmp_path):
              "eval.suites": ("composite_in_domain", "composite_target", "humaneval"),
              "eval.max_tasks": 2,
              "eval.num_samples": 2, "eval.ks": (1, 2), "eval.max_new_tokens": 8,
-             "eval.batch_size": 8, "eval.every_steps": 2, "eval.periodic_max_tasks": 2,
+             "eval.batch_size": 8, "eval.every_steps": 0,
              "rl.num_iterations": 1, "rl.prompts_per_iteration": 4,
              "rl.samples_per_prompt": 2, "rl.minibatch_size": 8, "rl.max_new_tokens": 8,
              "rl.max_sampling_rounds": 1, "logging.progress_bar": False}

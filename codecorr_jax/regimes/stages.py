@@ -184,7 +184,7 @@ def _load_shipped(config: Any, ws: Workspace, mesh: jax.sharding.Mesh) -> tuple[
     differs = sorted(k for k in wanted if k not in runtime_fields(config.model)
                      and built.get(k) != wanted[k])
     if differs:
-        raise ValueError(
+        raise config_lib.ConfigError(
             f"config.model differs from the shipped base in {ws.base_dir} in "
             + ", ".join(f"{k} ({wanted[k]!r}, the base has {built.get(k)!r})" for k in differs)
             + ": set --config.pretrain.source=train to pretrain a base of that shape")
