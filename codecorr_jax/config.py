@@ -358,6 +358,11 @@ def validate(config: ml_collections.ConfigDict) -> ModelConfig:
             os.path.join(model.checkpoint_dir, "config.json")):
         raise ConfigError(f"config.model.checkpoint_dir={model.checkpoint_dir!r} has no "
                           "config.json (expected a Hugging Face checkpoint directory)")
+    elif from_checkpoint(model.preset) and not any(
+            name.endswith(".safetensors") for name in os.listdir(model.checkpoint_dir)):
+        raise ConfigError(f"config.model.checkpoint_dir={model.checkpoint_dir!r} has no "
+                          "*.safetensors weights (only those are read: save the model with "
+                          "save_pretrained(..., safe_serialization=True))")
     try:  # ModelConfig checks its own fields (heads vs kv heads, rotary head_dim, ...)
         architecture = model_config(model)
     except ValueError as e:

@@ -133,6 +133,9 @@ def test_hf_presets_read_architecture_from_checkpoint(tmp_path):
         num_key_value_heads=2, rope_theta=1e6, tie_word_embeddings=True)))
     config = config_lib.base_config("inspect", "qwen2")
     config.model.checkpoint_dir = str(tmp_path)
+    with pytest.raises(ConfigError, match=r"has no \*\.safetensors weights"):
+        config_lib.validate(config)  # a config.json without its weights
+    (tmp_path / "model.safetensors").write_bytes(b"")  # read later, when the model loads
     config_lib.validate(config)
     cfg = model_config(config.model)
     assert (cfg.architecture, cfg.num_layers, cfg.qkv_bias, cfg.rope_theta) == ("qwen2", 3, True,
