@@ -22,8 +22,8 @@ from codecorr_jax.study.runner import CellRun
 from codecorr_jax.tasks.registry import HELD_OUT_SUITES
 from codecorr_jax.tasks.task import Task, program
 
-SUITES_SHOWN = ("composite_train", "composite_in_domain", "composite_target", "composite_deep",
-                "composite_unseen_atom", "atom")
+# the train / held-out gap first, then every held-out suite, then the atoms
+SUITES_SHOWN = ("composite_train", *HELD_OUT_SUITES, "atom")
 SAMPLE_CHARS = 700
 
 
