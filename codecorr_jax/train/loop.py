@@ -116,9 +116,15 @@ class TrainingLoop:
                 f"checkpoint is in {self.run_dir}. Lower the learning rate or look at the data "
                 "of those steps, then run the command again (it resumes from that checkpoint)")
 
+    def has_checkpoint(self) -> bool:
+        """Whether a committed checkpoint waits to be resumed."""
+        return self.checkpointer.latest_step() is not None
+
     def restore(self, state: Any) -> tuple[Any, dict] | None:
-        """(state, meta) of the latest checkpoint, shaped like `state`; None when there is none."""
-        if self.checkpointer.latest_step() is None:
+        """(state, meta) of the latest checkpoint, shaped like `state` (arrays, or
+        `jax.ShapeDtypeStruct`s with shardings, which let the caller free what it built
+        before the restore allocates); None when there is none."""
+        if not self.has_checkpoint():
             return None
         restored = self.checkpointer.restore(state)  # a damaged newest step: the one before
         self.resumed_from = self.checkpointer.restored_step
