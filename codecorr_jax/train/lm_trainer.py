@@ -66,10 +66,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     if loop.has_checkpoint():
         # Restore into shapes, not the fresh optimizer state: it is let go first, so the
         # host never holds it beside the restored one (BENCHMARKS.md, restore memory).
-        target = jax.tree.map(
-            lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=x.sharding)
-            if isinstance(x, jax.Array) else x,
-            {"params": params, "opt_state": opt_state, "rng": rng})
+        target = loop.shapes_of({"params": params, "opt_state": opt_state, "rng": rng})
         opt_state = None
         state, meta = loop.restore(target)
         params, opt_state, rng = state["params"], state["opt_state"], state["rng"]

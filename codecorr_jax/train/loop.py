@@ -120,6 +120,13 @@ class TrainingLoop:
         """Whether a committed checkpoint waits to be resumed."""
         return self.checkpointer.latest_step() is not None
 
+    @staticmethod
+    def shapes_of(state: Any) -> Any:
+        """`state` with every JAX array as a `jax.ShapeDtypeStruct` of its sharding: a restore
+        target that holds no memory, so the caller can let the built state go first."""
+        return jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=x.sharding)
+                            if isinstance(x, jax.Array) else x, state)
+
     def restore(self, state: Any) -> tuple[Any, dict] | None:
         """(state, meta) of the latest checkpoint, shaped like `state` (arrays, or
         `jax.ShapeDtypeStruct`s with shardings, which let the caller free what it built

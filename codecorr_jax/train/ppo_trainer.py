@@ -599,9 +599,10 @@ def train_ppo(policy: Decoder, reference: Decoder | None, critic: Decoder | None
     def state_tree(state: ppo_step.PPOState) -> dict[str, Any]:
         return {k: v for k, v in state._asdict().items() if v is not None}
 
-    restored = loop.restore(state_tree(state))
-    if restored is not None:
-        tree, meta = restored
+    if loop.has_checkpoint():  # into shapes, the built state let go first (as lm_trainer)
+        target = loop.shapes_of(state_tree(state))
+        state = None
+        tree, meta = loop.restore(target)
         state = ppo_step.PPOState(**tree)
         iterator.set_state(meta["prompts"])
         start, skipped, kl_coef = int(meta["iteration"]), int(meta["skipped"]), meta["kl_coef"]
