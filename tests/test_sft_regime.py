@@ -66,8 +66,7 @@ SMALL_SCORING = ["--config.eval.max_tasks=2", "--config.eval.num_samples=2",
                  "--config.eval.batch_size=8"]
 
 
-PRETRAIN_STEPS = ["--config.pretrain.num_steps=24", "--config.checkpoint.every_steps=4",
-                  *SMALL_SCORING]
+PRETRAIN_STEPS = ["--config.pretrain.num_steps=8", *SMALL_SCORING]
 
 
 @pytest.fixture(scope="module")
@@ -105,10 +104,10 @@ KILLABLE = ["--config.sft.num_steps=8", "--config.sft.batch_size=8",
             "--config.sft.warmup_steps=2", "--config.checkpoint.every_steps=2",
             "--config.eval.every_steps=4", "--config.eval.periodic_max_tasks=4",
             "--config.eval.suites=('composite_target',)", "--config.eval.max_tasks=4",
-            "--config.eval.max_new_tokens=16", "--config.eval.batch_size=8",
+            "--config.eval.max_new_tokens=8", "--config.eval.batch_size=8",
             "--config.rl.num_iterations=4", "--config.rl.prompts_per_iteration=4",
             "--config.rl.samples_per_prompt=2", "--config.rl.minibatch_size=8",
-            "--config.rl.max_new_tokens=16", "--config.rl.max_sampling_rounds=1",
+            "--config.rl.max_new_tokens=8", "--config.rl.max_sampling_rounds=1",
             "--config.rl.checkpoint_every=1", "--config.rl.eval_every=2",
             "--config.rl.frontier_fraction=0.5", "--config.rl.mixture.atom=0"]
 # In run order; each killed process resumes what the one before left: SFT mid-save (of step
@@ -253,9 +252,11 @@ def _check_sft_then_rl_run(cell_dir):
         "atom": -1, "composite_A": -1, "composite_B": 0, "composite_C": 0}
 
 
-def test_study_smoke_runs_every_cell_reports_and_resumes(shared, tmp_path):
-    """The study's toy grid end to end; its cells are whole sft, sft_then_rl and rl runs."""
-    one_seed = ["--config.pretrain.num_steps=6", "--config.study.seeds=(0,)",
+def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_path):
+    """The study's toy grid end to end from a shipped base; its cells are whole sft,
+    sft_then_rl and rl runs."""
+    one_seed = ["--config.pretrain.source=shipped", f"--config.pretrain.base_dir={shipped}",
+                "--config.study.seeds=(0,)",
                 "--config.data.max_length=768",  # composites-only SFT needs whole composites
                 "--config.rl.frontier_fraction=0.5"]
     result = _run("configs/study.py:smoke", tmp_path, *shared, *one_seed, timeout=900)
