@@ -106,10 +106,11 @@ def strengthen(item: Validated, kills: Sequence[frozenset[int]],
     before = after = score(kills, chosen, outputs)
     while after < settings.min_mutation_score and len(chosen) - len(item.tests) < \
             settings.max_added_tests:
-        survivors = [k for k in kills if not k & set(chosen)]
+        taken = set(chosen)
+        survivors = [k for k in kills if not k & taken]
         best, best_hits = None, 0
         for i in range(len(item.tests), len(pool)):
-            if i in chosen or 2 * (counts[outputs[i]] + 1) > len(chosen) + 1:
+            if i in taken or 2 * (counts[outputs[i]] + 1) > len(chosen) + 1:
                 continue
             hits = sum(i in k for k in survivors)
             if hits > best_hits:
@@ -152,8 +153,9 @@ def strengthen_batch(executor: Executor, judged: Sequence[Validated | str],
     programs = []
     for index, item in enumerate(judged):
         if isinstance(item, Validated):
-            solution = render.solution(item.composite, render.entry_point(item.composite))
-            made[index] = step_mutants(solution, render.entry_point(item.composite))
+            name = render.entry_point(item.composite)
+            solution = render.solution(item.composite, name)
+            made[index] = step_mutants(solution, name)
             if made[index]:
                 pool = [t["args"] for t in (*item.tests, *item.spare)]
                 programs.append(mutant_program(solution, made[index], pool, settings))
