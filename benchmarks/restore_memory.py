@@ -8,8 +8,10 @@ then restores it in a fresh process, once per target kind:
 - `abstract`: the restore target is `jax.ShapeDtypeStruct`s, nothing allocated beforehand;
 - `concrete`: the target is a live state of the same shapes (what a trainer that built its model
   before resuming holds), counted in the baseline;
-- `lm_trainer`: what `train/lm_trainer.py` does since: the built parameters stay live (the model
-  holds them), the fresh optimizer state is let go, and the target is abstract.
+- `params_live`: what `train/lm_trainer.py` did first: the built parameters stay live (the
+  model holds them), the fresh optimizer state is let go, and the target is abstract;
+- `lm_trainer`: what it does now: the built parameters are made, then their buffers freed
+  (`jax.Array.delete`) before the restore into an abstract target.
 
 Each restore runs in its own process; it reports VmRSS before the restore and VmHWM (the peak)
 after it, both from /proc/self/status, and the restored bytes.
@@ -81,9 +83,12 @@ def child(mode: str, directory: str) -> dict[str, Any]:
         leaves = jax.tree.leaves(state)
         return {"parameters": sum(x.size for x in leaves) // 3,
                 "bytes": sum(x.nbytes for x in leaves)}
-    target = _state("abstract" if mode in ("abstract", "lm_trainer") else "zeros")
-    live = _state("zeros")["params"] if mode == "lm_trainer" else None
+    target = _state("abstract" if mode in ("abstract", "params_live", "lm_trainer") else "zeros")
+    live = _state("zeros")["params"] if mode in ("params_live", "lm_trainer") else None
     jax.block_until_ready(jax.tree.leaves((target, live))) if mode == "concrete" or live else None
+    if mode == "lm_trainer":
+        for array in jax.tree.leaves(live):
+            array.delete()
     before = _status("VmRSS")
     restored, _ = checkpointer.restore(target)
     jax.block_until_ready(jax.tree.leaves(restored))
@@ -111,7 +116,7 @@ def main() -> None:
         gib = 2 ** 30
         print(f"state: {saved['parameters'] / 1e6:.0f}M parameters, with AdamW's two moments "
               f"{saved['bytes'] / gib:.2f} GiB (fp32)")
-        for mode in ("abstract", "concrete", "lm_trainer"):
+        for mode in ("abstract", "concrete", "params_live", "lm_trainer"):
             got = _run(mode, directory)
             # the process before any state: the abstract run's RSS before its restore
             report.setdefault("baseline", got["rss_before"])

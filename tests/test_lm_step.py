@@ -226,3 +226,38 @@ def test_a_run_of_non_finite_steps_stops_the_training_with_a_message(tmp_path):
         lm_trainer.train_lm(model, batches, settings.sft, run_dir=str(tmp_path / "sft"),
                             mesh=mesh, checkpoint=CheckpointConfig(), logging=QUIET,
                             seed=0, num_steps=100, desc="sft")
+
+
+def test_a_resumed_training_frees_the_model_it_was_given_and_ends_where_one_run_does(tmp_path):
+    """train_lm stopped at step 4 and called again resumes from its checkpoint: the parameters
+    of the model it is given are freed before the restore (the host never holds them beside the
+    restored ones) and the result equals an uninterrupted run of 6 steps, bit for bit."""
+    from codecorr_jax.config import base_config
+    from codecorr_jax.data.packing import Example, packed_batches
+    from codecorr_jax.train.lm_trainer import train_lm
+
+    mesh = make_mesh(1, 1, 1, devices=jax.devices()[:1])
+    rng = np.random.default_rng(0)
+    examples = [Example(rng.integers(1, CFG.vocab_size, 16).astype(np.int32), np.ones(16, bool))
+                for _ in range(16)]
+    section = base_config("sft").sft
+    section.update(dict(learning_rate=1e-2, warmup_steps=1, num_steps=6, batch_size=2))
+    every_2 = CheckpointConfig(every_steps=2, async_save=False)
+
+    def train(run_dir, num_steps, model=None):
+        batches, _ = packed_batches(examples, seq_len=16, batch_size=2, seed=0)
+        return train_lm(model or create_sharded(CFG, mesh, seed=0), batches, section,
+                        run_dir=str(tmp_path / run_dir), mesh=mesh, checkpoint=every_2,
+                        logging=QUIET, seed=0, num_steps=num_steps, desc="sft")
+
+    straight = train("straight", 6)
+    assert train("stopped", 4).resumed_from is None
+    given = create_sharded(CFG, mesh, seed=0)
+    resumed = train("stopped", 6, given)
+    assert resumed.resumed_from == 4
+    _, given_params, _ = nnx.split(given, nnx.Param, ...)
+    assert all(leaf.is_deleted() for leaf in jax.tree.leaves(nnx.to_pure_dict(given_params)))
+    want, got = (nnx.to_pure_dict(nnx.state(r.model, nnx.Param)) for r in (straight, resumed))
+    for (path, a), (_, b) in zip(jax.tree_util.tree_flatten_with_path(want)[0],
+                                 jax.tree_util.tree_flatten_with_path(got)[0]):
+        np.testing.assert_array_equal(np.asarray(b), np.asarray(a), err_msg=str(path))

@@ -49,6 +49,9 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
              eval_hook: EvalHook | None = None, eval_every: int = 0) -> TrainResult:
     """Train `model` on `batches` (a grain IterDataset of packed batches) for `num_steps`.
 
+    `model` is consumed: on a resume its trainable parameters are freed before the checkpoint
+    is read (`TrainResult.model` is the trained model); use it no more after the call.
+
     `section` holds the optimizer fields (config.pretrain or config.sft). The data iterator's
     state is JSON (data/packing.py), stored as is in the checkpoint's metadata.
     """
@@ -64,10 +67,13 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     loop = TrainingLoop(run_dir, total=num_steps, desc=desc, save_every=checkpoint.every_steps,
                         checkpoint=checkpoint, logging=logging)
     if loop.has_checkpoint():
-        # Restore into shapes, not the fresh optimizer state: it is let go first, so the
-        # host never holds it beside the restored one (BENCHMARKS.md, restore memory).
+        # Restore into shapes. The fresh optimizer state is let go and the built parameters'
+        # buffers freed first, so the host never holds them beside the restored ones
+        # (BENCHMARKS.md, restore memory); `model` is consumed: its trained self is returned.
         target = loop.shapes_of({"params": params, "opt_state": opt_state, "rng": rng})
         opt_state = None
+        for array in jax.tree.leaves(params):
+            array.delete()
         state, meta = loop.restore(target)
         params, opt_state, rng = state["params"], state["opt_state"], state["rng"]
         iterator.set_state(meta["data"])
