@@ -155,11 +155,21 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
     first, last = rows[0], rows[-1]
+    # Throughput over the first and last quarter of the blocks: one block's rate swings with
+    # how many of its programs run into the timeout, a quarter's does much less.
+    quarter = max(1, len(rows) // 4)
+
+    def rate(blocks: list[dict[str, Any]]) -> float:
+        programs = sum(sum(b["verdicts"].values()) for b in blocks)
+        return round(programs / sum(b["seconds"] for b in blocks), 1)
+
     summary = {
         "programs": args.programs, "block": args.block, "workers": config.num_workers,
         "baseline": baseline, "first_block": first, "last_block": last,
         "rss_change": round(last["rss_kb"] / first["rss_kb"] - 1, 4),
         "throughput_change": round(last["programs_per_s"] / first["programs_per_s"] - 1, 4),
+        "first_quarter_programs_per_s": rate(rows[:quarter]),
+        "last_quarter_programs_per_s": rate(rows[-quarter:]),
         "false_passes": dict(false_passes), "false_fails": false_fails,
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "blocks": rows,
@@ -167,7 +177,9 @@ def main() -> None:
     print(f"\nRSS {first['rss_kb']} -> {last['rss_kb']} kB ({summary['rss_change']:+.1%}); "
           f"fds {first['fds']} -> {last['fds']}; threads {first['threads']} -> "
           f"{last['threads']}; children {first['children']} -> {last['children']}; "
-          f"throughput {first['programs_per_s']} -> {last['programs_per_s']} programs/s; "
+          f"throughput {first['programs_per_s']} -> {last['programs_per_s']} programs/s "
+          f"(first / last quarter of the blocks: {summary['first_quarter_programs_per_s']} / "
+          f"{summary['last_quarter_programs_per_s']}); "
           f"false passes {dict(false_passes) or 0}, false fails {false_fails}")
     if args.out:
         with open(args.out, "w") as f:
