@@ -470,3 +470,29 @@ def test_every_worker_at_its_memory_limit_at_once_is_memory_not_a_pass() -> None
         results = executor.score([greedy] * 4)
         assert [r.verdict for r in results] == [Verdict.MEMORY_EXCEEDED] * 4, results
         assert executor.score([add_program("return a + b")])[0].verdict is Verdict.PASS
+
+
+def test_a_killed_executors_sandbox_directory_is_removed_by_the_next_one(tmp_path) -> None:
+    """A process killed by SIGKILL leaves its sandbox directory; the next executor on the host
+    removes it, and keeps those of live processes and of other hosts."""
+    import subprocess
+    import sys
+
+    code = ("import os, signal\nfrom codecorr_jax.execution import Executor, ExecutorConfig\n"
+            f"e = Executor(ExecutorConfig(num_workers=1, work_root={str(tmp_path)!r}))\n"
+            "print(e._work_root, flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    killed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    orphan = killed.stdout.strip()
+    assert os.path.isdir(orphan) and os.listdir(orphan)  # its worker's directory too
+    live = tmp_path / os.path.basename(orphan).replace(orphan.split("_")[-2], str(os.getpid()))
+    other_host = tmp_path / "codecorr_sandbox_otherhost_1_abc"
+    for kept in (live, other_host):
+        kept.mkdir()
+    with Executor(ExecutorConfig(num_workers=1, work_root=str(tmp_path))) as executor:
+        assert executor.score([Program("def f(x):\n    return x\n", "f",
+                                       [{"args": [1], "expected": 1}])])[0].passed
+        assert not os.path.exists(orphan)
+        assert live.is_dir() and other_host.is_dir()
+        assert os.path.isdir(executor._work_root)
+    assert sorted(os.listdir(tmp_path)) == sorted([live.name, other_host.name])

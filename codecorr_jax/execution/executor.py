@@ -15,8 +15,10 @@ import json
 import keyword
 import os
 import queue
+import re
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -75,7 +77,8 @@ class Executor:
 
     def __init__(self, config: ExecutorConfig | None = None) -> None:
         self.config = config or ExecutorConfig()
-        self._work_root = tempfile.mkdtemp(prefix="codecorr_sandbox_",
+        remove_orphaned_work_roots(self.config.resolved_work_root())
+        self._work_root = tempfile.mkdtemp(prefix=_work_root_prefix(os.getpid()),
                                            dir=self.config.resolved_work_root())
         os.chmod(self._work_root, 0o711)  # sandbox uids may traverse to their own directory
         self._settings = self.config.worker_settings(
@@ -265,6 +268,40 @@ class _WorkerSlot:
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+WORK_ROOT_PREFIX = "codecorr_sandbox_"
+
+
+def _work_root_prefix(pid: int) -> str:
+    """A sandbox directory's name names its host and process, so an orphan can be told."""
+    host = socket.gethostname().replace("_", "-") or "host"
+    return f"{WORK_ROOT_PREFIX}{host}_{pid}_"
+
+
+def remove_orphaned_work_roots(directory: str) -> list[str]:
+    """Remove the sandbox directories in `directory` that this host's executors left when
+    their process died: a trainer killed by SIGKILL cannot remove its own, and a run killed
+    and resumed many times would leave one each time. A directory whose process id is alive
+    (or taken again by another process), or of another host (a shared disk), is kept.
+    Returns the removed paths."""
+    removed = []
+    pattern = re.compile(re.escape(_work_root_prefix(0)[:-2]) + r"(\d+)_")
+    for name in sorted(os.listdir(directory)):
+        match = pattern.match(name)
+        if match is None:
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+            continue  # alive
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError):
+            continue  # alive under another user, or not a process id
+        path = os.path.join(directory, name)
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def _shutdown(slots: list[_WorkerSlot], work_root: str) -> None:
