@@ -94,11 +94,14 @@ def main() -> None:
             shutil.copytree(os.path.join(reference, shared), os.path.join(workdir, shared))
         at = rng.uniform(0.05, 0.95) * total
         killed_code, _ = run(workdir, args.seed, kill_after=at)
+        said = open(os.path.join(workdir, "sweep.log")).read().strip().splitlines()
         code, _ = run(workdir, args.seed)
         problems = (run_compare.differences(reference, workdir, STAGES) if code == 0
                     else [f"rerun exited {code}"])
         trials.append({"trial": trial, "kill_after_s": round(at, 1),
-                       "killed": killed_code == -signal.SIGKILL, "identical": not problems,
+                       "killed": killed_code == -signal.SIGKILL,
+                       "last_said": said[-1][:120] if said else "",  # where the kill hit
+                       "identical": not problems,
                        "problems": problems})
         print(json.dumps(trials[-1]), flush=True)
         if not problems:
