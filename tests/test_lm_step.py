@@ -228,13 +228,38 @@ def test_a_run_of_non_finite_steps_stops_the_training_with_a_message(tmp_path):
                             seed=0, num_steps=100, desc="sft")
 
 
+class _CrashingBatches:
+    """A dataset whose iterator raises at its `after`-th batch: a run that dies between two
+    checkpoints (and between two logged steps), as a killed one does."""
+
+    def __init__(self, dataset, after: int):
+        self.dataset, self.after = dataset, after
+
+    def __iter__(self):
+        inner, left = iter(self.dataset), [self.after]
+
+        class Batches:
+            def __next__(self):
+                if left[0] == 0:
+                    raise RuntimeError("the machine died")
+                left[0] -= 1
+                return next(inner)
+
+            get_state, set_state = inner.get_state, inner.set_state
+
+        return Batches()
+
+
 def test_a_resumed_training_frees_the_model_it_was_given_and_ends_where_one_run_does(tmp_path):
-    """train_lm stopped at step 4 and called again resumes from its checkpoint: the parameters
-    of the model it is given are freed before the restore (the host never holds them beside the
-    restored ones) and the result equals an uninterrupted run of 6 steps, bit for bit."""
+    """train_lm dies at step 4 and is called again: it resumes from its checkpoint of step 2,
+    the parameters of the model it is given are freed before the restore (the host never holds
+    them beside the restored ones), and the parameters and every logged loss equal those of a
+    run never stopped, bit for bit: losses are logged every 4 steps, so the window of step 4
+    spans the checkpoint."""
     from codecorr_jax.config import base_config
     from codecorr_jax.data.packing import Example, packed_batches
     from codecorr_jax.train.lm_trainer import train_lm
+    from codecorr_jax.train.metrics import read_metrics
 
     mesh = make_mesh(1, 1, 1, devices=jax.devices()[:1])
     rng = np.random.default_rng(0)
@@ -244,20 +269,27 @@ def test_a_resumed_training_frees_the_model_it_was_given_and_ends_where_one_run_
     section.update(dict(learning_rate=1e-2, warmup_steps=1, num_steps=6, batch_size=2))
     every_2 = CheckpointConfig(every_steps=2, async_save=False)
 
-    def train(run_dir, num_steps, model=None):
+    def train(run_dir, model=None, crash_at=None):
         batches, _ = packed_batches(examples, seq_len=16, batch_size=2, seed=0)
+        if crash_at:
+            batches = _CrashingBatches(batches, crash_at - 1)
         return train_lm(model or create_sharded(CFG, mesh, seed=0), batches, section,
                         run_dir=str(tmp_path / run_dir), mesh=mesh, checkpoint=every_2,
-                        logging=QUIET, seed=0, num_steps=num_steps, desc="sft")
+                        logging=LoggingConfig(every_steps=4, progress_bar=False), seed=0,
+                        num_steps=6, desc="sft")
 
-    straight = train("straight", 6)
-    assert train("stopped", 4).resumed_from is None
+    straight = train("straight")
+    with pytest.raises(RuntimeError, match="the machine died"):
+        train("died", crash_at=4)
     given = create_sharded(CFG, mesh, seed=0)
-    resumed = train("stopped", 6, given)
-    assert resumed.resumed_from == 4
+    resumed = train("died", given)
+    assert resumed.resumed_from == 2
     _, given_params, _ = nnx.split(given, nnx.Param, ...)
     assert all(leaf.is_deleted() for leaf in jax.tree.leaves(nnx.to_pure_dict(given_params)))
     want, got = (nnx.to_pure_dict(nnx.state(r.model, nnx.Param)) for r in (straight, resumed))
     for (path, a), (_, b) in zip(jax.tree_util.tree_flatten_with_path(want)[0],
                                  jax.tree_util.tree_flatten_with_path(got)[0]):
         np.testing.assert_array_equal(np.asarray(b), np.asarray(a), err_msg=str(path))
+    losses = [[(r["step"], r["sft/loss"]) for r in read_metrics(str(tmp_path / d), "sft/loss")]
+              for d in ("straight", "died")]
+    assert [step for step, _ in losses[0]] == [4, 6] and losses[1] == losses[0]

@@ -64,6 +64,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     iterator: Iterator[dict[str, np.ndarray]] = iter(batches)
     rng = hosts.replicated(jax.random.key_data(jax.random.key(seed)), mesh)
     skipped, start = 0, 0
+    window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
     loop = TrainingLoop(run_dir, total=num_steps, desc=desc, save_every=checkpoint.every_steps,
                         checkpoint=checkpoint, logging=logging)
     if loop.has_checkpoint():
@@ -78,6 +79,9 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
         params, opt_state, rng = state["params"], state["opt_state"], state["rng"]
         iterator.set_state(meta["data"])
         start, skipped = int(meta["step"]), int(meta["skipped_steps"])
+        # the logging window so far: a checkpoint between two logged steps resumes it, so the
+        # next logged loss is over the same steps as in a run never stopped
+        window = meta.get("window", window)
 
     step_fn = lm_step.make_train_step(graphdef, rest, tx)
     in_sharding = _micro_batch_sharding(mesh)
@@ -85,7 +89,6 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     flops_per_token = None
     peak = peak_flops_per_device(jax.devices()[0], model.config.dtype)
     metrics: dict[str, float] = {}
-    window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
 
     with loop.running(start) as logger:
         for step in range(start, num_steps):
@@ -131,6 +134,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
                 rng = jax.random.key_data(rng)
                 logger.log(done, eval_hook(nnx.merge(graphdef, params, rest), done, key))
             loop.save(done, {"params": params, "opt_state": opt_state, "rng": rng},
-                      {"step": done, "skipped_steps": skipped, "data": iterator.get_state()})
+                      {"step": done, "skipped_steps": skipped, "data": iterator.get_state(),
+                       "window": dict(window)})
     final = nnx.merge(graphdef, params, rest)
     return TrainResult(final, max(num_steps, start), skipped, loop.resumed_from, metrics)
