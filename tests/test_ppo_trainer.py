@@ -202,18 +202,21 @@ def test_rollout_scores_match_a_forward_pass_per_row(mesh):
     cgraph, cparams, crest = nnx.split(critic, nnx.Param, ...)
     values = np.asarray(ppo_step.response_values(cgraph, nnx.to_pure_dict(cparams), crest,
                                                  batch))
+    # one compiled forward per row length (op by op, each row's shapes would compile anew)
+    model_logits = jax.jit(lambda ids: model(ids).logits)
+    critic_values = jax.jit(lambda ids: critic(ids).values)
     for row in range(len(sample.lengths)):
         prompt = list(sample.prompt_tokens[row][sample.prompt_mask[row]])
         length = int(sample.lengths[row])
         response = list(sample.tokens[row, :length])
         ids = np.asarray([prompt + response] * 2, np.int32)  # two rows: the mesh splits batch
-        logits = np.asarray(model(ids).logits[0], np.float64)
+        logits = np.asarray(model_logits(ids)[0], np.float64)
         expected = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
         want = [expected[len(prompt) - 1 + t, tok] for t, tok in enumerate(response)]
         np.testing.assert_allclose(logprobs[row, :length], want, atol=2e-5)
         # the sampler's own log-probabilities (temperature 1) agree as well
         np.testing.assert_allclose(sample.logprobs[row, :length], want, atol=2e-4)
-        want_values = np.asarray(critic(ids).values[0])[len(prompt) - 1:len(prompt) - 1 + length]
+        want_values = np.asarray(critic_values(ids)[0])[len(prompt) - 1:len(prompt) - 1 + length]
         np.testing.assert_allclose(values[row, :length], want_values, atol=2e-5)
 
 

@@ -16,7 +16,6 @@ import dataclasses
 from typing import Sequence
 
 import numpy as np
-from scipy import stats as scipy_stats
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +45,8 @@ def t_interval(values: Sequence[float], confidence: float = 0.95) -> Interval:
     if len(x) == 1:
         return Interval(mean, 0.0, float("-inf"), float("inf"), 1)
     std = float(x.std(ddof=1))
+    from scipy import stats as scipy_stats  # here: its import costs every run ~0.5 s
+
     half = float(scipy_stats.t.ppf(0.5 + confidence / 2, len(x) - 1)) * std / np.sqrt(len(x))
     return Interval(mean, std, mean - half, mean + half, len(x))
 
