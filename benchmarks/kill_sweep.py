@@ -33,17 +33,17 @@ from codecorr_jax.train import run_compare
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The main job, small: about a minute, with every stage (datasets and base scores reused from
-# the reference, SFT with a periodic evaluation, the frontier scoring of PPO's 32 prompts, PPO
+# the reference, SFT with a periodic evaluation, the frontier scoring of PPO's 16 prompts, PPO
 # with a periodic evaluation and checkpoints every iteration, the final scores).
-SMALL = ["--config.sft.num_steps=40", "--config.eval.every_steps=20",
-         "--config.checkpoint.every_steps=10", "--config.eval.max_tasks=8",
-         "--config.eval.periodic_max_tasks=4", "--config.eval.max_new_tokens=96",
-         "--config.rl.num_iterations=4", "--config.rl.eval_every=2",
-         "--config.rl.checkpoint_every=1", "--config.rl.prompts_per_iteration=4",
-         "--config.rl.samples_per_prompt=4", "--config.rl.minibatch_size=16",
-         "--config.rl.max_new_tokens=96", "--config.rl.mixture.atom=0",
-         "--config.rl.mixture.composite_A=32", "--config.rl.frontier_fraction=0.5",
-         "--config.logging.progress_bar=False"]
+SMALL = ["--config.sft.num_steps=20", "--config.sft.batch_size=8",
+         "--config.eval.every_steps=10", "--config.checkpoint.every_steps=5",
+         "--config.eval.max_tasks=4", "--config.eval.periodic_max_tasks=2",
+         "--config.eval.max_new_tokens=64", "--config.rl.num_iterations=3",
+         "--config.rl.eval_every=2", "--config.rl.checkpoint_every=1",
+         "--config.rl.prompts_per_iteration=4", "--config.rl.samples_per_prompt=2",
+         "--config.rl.minibatch_size=8", "--config.rl.max_new_tokens=64",
+         "--config.rl.mixture.atom=0", "--config.rl.mixture.composite_A=16",
+         "--config.rl.frontier_fraction=0.5", "--config.logging.progress_bar=False"]
 STAGES = ("sft", "sft_then_rl")
 
 
