@@ -6,9 +6,10 @@ an update, a checkpoint save, the frontier scoring or an evaluation. The promise
 same command then finishes with exactly the parameters and the logged metrics of an
 uninterrupted run. This script measures it on `configs/sft_then_rl.py` at a small size:
 
-1. one uninterrupted run (the reference; its wall time T);
-2. `--kills` trials: start the same command in a fresh workdir (datasets and base scores
-   copied from the reference, so only training is at stake), SIGKILL it after a uniform random
+1. a first run that builds the datasets (or reads `--dataset-dir`) and scores the base;
+2. one uninterrupted run from a copy of those (the reference; its wall time T);
+3. `--kills` trials: start the same command in a fresh workdir (datasets and base scores
+   copied from the first run, so only training is at stake), SIGKILL it after a uniform random
    time in [0.05 T, 0.95 T], run the command again until it ends, then compare the SFT and PPO
    exports (`final/model.safetensors`, every tensor exactly) and every metric of
    `metrics.jsonl` but the timings (the last record of a step wins, as `read_metrics` reads).
@@ -47,18 +48,20 @@ SMALL = ["--config.sft.num_steps=20", "--config.sft.batch_size=8",
 STAGES = ("sft", "sft_then_rl")
 
 
-def command(workdir: str, seed: int) -> list[str]:
+def command(workdir: str, seed: int, dataset_dir: str = "") -> list[str]:
+    shared = [f"--config.data.dataset_dir={dataset_dir}"] if dataset_dir else []
     return [sys.executable, os.path.join(ROOT, "launch", "main.py"),
             f"--config={os.path.join(ROOT, 'configs', 'sft_then_rl.py')}",
-            f"--workdir={workdir}", f"--config.seed={seed}", *SMALL]
+            f"--workdir={workdir}", f"--config.seed={seed}", *shared, *SMALL]
 
 
-def run(workdir: str, seed: int, kill_after: float | None = None) -> tuple[int, float]:
+def run(workdir: str, seed: int, kill_after: float | None = None,
+        dataset_dir: str = "") -> tuple[int, float]:
     """(exit status, seconds); with `kill_after`, SIGKILL the run after that many seconds."""
     os.makedirs(workdir, exist_ok=True)
     started = time.monotonic()
     with open(os.path.join(workdir, "sweep.log"), "a") as log:
-        process = subprocess.Popen(command(workdir, seed), cwd=ROOT, stdout=log,
+        process = subprocess.Popen(command(workdir, seed, dataset_dir), cwd=ROOT, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         try:
             process.wait(timeout=kill_after)
@@ -74,10 +77,29 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="the runs' config.seed")
     parser.add_argument("--workdir", default=os.path.join(ROOT, "runs", "kill_sweep"))
     parser.add_argument("--out", default="")
+    parser.add_argument("--dataset-dir", default="",
+                        help="datasets built before (the default: each run's workdir)")
     args = parser.parse_args()
+    shared = args.dataset_dir
+
+    def copy_prepared(workdir: str) -> None:
+        """The datasets and base scores the first run made: only training is at stake."""
+        os.makedirs(workdir, exist_ok=True)
+        for name in ("base_eval",) + (() if shared else ("datasets",)):
+            shutil.copytree(os.path.join(prepare, name), os.path.join(workdir, name))
+
+    # A first run builds what every run shares; the reference run, uninterrupted, starts from
+    # a copy of it as each trial does, so its wall time T is a trial's, and kills land in it.
+    prepare = os.path.join(args.workdir, "prepare")
+    if not os.path.exists(os.path.join(prepare, "sft_then_rl", "final")):
+        code, _ = run(prepare, args.seed, dataset_dir=shared)
+        if code != 0:
+            sys.exit(f"the first run failed ({code}): see {prepare}/sweep.log")
     reference = os.path.join(args.workdir, "reference")
-    if not os.path.exists(os.path.join(reference, "sft_then_rl", "final")):
-        code, seconds = run(reference, args.seed)
+    if not os.path.exists(os.path.join(reference, "seconds.txt")):
+        shutil.rmtree(reference, ignore_errors=True)
+        copy_prepared(reference)
+        code, seconds = run(reference, args.seed, dataset_dir=shared)
         if code != 0:
             sys.exit(f"the reference run failed ({code}): see {reference}/sweep.log")
         with open(os.path.join(reference, "seconds.txt"), "w") as f:
@@ -89,13 +111,11 @@ def main() -> None:
     for trial in range(args.kills):
         workdir = os.path.join(args.workdir, f"kill_{trial:03d}")
         shutil.rmtree(workdir, ignore_errors=True)
-        os.makedirs(workdir)
-        for shared in ("datasets", "base_eval"):
-            shutil.copytree(os.path.join(reference, shared), os.path.join(workdir, shared))
+        copy_prepared(workdir)
         at = rng.uniform(0.05, 0.95) * total
-        killed_code, _ = run(workdir, args.seed, kill_after=at)
+        killed_code, _ = run(workdir, args.seed, kill_after=at, dataset_dir=shared)
         said = open(os.path.join(workdir, "sweep.log")).read().strip().splitlines()
-        code, _ = run(workdir, args.seed)
+        code, _ = run(workdir, args.seed, dataset_dir=shared)
         problems = (run_compare.differences(reference, workdir, STAGES) if code == 0
                     else [f"rerun exited {code}"])
         trials.append({"trial": trial, "kill_after_s": round(at, 1),
