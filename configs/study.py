@@ -104,7 +104,7 @@ def smoke(config) -> None:
     config.study.composite_counts = (8,)
     config.study.atoms_first_counts = ()  # cells the toy grid leaves out (tests/test_study.py)
     config.study.finding_2_cell = "main"
-    config.sft.num_steps, config.sft.batch_size, config.sft.warmup_steps = 12, 4, 2
+    config.sft.num_steps, config.sft.batch_size, config.sft.warmup_steps = 12, 8, 2
     config.eval.every_steps = 0  # no curve: the final scores are what the report needs
     config.eval.suites = ("composite_in_domain", "composite_target", "composite_train")
     config.eval.max_tasks, config.eval.max_new_tokens, config.eval.batch_size = 4, 16, 8
