@@ -114,7 +114,8 @@ def main() -> None:
         copy_prepared(workdir)
         at = rng.uniform(0.05, 0.95) * total
         killed_code, _ = run(workdir, args.seed, kill_after=at, dataset_dir=shared)
-        said = open(os.path.join(workdir, "sweep.log")).read().strip().splitlines()
+        with open(os.path.join(workdir, "sweep.log")) as log:
+            said = log.read().strip().splitlines()
         code, _ = run(workdir, args.seed, dataset_dir=shared)
         problems = (run_compare.differences(reference, workdir, STAGES) if code == 0
                     else [f"rerun exited {code}"])

@@ -273,10 +273,15 @@ class _WorkerSlot:
 WORK_ROOT_PREFIX = "codecorr_sandbox_"
 
 
+def _host_prefix() -> str:
+    """The start of this host's sandbox directory names (no "_" inside the host part)."""
+    host = socket.gethostname().replace("_", "-") or "host"
+    return f"{WORK_ROOT_PREFIX}{host}_"
+
+
 def _work_root_prefix(pid: int) -> str:
     """A sandbox directory's name names its host and process, so an orphan can be told."""
-    host = socket.gethostname().replace("_", "-") or "host"
-    return f"{WORK_ROOT_PREFIX}{host}_{pid}_"
+    return f"{_host_prefix()}{pid}_"
 
 
 def remove_orphaned_work_roots(directory: str) -> list[str]:
@@ -286,7 +291,7 @@ def remove_orphaned_work_roots(directory: str) -> list[str]:
     (or taken again by another process), or of another host (a shared disk), is kept.
     Returns the removed paths."""
     removed = []
-    pattern = re.compile(re.escape(_work_root_prefix(0)[:-2]) + r"(\d+)_")
+    pattern = re.compile(re.escape(_host_prefix()) + r"(\d+)_")
     for name in sorted(os.listdir(directory)):
         match = pattern.match(name)
         if match is None:

@@ -43,6 +43,11 @@ def _micro_batch_sharding(mesh: jax.sharding.Mesh) -> jax.sharding.NamedSharding
     return jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(None, *spec))
 
 
+def _fresh_window() -> dict[str, float]:
+    """The sums behind the next logged step's loss and throughput (checkpointed with a step)."""
+    return {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
+
+
 def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: jax.sharding.Mesh,
              checkpoint: CheckpointConfig, logging: LoggingConfig, seed: int,
              num_steps: int, desc: str,
@@ -64,7 +69,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
     iterator: Iterator[dict[str, np.ndarray]] = iter(batches)
     rng = hosts.replicated(jax.random.key_data(jax.random.key(seed)), mesh)
     skipped, start = 0, 0
-    window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
+    window = _fresh_window()
     loop = TrainingLoop(run_dir, total=num_steps, desc=desc, save_every=checkpoint.every_steps,
                         checkpoint=checkpoint, logging=logging)
     if loop.has_checkpoint():
@@ -128,7 +133,7 @@ def train_lm(model: Decoder, batches: Any, section: Any, *, run_dir: str, mesh: 
                 if utilisation is not None:
                     metrics[f"{desc}/mfu"] = utilisation
                 logger.log(done, metrics)
-                window = {"tokens": 0.0, "seconds": 0.0, "loss": 0.0, "steps": 0}
+                window = _fresh_window()
             if eval_hook is not None and loop.eval_due(done, eval_every):
                 rng, key = jax.random.split(jax.random.wrap_key_data(rng))
                 rng = jax.random.key_data(rng)
