@@ -75,7 +75,7 @@ def get_config(preset: str = "cpu"):
         rl_base_frontier_fraction=from_base.frontier_fraction,
     ))
     # The train-task suite beside the held-out ones (over-fitting), and SFT's curve: four
-    # periodic evaluations of 32 tasks a suite.
+    # periodic evaluations of 64 tasks a suite, in the main cell only (study/cells.py).
     config.eval.suites = ("atom", "composite_in_domain", "composite_target", "composite_deep",
                           "composite_unseen_atom", "composite_train")
     config.eval.every_steps = config.sft.num_steps // 4

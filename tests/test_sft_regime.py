@@ -70,13 +70,11 @@ PRETRAIN_STEPS = ["--config.pretrain.num_steps=8", *SMALL_SCORING]
 
 
 @pytest.fixture(scope="module")
-def pretrained(tmp_path_factory):
-    """One uninterrupted pretraining run: the base the module's runs read, shipped. Its datasets
-    and tokenizer live apart from `shared`: configs/pretrain.py builds the base's own datasets
-    (no held-out atoms), which would otherwise replace the shared ones for the next run."""
+def pretrained(shared, tmp_path_factory):
+    """One uninterrupted pretraining run on the shared datasets and tokenizer (configs/pretrain.py
+    builds the default ones): the base the module's runs read, shipped."""
     workdir = tmp_path_factory.mktemp("straight")
-    _run("configs/pretrain.py", workdir, f"--config.data.dataset_dir={workdir / 'datasets'}",
-         f"--config.data.tokenizer_dir={workdir / 'tokenizer'}", *PRETRAIN_STEPS)
+    _run("configs/pretrain.py", workdir, *shared, *PRETRAIN_STEPS)
     return workdir
 
 

@@ -30,8 +30,11 @@ def test_grid_has_every_finding_cell_and_nested_counts():
     atoms_first = [f"atoms_{n}_then_rl_{p}" for n in (0, 32, 128) for p in ("same", "all")]
     assert list(cells) == [MAIN, "sft_atoms", "sft_composites", "sft_atoms_8", "sft_atoms_32",
                            "sft_atoms_128", "rl_other_prompts", *atoms_first, "rl_base"]
-    assert cells["sft_atoms"].changes == {"data.mixture.composite_A": 0}
-    assert cells["sft_composites"].changes == {"data.mixture.atom": 0}
+    # the main cell's SFT alone is evaluated periodically (the over-fitting curve)
+    assert cells[MAIN].changes == {}
+    assert cells["sft_atoms"].changes == {"data.mixture.composite_A": 0, "eval.every_steps": 0}
+    assert cells["sft_composites"].changes == {"data.mixture.atom": 0, "eval.every_steps": 0}
+    assert all(c.changes["eval.every_steps"] == 0 for name, c in cells.items() if name != MAIN)
     assert cells["rl_other_prompts"].reuses == MAIN and cells["rl_other_prompts"].links == ("sft",)
     assert {c.regime for c in cells.values()} == {"sft", "sft_then_rl", "rl"}
 
@@ -364,7 +367,7 @@ def test_atoms_first_cells_carry_their_own_ppo_settings():
     assert [n for n in cells if n.startswith("atoms_")] == ["atoms_128_then_rl_all"]
     assert cells["atoms_128_then_rl_all"].changes == {
         "data.mixture.composite_A": 128, "rl.mixture.composite_A": -1,
-        "rl.temperature": 1.0, "rl.num_iterations": 100}
+        "rl.temperature": 1.0, "rl.num_iterations": 100, "eval.every_steps": 0}
     assert "rl.temperature" not in cells[MAIN].changes  # the other cells keep config.rl's
     validate(config)
     config.study.atoms_first_prompts = ("every",)

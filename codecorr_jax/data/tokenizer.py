@@ -3,7 +3,7 @@
 At the tiny scale the tokenizer is the first-order lever (a character-level model learns almost
 nothing in the same budget), and no pretrained tokenizer can be downloaded, so one is trained
 here with `tokenizers` and saved as a Hugging Face tokenizer directory that every consumer loads
-like any other (`hf_checkpoint.load_tokenizer`, i.e. AutoTokenizer).
+like any other (`hf_checkpoint.load_tokenizer`: what AutoTokenizer loads, read by its class).
 
 - Byte level: the initial alphabet is all 256 byte symbols, so any text encodes and decodes
   back exactly; no normalizer, no prefix space.

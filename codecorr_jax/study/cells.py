@@ -84,7 +84,11 @@ def grid(section: Any) -> list[Cell]:
                       {"rl.frontier_samples": int(section.rl_base_frontier_samples),
                        "rl.frontier_fraction": float(section.rl_base_frontier_fraction)},
                       about="PPO from the base model (no SFT)"))
-    return cells
+    # SFT's over-fitting curve is the main cell's: the others evaluate only at their ends
+    # (~3 minutes a run saved on 2 cores).
+    return [cell if cell.name == MAIN else
+            dataclasses.replace(cell, changes={**cell.changes, "eval.every_steps": 0})
+            for cell in cells]
 
 
 def atoms_first(cells: Sequence[Cell]) -> list[str]:
