@@ -308,6 +308,8 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_pa
     assert "| main | 0 | composite_target | " in report
     assert "| cell | stage | completions | pass | syntax error | missing helper |" in report
     assert "Machine: " in report and (study / "study_config.json").exists()
+    fingerprint = json.loads((shipped / "codecorr_base.json").read_text())["fingerprint"]
+    assert f"Base: {fingerprint} (fingerprint); datasets: build version " in report
     assert f"report     {study / 'report.md'}" in result.stdout
 
     # Run again: every finished run is kept, only the report is written anew.

@@ -373,3 +373,27 @@ def test_atoms_first_cells_carry_their_own_ppo_settings():
     config.study.atoms_first_prompts = ("every",)
     with pytest.raises(ConfigError, match="atoms_first_prompts"):
         validate(config)
+
+
+def test_the_report_names_the_base_and_the_datasets_the_runs_used(tmp_path):
+    """The base fingerprint each run recorded (an SFT's `base`, RL from the base's `init`; an
+    RL stage after SFT starts from the SFT, not the base) and the datasets' build."""
+    from codecorr_jax.study.cells import Cell
+    from codecorr_jax.study.report import provenance
+    from codecorr_jax.study.runner import CellRun
+
+    records = {("main", "sft"): {"base": "b1"}, ("main", "sft_then_rl"): {"init": "sft-of-b1"},
+               ("rl_base", "rl"): {"init": "b1"}, ("sft_atoms", "sft"): {"base": "b2"}}
+    for (cell, stage), record in records.items():
+        (tmp_path / cell / stage).mkdir(parents=True)
+        (tmp_path / cell / stage / "run.json").write_text(json.dumps(record))
+    runs = [CellRun(Cell("main", 2, "sft_then_rl"), 0, str(tmp_path / "main")),
+            CellRun(Cell("rl_base", 3, "rl"), 0, str(tmp_path / "rl_base")),
+            CellRun(Cell("unfinished", 1, "sft"), 0, str(tmp_path / "nowhere"))]
+    (tmp_path / "data" / "jsonl").mkdir(parents=True)
+    (tmp_path / "data" / "jsonl" / "manifest.json").write_text(
+        json.dumps({"version": 4, "config_hash": "abc"}))
+    said = provenance(runs, str(tmp_path / "data"))
+    assert said == "Base: b1 (fingerprint); datasets: build version 4, config hash abc"
+    runs.append(CellRun(Cell("sft_atoms", 1, "sft"), 0, str(tmp_path / "sft_atoms")))
+    assert provenance(runs, str(tmp_path / "data")).startswith("Base: b1, b2 (fingerprint)")

@@ -72,7 +72,7 @@ def _findings_report(done: Finished) -> tuple[str, list[str]]:
     tasks, atoms = _held_out_tasks(done.config, dataset_dir)
     path = report_lib.write(done.study_dir, done.cells, done.runs, done.scores, results,
                             seeds=done.seeds, command=done.command, seconds=done.seconds,
-                            tasks=tasks, atoms=atoms)
+                            tasks=tasks, atoms=atoms, dataset_dir=dataset_dir)
     return path, [f"finding {f.number}  {f.verdict}: {f.statement}" for f in results]
 
 

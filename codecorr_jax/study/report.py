@@ -14,7 +14,7 @@ from codecorr_jax.eval import compare as compare_lib
 from codecorr_jax.eval import report as report_lib
 from codecorr_jax.eval import seed_runs, stats
 from codecorr_jax.eval.stages import REGIME_STAGES, STAGES
-from codecorr_jax.fileio import write_text_atomic
+from codecorr_jax.fileio import read_json, write_text_atomic
 from codecorr_jax.study import taxonomy
 from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, Cell, atoms_first
 from codecorr_jax.study.findings import Finding, Scores
@@ -40,6 +40,22 @@ def machine() -> str:
 
     return (f"{cpu or 'unknown CPU'}, {os.cpu_count()} cores, {platform.system()} "
             f"{platform.machine()}, Python {platform.python_version()}, jax {jax.__version__}")
+
+
+def provenance(runs: Sequence[CellRun], dataset_dir: str) -> str:
+    """Which base and which datasets the runs used: the base's fingerprint as each run recorded
+    it (an SFT's `base`, RL from the base's `init`) and the datasets' build version and config
+    hash. A new base or build makes the study stale; this line says which one it is."""
+    bases = set()
+    for run in runs:
+        stage, field = ("rl", "init") if run.cell.regime == "rl" else ("sft", "base")
+        record = read_json(os.path.join(run.workdir, stage, "run.json")) or {}
+        if record.get(field):
+            bases.add(str(record[field]))
+    manifest = read_json(os.path.join(dataset_dir, "jsonl", "manifest.json")) or {}
+    return (f"Base: {', '.join(sorted(bases)) or 'unknown'} (fingerprint); datasets: build "
+            f"version {manifest.get('version', '?')}, config hash "
+            f"{manifest.get('config_hash', '?')}")
 
 
 def _cell_table(scores: Mapping[str, Scores], cells: Sequence[Cell]) -> str:
@@ -204,9 +220,10 @@ def _samples(runs: Sequence[CellRun], per_stage: int = 3) -> list[str]:
 def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
           scores: Mapping[str, Scores], findings: Sequence[Finding], *, seeds: Sequence[int],
           command: str, seconds: float, tasks: Mapping[str, Task],
-          atoms: Mapping[str, Sequence[str]]) -> str:
+          atoms: Mapping[str, Sequence[str]], dataset_dir: str) -> str:
     """report.md and its plots in `study_dir`; returns the report's path. `tasks` and `atoms`
-    (by task id) are the held-out composites', for the failure taxonomy."""
+    (by task id) are the held-out composites', for the failure taxonomy; `dataset_dir` the
+    study's datasets (their build is named beside the base)."""
     plots = {
         1: plot_cells(scores, [(c.name, "SFT") for c in cells if c.finding == 1 or
                                c.name == MAIN], os.path.join(study_dir, "finding_1.png")),
@@ -223,6 +240,7 @@ def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
         os.path.join(study_dir, "sft_overfitting.png"))
     parts = ["# The study: SFT and RL on atomic and composite functions", "",
              f"Command: `{command}`  ", f"Machine: {machine()}  ",
+             f"{provenance(runs, dataset_dir)}  ",
              f"Seeds: {', '.join(map(str, seeds))}; the runs took "
              f"{sum(r.seconds or 0 for r in runs) / 60:.1f} min in all (this invocation "
              f"{seconds / 60:.1f} min); the exact config: `study_config.json`", "",
