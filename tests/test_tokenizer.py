@@ -151,8 +151,8 @@ def test_saved_dir_loads_with_autotokenizer_and_encodes_like_raw_and_reference(t
         assert ref.encode(text) == ids
         assert tok.decode(ids) == auto.decode(ids)
     assert sum(map(len, (ref.encode(t) for t in samples[:2]))) < len(samples[0] + samples[1])
-    # the project's loader reads its own tokenizers by their class, not through AutoTokenizer:
-    # the same object, padded batches alike
+    # the project reads its own tokenizers by their class (tokenizer.load_tokenizer), not
+    # through AutoTokenizer: the same object, padded batches alike
     assert type(tok) is type(auto)
     assert (tok.eos_token_id, tok.pad_token_id, tok.padding_side, len(tok)) == \
         (auto.eos_token_id, auto.pad_token_id, auto.padding_side, len(auto))
@@ -163,7 +163,7 @@ def test_saved_dir_loads_with_autotokenizer_and_encodes_like_raw_and_reference(t
 def test_loading_the_shipped_tokenizer_leaves_torch_unimported():
     """AutoTokenizer imports torch (~3 s a process, paid by every run); the project's own
     tokenizer is read without it."""
-    code = ("import sys; from codecorr_jax.models.hf_checkpoint import load_tokenizer; "
+    code = ("import sys; from codecorr_jax.data.tokenizer import load_tokenizer; "
             "from codecorr_jax.regimes.workspace import SHIPPED_BASE_DIR; "
             "t = load_tokenizer(SHIPPED_BASE_DIR); "
             "print(t.eos_token_id, 'torch' in sys.modules)")

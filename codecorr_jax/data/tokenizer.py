@@ -3,7 +3,8 @@
 At the tiny scale the tokenizer is the first-order lever (a character-level model learns almost
 nothing in the same budget), and no pretrained tokenizer can be downloaded, so one is trained
 here with `tokenizers` and saved as a Hugging Face tokenizer directory that every consumer loads
-like any other (`hf_checkpoint.load_tokenizer`: what AutoTokenizer loads, read by its class).
+like any other; `load_tokenizer` reads it by its class (what AutoTokenizer returns for it,
+without AutoTokenizer's import of torch: ~3 s a process).
 
 - Byte level: the initial alphabet is all 256 byte symbols, so any text encodes and decodes
   back exactly; no normalizer, no prefix space.
@@ -32,7 +33,6 @@ import transformers
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from codecorr_jax.fileio import read_json, replace_dir
-from codecorr_jax.models import hf_checkpoint
 
 EOS_TOKEN = "<|endoftext|>"
 EOS_ID = 0
@@ -128,7 +128,16 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int, out_dir: str
     finally:
         if os.path.isdir(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
-    return hf_checkpoint.load_tokenizer(out_dir)
+    return load_tokenizer(out_dir)
+
+
+def load_tokenizer(out_dir: str) -> transformers.PreTrainedTokenizerFast:
+    """The project's own tokenizer in `out_dir` (one `train_tokenizer` saved, or the shipped
+    base's): a bare byte-level BPE, read by its class. A checkpoint's tokenizer goes through
+    AutoTokenizer (`hf_checkpoint.load_tokenizer`), which picks its class from the model."""
+    from transformers.tokenization_utils_tokenizers import TokenizersBackend
+
+    return TokenizersBackend.from_pretrained(out_dir, local_files_only=True)
 
 
 def build_or_load_tokenizer(out_dir: str, texts: Callable[[], Iterable[str]] | Sequence[str],
@@ -146,5 +155,5 @@ def build_or_load_tokenizer(out_dir: str, texts: Callable[[], Iterable[str]] | S
             and meta.get("vocab_size_requested") == vocab_size
             and meta.get("corpus_sha256") == digest
             and os.path.isfile(os.path.join(out_dir, "tokenizer.json"))):
-        return hf_checkpoint.load_tokenizer(out_dir)
+        return load_tokenizer(out_dir)
     return train_tokenizer(corpus, vocab_size, out_dir)

@@ -28,7 +28,7 @@ from safetensors import safe_open
 from safetensors.numpy import save_file
 
 from codecorr_jax import hosts
-from codecorr_jax.fileio import read_json, replace_dir
+from codecorr_jax.fileio import replace_dir
 from codecorr_jax.models import sharding
 from codecorr_jax.models.config import ModelConfig, read_hf_config, to_hf_dict
 from codecorr_jax.models.decoder import (Decoder, LoRAParam, LowRank, abstract_decoder,
@@ -338,21 +338,8 @@ def save_peft_adapter(model: Decoder, out_dir: str, *, base_model: str = "") -> 
     hosts.barrier(f"adapter {out_dir}")
 
 
-# The class transformers writes for a bare `tokenizers` tokenizer: the project's own (the shipped
-# base's, data/tokenizer.py's).
-_PLAIN_TOKENIZER_CLASS = "TokenizersBackend"
-
-
 def load_tokenizer(checkpoint_dir: str) -> Any:
-    """The checkpoint's tokenizer through transformers' AutoTokenizer (local files only).
-
-    A bare `tokenizers` tokenizer (the project's own) is read by its class directly: the same
-    object AutoTokenizer returns, without AutoTokenizer's import of torch (~3 s a process)."""
-    config = read_json(os.path.join(checkpoint_dir, "tokenizer_config.json")) or {}
-    if config.get("tokenizer_class") == _PLAIN_TOKENIZER_CLASS:
-        from transformers.tokenization_utils_tokenizers import TokenizersBackend
-
-        return TokenizersBackend.from_pretrained(checkpoint_dir, local_files_only=True)
+    """The checkpoint's tokenizer through transformers' AutoTokenizer (local files only)."""
     import transformers
 
     return transformers.AutoTokenizer.from_pretrained(checkpoint_dir, local_files_only=True)

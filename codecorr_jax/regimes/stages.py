@@ -121,8 +121,10 @@ def ensure_datasets(config: Any, ws: Workspace) -> synth_build.BuildResult:
 def ensure_tokenizer(config: Any, ws: Workspace) -> Any:
     """The base's own tokenizer or, for a tiny base trained here, a BPE trained on the train
     tasks and some stdlib source (reused while that corpus is unchanged). Needs the datasets."""
-    if ws.base_source != "train":
+    if ws.base_source == "checkpoint":
         return load_tokenizer(ws.tokenizer_dir)
+    if ws.base_source == "shipped":  # the project's own, trained when the base was
+        return tokenizer_lib.load_tokenizer(ws.tokenizer_dir)
     texts = lambda: corpus.tokenizer_corpus(  # noqa: E731
         ws.jsonl_dir, rendered_style(config.data.prompt_style),
         int(config.data.tokenizer_source_mb * 1e6),
@@ -130,7 +132,7 @@ def ensure_tokenizer(config: Any, ws: Workspace) -> Any:
     if jax.process_index() == 0:
         tokenizer_lib.build_or_load_tokenizer(ws.tokenizer_dir, texts, config.model.vocab_size)
     hosts.barrier("tokenizer ready")
-    return load_tokenizer(ws.tokenizer_dir)
+    return tokenizer_lib.load_tokenizer(ws.tokenizer_dir)
 
 
 def _model_fields(config: Any) -> dict[str, Any]:
