@@ -397,3 +397,70 @@ def test_the_report_names_the_base_and_the_datasets_the_runs_used(tmp_path):
     assert said == "Base: b1 (fingerprint); datasets: build version 4, config hash abc"
     runs.append(CellRun(Cell("sft_atoms", 1, "sft"), 0, str(tmp_path / "sft_atoms")))
     assert provenance(runs, str(tmp_path / "data")).startswith("Base: b1, b2 (fingerprint)")
+
+
+_STOPPABLE_STUDY = '''
+import os, sys
+from codecorr_jax.study import runner
+from codecorr_jax.study.cells import Cell
+
+study_dir, child = sys.argv[1], sys.argv[2]
+runner.TIME_SPENT_EVERY = 0.1
+
+
+def prepare(study_dir, study_config, cell, seed, cells):
+    os.makedirs(runner.cell_workdir(study_dir, cell, seed), exist_ok=True)
+    return [sys.executable, "-c", child]
+
+
+runner.prepare = prepare
+try:
+    with runner.stop_cells_on_signals():
+        runs = runner.run_all(study_dir, None, [Cell("a", 1, "sft"), Cell("b", 1, "sft")],
+                              (0,), 1)
+except runner.StudyStopped as stopped:
+    print("stopped:", stopped)
+    sys.exit(143)
+print("finished", len(runs))
+'''
+
+
+def test_a_signal_to_the_study_stops_its_running_cell_and_the_time_spent_carries_over(
+        tmp_path):
+    """SIGTERM to the study reaches the running cell (it must not run on unowned), no other
+    cell starts, and the seconds the stopped attempt ran count in the cell's finished record."""
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "study.py"
+    script.write_text(_STOPPABLE_STUDY)
+    pid_file = tmp_path / "cell.pid"
+    sleeper = (f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); "
+               "time.sleep(60)")
+    study = subprocess.Popen([sys.executable, str(script), str(tmp_path / "s"), sleeper],
+                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    spent = tmp_path / "s" / "cells" / "a" / "seed0" / "time_spent.json"
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and spent.exists()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    study.send_signal(signal.SIGTERM)
+    out, _ = study.communicate(timeout=60)
+    assert study.returncode == 143 and "stopped: stopped by a signal with 0 of 2" in out
+    cell_pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):  # the cell ended with the study
+        os.kill(cell_pid, 0)
+    record = json.loads((tmp_path / "s" / "cells" / "a" / "seed0" / "cell.json").read_text())
+    assert record["returncode"] == -signal.SIGTERM
+    stopped_after = json.loads(spent.read_text())["seconds"]
+    assert stopped_after >= 0.5
+    assert not (tmp_path / "s" / "cells" / "b").exists()  # never started
+
+    # Run again: both cells finish; cell a's seconds are both attempts'.
+    again = subprocess.run([sys.executable, str(script), str(tmp_path / "s"), "pass"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "finished 2" in again.stdout, again.stderr[-2000:]
+    record = json.loads((tmp_path / "s" / "cells" / "a" / "seed0" / "cell.json").read_text())
+    assert record["returncode"] == 0
+    assert record["seconds"] == pytest.approx(stopped_after + record["attempt_seconds"])

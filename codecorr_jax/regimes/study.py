@@ -59,8 +59,13 @@ def run(config: Any, workdir: str) -> dict[str, Any]:
               f"{'done' if cell_run.returncode == 0 else 'FAILED'} "
               f"({(cell_run.seconds or 0) / 60:.1f} min; {elapsed:.1f} min so far)", flush=True)
 
-    runs = runner.run_all(study_dir, config, cells, seeds, int(section.parallel), on_done,
-                          cuda_devices=[str(d) for d in section.cuda_devices])
+    try:
+        with runner.stop_cells_on_signals():
+            runs = runner.run_all(study_dir, config, cells, seeds, int(section.parallel),
+                                  on_done, cuda_devices=[str(d) for d in section.cuda_devices])
+    except runner.StudyStopped as stopped:
+        print(f"study      {stopped}", flush=True)
+        raise SystemExit(143) from None
     command = " ".join(shlex.quote(a) for a in ["python", *sys.argv])
     path, lines = grid.report(Finished(study_dir, config, cells, runs, _scores(runs, seeds),
                                        seeds, command, time.perf_counter() - started))

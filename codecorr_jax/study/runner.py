@@ -6,18 +6,26 @@ finished run leaves `cell.json` (command, seconds, exit status); a study started
 those and restarts the others, whose regimes resume from their own checkpoints. The first run
 goes alone (it builds the shared datasets and scores the base); then up to `parallel` runs at a
 time, each cell after the cells it reuses.
+
+A run's seconds are those of every attempt at it (`time_spent.json`, kept up to date while it
+runs), so a study stopped and resumed over several sessions reports what each run cost. A
+SIGTERM or SIGINT to the study reaches the cells running then (`stop_cells_on_signals`): they
+stop with it instead of running on unowned, and no new cell starts.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import os
 import queue
+import signal
 import subprocess
 import sys
+import threading
 import time
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import ml_collections
 
@@ -27,6 +35,18 @@ from codecorr_jax.study.cells import Cell, cell_config
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CELL_CONFIG = os.path.join(ROOT, "configs", "cell.py")
 DONE = "cell.json"
+TIME_SPENT = "time_spent.json"  # {"seconds": every attempt's so far}, rewritten while one runs
+TIME_SPENT_EVERY = 30.0  # seconds between its updates (a killed study loses at most this much)
+
+
+class StudyStopped(Exception):
+    """The study was stopped by a signal; its finished runs are kept."""
+
+
+# The cell processes running now, and whether a signal asked the study to stop.
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+_stop = threading.Event()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,19 +118,63 @@ def run_one(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell,
     done = finished(study_dir, cell, seed)
     if done is not None:
         return done
+    if _stop.is_set():
+        raise StudyStopped(f"not started: {cell.name} seed {seed}")
     command = prepare(study_dir, study_config, cell, seed, cells)
     workdir = cell_workdir(study_dir, cell, seed)
     env = dict(os.environ)
     if cuda_devices is not None:
         env["CUDA_VISIBLE_DEVICES"] = cuda_devices
+    spent_file = os.path.join(workdir, TIME_SPENT)
+    before = float((read_json(spent_file) or {}).get("seconds", 0.0))
     started = time.perf_counter()
     with open(os.path.join(workdir, "console.log"), "w", encoding="utf-8") as log:
-        code = subprocess.call(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    seconds = time.perf_counter() - started
+        with _running_lock:
+            if _stop.is_set():
+                raise StudyStopped(f"not started: {cell.name} seed {seed}")
+            process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                       env=env)
+            _running.add(process)
+        try:
+            while True:
+                try:
+                    code = process.wait(timeout=TIME_SPENT_EVERY)
+                    break
+                except subprocess.TimeoutExpired:
+                    write_json_atomic(spent_file,
+                                      {"seconds": before + time.perf_counter() - started})
+        finally:
+            with _running_lock:
+                _running.discard(process)
+    attempt = time.perf_counter() - started
+    seconds = before + attempt
+    write_json_atomic(spent_file, {"seconds": seconds})
     write_json_atomic(os.path.join(workdir, DONE),
-                      {"command": command, "seconds": seconds, "returncode": code,
-                       "cuda_devices": cuda_devices})
+                      {"command": command, "seconds": seconds, "attempt_seconds": attempt,
+                       "returncode": code, "cuda_devices": cuda_devices})
     return CellRun(cell, seed, workdir, seconds, code)
+
+
+@contextlib.contextmanager
+def stop_cells_on_signals() -> Iterator[None]:
+    """While inside: a SIGTERM or SIGINT to this process is passed to every running cell and
+    no new cell starts; `run_all` then raises StudyStopped. (Without it, a killed study would
+    leave its running cell going, and the study run again would start a second copy of it.)"""
+
+    def forward(signum: int, frame: object) -> None:
+        with _running_lock:
+            _stop.set()
+            for process in _running:
+                if process.poll() is None:
+                    process.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _stop.clear()
 
 
 def run_all(study_dir: str, study_config: ml_collections.ConfigDict, cells: Sequence[Cell],
@@ -144,9 +208,16 @@ def run_all(study_dir: str, study_config: ml_collections.ConfigDict, cells: Sequ
         with concurrent.futures.ThreadPoolExecutor(max(1, parallel)) as pool:
             futures = [pool.submit(in_a_slot, c, s) for c, s in wave]
             for future in concurrent.futures.as_completed(futures):
+                if future.exception() is not None and _stop.is_set():
+                    continue  # a cell not started after a stop signal
                 run = future.result()
                 runs.append(run)
-                on_done(run)
+                if run.returncode == 0 or not _stop.is_set():  # not one the signal stopped
+                    on_done(run)
+        if _stop.is_set():
+            done = sum(r.returncode == 0 for r in runs)
+            raise StudyStopped(f"stopped by a signal with {done} of {len(order)} runs finished "
+                               "(in this invocation or before); run the same command to go on")
         failed = [r for r in runs if r.returncode != 0]
         if failed:
             logs = ", ".join(os.path.join(r.workdir, "console.log") for r in failed)
