@@ -8,9 +8,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
 
-import numpy as np
 import pytest
 from safetensors.numpy import load_file
 
