@@ -5,6 +5,7 @@ configuration."""
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -163,8 +164,11 @@ def test_a_shipped_base_of_another_shape_is_refused_by_name(shared, shipped, tmp
     assert "--config.pretrain.source=train" in refused.stderr
 
 
-def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
-    small_eval = ["--config.pretrain.num_steps=6", "--config.sft.num_steps=40",
+def test_sft_end_to_end_with_base_cache_and_reports(shared, pretrained, tmp_path):
+    # The module's pretrained base, copied where this workdir keeps its base: the same
+    # pretraining config, so it is reused, not trained again.
+    shutil.copytree(pretrained / "base", tmp_path / "base")
+    small_eval = ["--config.pretrain.num_steps=8", "--config.sft.num_steps=40",
                   "--config.data.mixture.composite_A=-1",
                   "--config.eval.composite_families=('composite_A','composite_B','composite_C')",
                   "--config.sft.batch_size=8", "--config.sft.warmup_steps=4",
@@ -174,6 +178,7 @@ def test_sft_end_to_end_with_base_cache_and_reports(shared, tmp_path):
                   "--config.eval.batch_size=8", "--config.checkpoint.every_steps=20"]
     # configs/sft.py, also evaluated on one task file of each kind (configs/task_files.py)
     result = _run("configs/task_files.py", tmp_path, *shared, *small_eval)
+    assert not (tmp_path / "pretrain").exists()  # the base was found, not trained
     run = tmp_path / "sft"
     latest = json.loads((run / "eval" / "latest.json").read_text())
     assert latest["step"] == 40
@@ -274,13 +279,12 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_pa
             f"{len(scored['tasks'])} prompts; 75% of each iteration's prompts are drawn from them")
     assert f"rl         frontier: {line}\n" in (rl_base / "console.log").read_text()
     assert line in (rl_base / "rl" / "report.md").read_text()  # the report says it too
-    cells = ["main", "sft_atoms", "sft_composites", "sft_atoms_8", "rl_other_prompts",
-             "rl_base"]
+    cells = ["main", "sft_atoms", "sft_composites", "rl_other_prompts", "rl_base"]
     for cell in cells:
         done = json.loads((study / "cells" / cell / "seed0" / "cell.json").read_text())
         assert done["returncode"] == 0, cell
         assert done["cuda_devices"] == "", cell  # each run took one of the smoke's two slots
-    assert result.stdout.count("study      [") == 6
+    assert result.stdout.count("study      [") == 5
     # PPO on other prompts starts from the main cell's very SFT run, not a copy of it
     assert os.path.realpath(study / "cells" / "rl_other_prompts" / "seed0" / "sft") == \
         os.path.realpath(study / "cells" / "main" / "seed0" / "sft")
@@ -299,7 +303,7 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_pa
         assert f"| {cell} | SFT |" in report or f"| {cell} | RL |" in report or \
             f"| {cell} | SFT then RL |" in report
     assert report.count(" | sft | ") + report.count(" | sft_then_rl | ") + \
-        report.count(" | rl | ") == 6  # the wall-time table: every run
+        report.count(" | rl | ") == 5  # the wall-time table: every run
     assert "## Failure taxonomy" in report and "## Sample completions" in report
     # PPO against its own SFT, task by task: the main cell's seed 0 on the target suite
     assert "## What PPO changed, task by task" in report
@@ -314,7 +318,7 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_pa
     stamps = {p: p.stat().st_mtime for p in study.glob("cells/*/seed*/cell.json")}
     again = _run("configs/study.py:smoke", tmp_path, *shared, *one_seed, timeout=300)
     assert {p: p.stat().st_mtime for p in stamps} == stamps
-    assert again.stdout.count(": done (") == 6
+    assert again.stdout.count(": done (") == 5
 
 
 def _tiny_checkpoint(directory, family):
