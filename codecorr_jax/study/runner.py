@@ -208,7 +208,7 @@ def run_all(study_dir: str, study_config: ml_collections.ConfigDict, cells: Sequ
         with concurrent.futures.ThreadPoolExecutor(max(1, parallel)) as pool:
             futures = [pool.submit(in_a_slot, c, s) for c, s in wave]
             for future in concurrent.futures.as_completed(futures):
-                if future.exception() is not None and _stop.is_set():
+                if isinstance(future.exception(), StudyStopped):
                     continue  # a cell not started after a stop signal
                 run = future.result()
                 runs.append(run)
