@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from safetensors.numpy import load_file
@@ -314,11 +315,22 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_pa
     assert f"Base: {fingerprint} (fingerprint); datasets: build version " in report
     assert f"report     {study / 'report.md'}" in result.stdout
 
-    # Run again: every finished run is kept, only the report is written anew.
-    stamps = {p: p.stat().st_mtime for p in study.glob("cells/*/seed*/cell.json")}
-    again = _run("configs/study.py:smoke", tmp_path, *shared, *one_seed, timeout=300)
-    assert {p: p.stat().st_mtime for p in stamps} == stamps
+    # Its records (study/records.py) restored into another workdir, on another datasets
+    # directory: every run counts as finished, the datasets are built again for the report,
+    # and the report reads the same scores.
+    from codecorr_jax.study import records
+
+    records.save(str(tmp_path), str(tmp_path / "records.tar.gz"))
+    moved = tmp_path / "moved"
+    assert len(records.restore(str(tmp_path / "records.tar.gz"), str(moved))) == 5
+    elsewhere = [f"--config.data.dataset_dir={tmp_path / 'datasets_again'}", shared[1]]
+    again = _run("configs/study.py:smoke", moved, *elsewhere, *one_seed, timeout=300)
     assert again.stdout.count(": done (") == 5
+    manifests = [json.loads((Path(d) / "jsonl" / "manifest.json").read_text())["config_hash"]
+                 for d in (shared[0].split("=", 1)[1], tmp_path / "datasets_again")]
+    assert manifests[0] == manifests[1]
+    table = lambda text: text.split("## Every cell")[1].split("## Finding 1")[0]  # noqa: E731
+    assert table((moved / "study" / "report.md").read_text()) == table(report)
 
 
 def _tiny_checkpoint(directory, family):

@@ -128,6 +128,33 @@ def test_parallel_runs_hold_distinct_device_slots(monkeypatch, tmp_path):
         validate(config)
 
 
+def test_the_first_run_not_finished_goes_alone(monkeypatch, tmp_path):
+    """It builds the datasets and scores the base for the rest: when the study's first run was
+    restored from records (study/records.py), the next one goes alone in its place."""
+    from codecorr_jax.study import runner
+
+    config = _study()
+    cells = grid(config.study)
+    done = os.path.join(runner.cell_workdir(str(tmp_path), cells[0], 0), runner.DONE)
+    os.makedirs(os.path.dirname(done))
+    with open(done, "w") as f:
+        json.dump({"returncode": 0, "seconds": 5.0}, f)
+    events, lock = [], threading.Lock()
+
+    def fake_run_one(study_dir, study_config, cell, seed, cells, cuda_devices=None):
+        with lock:
+            events.append(("start", cell.name, seed))
+        time.sleep(0.01)
+        with lock:
+            events.append(("end", cell.name, seed))
+        return runner.CellRun(cell, seed, str(tmp_path), 0.01, 0)
+
+    monkeypatch.setattr(runner, "run_one", fake_run_one)
+    runner.run_all(str(tmp_path), config, cells, (0, 1), 2)
+    unfinished = [e for e in events if e[1:] != (cells[0].name, 0)]
+    assert unfinished[:2] == [("start", cells[0].name, 1), ("end", cells[0].name, 1)]
+
+
 def test_study_config_is_validated_with_every_cell():
     config = _study()
     config.study.composite_counts = (8, 0)

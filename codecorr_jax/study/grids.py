@@ -14,11 +14,10 @@ from codecorr_jax.eval import suites as suites_lib
 from codecorr_jax.study import findings as findings_lib
 from codecorr_jax.study import objectives as objectives_lib
 from codecorr_jax.study import report as report_lib
-from codecorr_jax.study.cells import (FROM_BASE, MAIN, OTHER_PROMPTS, Cell, atoms_first,
-                                     cell_config)
+from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, Cell, atoms_first
 from codecorr_jax.study.cells import grid as findings_grid
 from codecorr_jax.study.findings import Scores
-from codecorr_jax.study.runner import CellRun, shared_dir
+from codecorr_jax.study.runner import CellRun, ensure_datasets
 from codecorr_jax.synth import build
 from codecorr_jax.tasks.registry import TARGET_SUITES
 from codecorr_jax.tasks.task import Task
@@ -67,8 +66,7 @@ def _findings_report(done: Finished) -> tuple[str, list[str]]:
                                str(section.finding_2_cell), atoms_first(done.cells), evaluated),
         findings_lib.finding_3(done.scores, MAIN, FROM_BASE, min_effect, target),
     ]
-    dataset_dir = cell_config(done.config, done.cells[0], done.seeds[0],
-                              shared_dir(done.study_dir)).data.dataset_dir
+    dataset_dir = ensure_datasets(done.study_dir, done.config, done.cells[0])
     tasks, atoms = _held_out_tasks(done.config, dataset_dir)
     path = report_lib.write(done.study_dir, done.cells, done.runs, done.scores, results,
                             seeds=done.seeds, command=done.command, seconds=done.seconds,

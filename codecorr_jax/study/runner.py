@@ -155,6 +155,29 @@ def run_one(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell,
     return CellRun(cell, seed, workdir, seconds, code)
 
 
+def ensure_datasets(study_dir: str, study_config: ml_collections.ConfigDict,
+                    cell: Cell) -> str:
+    """The study's datasets directory, built by a `datasets` run when no run built it here
+    (every run restored from records, study/records.py): the report reads their tasks."""
+    config = cell_config(study_config, cell, 0, shared_dir(study_dir))
+    dataset_dir = config.data.dataset_dir
+    if os.path.exists(os.path.join(dataset_dir, "jsonl", "manifest.json")):
+        return dataset_dir
+    config.regime = "datasets"
+    workdir = os.path.join(shared_dir(study_dir), "datasets_run")
+    os.makedirs(workdir, exist_ok=True)
+    config_path = os.path.join(workdir, "cell_config.json")
+    write_text_atomic(config_path, config.to_json(indent=1) + "\n")
+    with open(os.path.join(workdir, "console.log"), "w", encoding="utf-8") as log:
+        code = subprocess.run([sys.executable, os.path.join(ROOT, "launch", "main.py"),
+                               f"--config={CELL_CONFIG}:{os.path.abspath(config_path)}",
+                               f"--workdir={os.path.abspath(workdir)}"], cwd=ROOT, stdout=log,
+                              stderr=subprocess.STDOUT).returncode
+    if code != 0:
+        raise RuntimeError(f"building the study's datasets failed; see {log.name}")
+    return dataset_dir
+
+
 @contextlib.contextmanager
 def stop_cells_on_signals() -> Iterator[None]:
     """While inside: a SIGTERM or SIGINT to this process is passed to every running cell and
@@ -201,8 +224,12 @@ def run_all(study_dir: str, study_config: ml_collections.ConfigDict, cells: Sequ
             slots.put(slot)
 
     order = [(cell, seed) for cell in cells for seed in seeds]
-    waves = [order[:1], [(c, s) for c, s in order[1:] if not c.reuses],
-             [(c, s) for c, s in order[1:] if c.reuses]]
+    # the first run not finished goes alone (runs restored from records may have finished the
+    # very first): it builds the shared datasets and scores the base for the others
+    first = next(((c, s) for c, s in order if finished(study_dir, c, s) is None), order[0])
+    rest = [run for run in order if run != first]
+    waves = [[first], [(c, s) for c, s in rest if not c.reuses],
+             [(c, s) for c, s in rest if c.reuses]]
     runs: list[CellRun] = []
     for wave in waves:
         with concurrent.futures.ThreadPoolExecutor(max(1, parallel)) as pool:
