@@ -1,13 +1,16 @@
-"""Test-wide set-up, before anything imports jax: 8 virtual CPU devices, and one compilation
-cache for the session's processes."""
+"""Test-wide set-up, before anything imports jax: 8 virtual CPU devices compiled at LLVM's
+lowest optimisation level, and one compilation cache for the session's processes."""
 
 import atexit
 import os
 import shutil
 import tempfile
 
+# LLVM's optimisation level 0: the tests' programs are tiny, their compile time is most of the
+# suite's, and level 0 compiles them ~10% faster; every comparison runs under the same flags.
 os.environ["XLA_FLAGS"] = (
     os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=8"
+    " --xla_backend_optimization_level=0"
 ).strip()
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 

@@ -39,6 +39,7 @@ STAGE_FILES = ("run.json", "eval/latest.json", "metrics.jsonl", "report.md", "re
 LINKS = (*STAGE_DIRS, "base_eval")  # what a cell's directory may link to elsewhere in the study
 TEXT = (".json", ".jsonl", ".md")  # files whose absolute paths are rewritten
 SHARED_BASE_EVAL = os.path.join("study", "shared", "base_eval")
+SHARED_FILES = ("run.json", "latest.json")  # of each base evaluation there
 
 
 def _run_dirs(workdir: str, seeds: Sequence[int] | None) -> list[str]:
@@ -81,7 +82,7 @@ def _members(workdir: str, run_dirs: Sequence[str]) -> Iterator[str]:
             for name in STAGE_FILES:
                 yield os.path.join(run_dir, stage, name)
     for path in sorted(glob.glob(os.path.join(workdir, SHARED_BASE_EVAL, "**"), recursive=True)):
-        if path.endswith(TEXT) and "checkpoint" not in path:
+        if os.path.basename(path) in SHARED_FILES:
             yield os.path.relpath(path, workdir)
 
 
