@@ -114,7 +114,7 @@ KILLABLE = ["--config.sft.num_steps=8", "--config.sft.batch_size=8",
 # In run order; each killed process resumes what the one before left: SFT mid-save (of step
 # 4) and in an evaluation; PPO in the frontier scoring, then while sampling (iteration 2) and
 # mid-update (iteration 3). (A kill while the programs run leaves what one while sampling
-# does: an iteration begun, nothing saved; benchmarks/kill_sweep.py kills at every point.)
+# does: an iteration begun, nothing saved; benchmarks/kill_sweep.py kills at random moments.)
 KILLS = ("checkpoint/save:2", "evaluate/composite_target:1", "evaluate/rl_prompts:1",
          "ppo/sampling:2", "ppo/update:2")
 
