@@ -14,7 +14,12 @@ Every process writes what it computed as OUT_DIR/<phase-part>_<process>.npz.
 import os
 import sys
 
-os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=1"
+# one CPU device a process; the session's other flags kept (its optimisation level), so the
+# processes compile like the one-process reference they are compared with
+os.environ["XLA_FLAGS"] = " ".join(
+    [f for f in os.environ.get("XLA_FLAGS", "").split()
+     if not f.startswith("--xla_force_host_platform_device_count")]
+    + ["--xla_force_host_platform_device_count=1"])
 os.environ["JAX_PLATFORMS"] = "cpu"
 
 import jax  # noqa: E402

@@ -11,7 +11,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def test_cpu_mode_measures_every_part(tmp_path):
     out = tmp_path / "accel.json"
-    env = dict(os.environ, XLA_FLAGS="")  # one CPU device, as a single accelerator
+    # one CPU device, as a single accelerator, compiled at the test session's optimisation level
+    env = dict(os.environ, XLA_FLAGS="--xla_backend_optimization_level=0")
     result = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks",
                                                           "accelerator_suite.py"),
                              "--preset", "cpu", "--repeats", "1", "--out", str(out)],
