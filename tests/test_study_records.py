@@ -25,7 +25,7 @@ def _finished_run(workdir, cell, seed, links=(), stages=("sft",)):
     run = workdir / "study" / "cells" / cell / f"seed{seed}"
     recorded = f"{RECORDED_WORKDIR}/study/cells/{cell}/seed{seed}"
     _write(run / "cell.json", {
-        "command": ["python", f"{RECORDED}/launch/main.py",
+        "command": ["/elsewhere/venv/bin/python", f"{RECORDED}/launch/main.py",
                     f"--config={RECORDED}/configs/cell.py:{recorded}/cell_config.json",
                     f"--workdir={recorded}"],
         "seconds": 60.0 + seed, "attempt_seconds": 30.0, "returncode": 0, "cuda_devices": None})
@@ -70,7 +70,7 @@ def test_records_hold_the_finished_runs_without_checkpoints_or_machine_paths(tmp
     assert not any("checkpoints" in n or "seed1" in n for n in names)
     assert names["study/cells/rl_other_prompts/seed0/sft"].linkname == "../../main/seed0/sft"
     assert "study/shared/base_eval/eval_1/eval/latest.json" in names
-    assert RECORDED not in text and str(tmp_path) not in text
+    assert "/elsewhere" not in text and str(tmp_path) not in text
     assert '"--workdir=<workdir>/study/cells/main/seed0"' in text
     assert '"<repository>/codecorr_jax/base"' in text
 

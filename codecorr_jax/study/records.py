@@ -54,18 +54,19 @@ def _run_dirs(workdir: str, seeds: Sequence[int] | None) -> list[str]:
     return out
 
 
-def _recorded_paths(workdir: str, run_dir: str) -> tuple[str, str]:
-    """(the study workdir, the repository) as the run's own command named them: a study started
-    from another checkout or through a symbolic link wrote those paths, not today's."""
-    command = (read_json(os.path.join(workdir, run_dir, DONE)) or {}).get("command", [])
+def _recorded_paths(workdir: str, run_dir: str) -> tuple[str, str, str]:
+    """(the study workdir, the repository, the interpreter) as the run's own command named
+    them: a study started from another checkout or through a symbolic link wrote those paths,
+    not today's."""
+    command = (read_json(os.path.join(workdir, run_dir, DONE)) or {}).get("command", [""])
     cell_workdir = next((a.split("=", 1)[1] for a in command if a.startswith("--workdir=")), "")
     main = next((a for a in command if a.endswith(os.path.join("launch", "main.py"))), "")
     depth = len(run_dir.split(os.sep))  # study/cells/<cell>/seed<k>
     recorded = cell_workdir
     for _ in range(depth):
         recorded = os.path.dirname(recorded)
-    return recorded or os.path.abspath(workdir), \
-        os.path.dirname(os.path.dirname(main)) if main else ROOT
+    return (recorded or os.path.abspath(workdir),
+            os.path.dirname(os.path.dirname(main)) if main else ROOT, command[0])
 
 
 def _members(workdir: str, run_dirs: Sequence[str]) -> Iterator[str]:
@@ -132,10 +133,11 @@ def _pack(workdir: str, run_dirs: Sequence[str], archive: str) -> None:
                 data = f.read()
             if member.endswith(TEXT):
                 run_dir = next((r for r in run_dirs if member.startswith(r + os.sep)), None)
-                recorded, repo = _recorded_paths(workdir, run_dir or run_dirs[0])
+                recorded, repo, python = _recorded_paths(workdir, run_dir or run_dirs[0])
                 data = _rewrite(data.decode("utf-8"), [
-                    (recorded, WORKDIR), (os.path.abspath(workdir), WORKDIR),
-                    (repo, REPOSITORY), (ROOT, REPOSITORY)]).encode("utf-8")
+                    (f'"{python}"', '"python"'), (recorded, WORKDIR),
+                    (os.path.abspath(workdir), WORKDIR), (repo, REPOSITORY),
+                    (ROOT, REPOSITORY)]).encode("utf-8")
             info = tarfile.TarInfo(member)
             info.size, info.mtime, info.mode = len(data), int(os.path.getmtime(path)), 0o644
             tar.addfile(info, io.BytesIO(data))
