@@ -4,8 +4,9 @@ Each (cell, seed) is one process in its own workdir, with its exact config writt
 (`cell_config.json`, read by `configs/cell.py`) and its console output in `console.log`. A
 finished run leaves `cell.json` (command, seconds, exit status); a study started again skips
 those and restarts the others, whose regimes resume from their own checkpoints. The first run
-goes alone (it builds the shared datasets and scores the base); then up to `parallel` runs at a
-time, each cell after the cells it reuses.
+not finished goes alone (it builds the shared datasets and scores the base); then up to
+`parallel` runs at a time, each cell after the cells it reuses. Finished runs can also come
+from another session's records (study/records.py).
 
 A run's seconds are those of every attempt at it (`time_spent.json`, kept up to date while it
 runs), so a study stopped and resumed over several sessions reports what each run cost. A
@@ -224,9 +225,11 @@ def run_all(study_dir: str, study_config: ml_collections.ConfigDict, cells: Sequ
             slots.put(slot)
 
     order = [(cell, seed) for cell in cells for seed in seeds]
-    # the first run not finished goes alone (runs restored from records may have finished the
-    # very first): it builds the shared datasets and scores the base for the others
-    first = next(((c, s) for c, s in order if finished(study_dir, c, s) is None), order[0])
+    # the first run not finished of a cell that reuses none goes alone (runs restored from
+    # records may have finished the very first): it builds the shared datasets and scores the
+    # base for the others
+    first = next(((c, s) for c, s in order
+                  if not c.reuses and finished(study_dir, c, s) is None), order[0])
     rest = [run for run in order if run != first]
     waves = [[first], [(c, s) for c, s in rest if not c.reuses],
              [(c, s) for c, s in rest if c.reuses]]
