@@ -30,7 +30,7 @@ import tarfile
 from typing import Iterator, Sequence
 
 from codecorr_jax.fileio import read_json
-from codecorr_jax.study.runner import DONE, ROOT
+from codecorr_jax.study.runner import DONE, ROOT, finished_record
 
 WORKDIR, REPOSITORY = "<workdir>", "<repository>"
 RUN_FILES = (DONE, "time_spent.json", "cell_config.json")
@@ -47,17 +47,16 @@ def _run_dirs(workdir: str, seeds: Sequence[int] | None) -> list[str]:
     out = []
     for done in sorted(glob.glob(os.path.join(workdir, "study", "cells", "*", "seed*", DONE))):
         run_dir = os.path.dirname(done)
-        record = read_json(done) or {}
         seed = int(os.path.basename(run_dir)[len("seed"):])
-        if record.get("returncode") == 0 and (seeds is None or seed in seeds):
+        if finished_record(run_dir) is not None and (seeds is None or seed in seeds):
             out.append(os.path.relpath(run_dir, workdir))
     return out
 
 
-def _recorded_paths(workdir: str, run_dir: str) -> tuple[str, str, str]:
-    """(the study workdir, the repository, the interpreter) as the run's own command named
-    them: a study started from another checkout or through a symbolic link wrote those paths,
-    not today's."""
+def _path_pairs(workdir: str, run_dir: str) -> list[tuple[str, str]]:
+    """(path, placeholder) pairs for the run's text files: the study workdir, the repository
+    and the interpreter as the run's own command named them (a study started from another
+    checkout or through a symbolic link wrote those paths, not today's), then today's."""
     command = (read_json(os.path.join(workdir, run_dir, DONE)) or {}).get("command", [""])
     cell_workdir = next((a.split("=", 1)[1] for a in command if a.startswith("--workdir=")), "")
     main = next((a for a in command if a.endswith(os.path.join("launch", "main.py"))), "")
@@ -65,8 +64,9 @@ def _recorded_paths(workdir: str, run_dir: str) -> tuple[str, str, str]:
     recorded = cell_workdir
     for _ in range(depth):
         recorded = os.path.dirname(recorded)
-    return (recorded or os.path.abspath(workdir),
-            os.path.dirname(os.path.dirname(main)) if main else ROOT, command[0])
+    repo = os.path.dirname(os.path.dirname(main)) if main else ROOT
+    return [(f'"{command[0]}"', '"python"'), (recorded, WORKDIR),
+            (os.path.abspath(workdir), WORKDIR), (repo, REPOSITORY), (ROOT, REPOSITORY)]
 
 
 def _members(workdir: str, run_dirs: Sequence[str]) -> Iterator[str]:
@@ -113,6 +113,7 @@ def save(workdir: str, archive: str, seeds: Sequence[int] | None = None) -> list
 
 
 def _pack(workdir: str, run_dirs: Sequence[str], archive: str) -> None:
+    pairs = {run_dir: _path_pairs(workdir, run_dir) for run_dir in run_dirs}
     with tarfile.open(archive, "w:gz") as tar:
         for member in _members(workdir, run_dirs):
             path = os.path.join(workdir, member)
@@ -132,12 +133,9 @@ def _pack(workdir: str, run_dirs: Sequence[str], archive: str) -> None:
             with open(path, "rb") as f:
                 data = f.read()
             if member.endswith(TEXT):
-                run_dir = next((r for r in run_dirs if member.startswith(r + os.sep)), None)
-                recorded, repo, python = _recorded_paths(workdir, run_dir or run_dirs[0])
-                data = _rewrite(data.decode("utf-8"), [
-                    (f'"{python}"', '"python"'), (recorded, WORKDIR),
-                    (os.path.abspath(workdir), WORKDIR), (repo, REPOSITORY),
-                    (ROOT, REPOSITORY)]).encode("utf-8")
+                run_dir = next((r for r in run_dirs if member.startswith(r + os.sep)),
+                               run_dirs[0])  # the shared base scores: the first run's paths
+                data = _rewrite(data.decode("utf-8"), pairs[run_dir]).encode("utf-8")
             info = tarfile.TarInfo(member)
             info.size, info.mtime, info.mode = len(data), int(os.path.getmtime(path)), 0o644
             tar.addfile(info, io.BytesIO(data))
@@ -170,12 +168,12 @@ def restore(archive: str, workdir: str) -> list[str]:
                 if not os.path.lexists(path):
                     os.symlink(member.linkname, path)
                 continue
+            if name.startswith(SHARED_BASE_EVAL) and os.path.exists(path):
+                continue  # the base's scores made here stand
             data = tar.extractfile(member).read()
             if name.endswith(TEXT):
                 data = _rewrite(data.decode("utf-8"), [(WORKDIR, workdir),
                                                        (REPOSITORY, ROOT)]).encode("utf-8")
-            if name.startswith(SHARED_BASE_EVAL) and os.path.exists(path):
-                continue  # the base's scores made here stand
             with open(path, "wb") as f:
                 f.write(data)
     return sorted(restored)

@@ -70,13 +70,18 @@ def cell_workdir(study_dir: str, cell: Cell, seed: int) -> str:
     return os.path.join(study_dir, "cells", cell.name, f"seed{seed}")
 
 
+def finished_record(workdir: str) -> dict | None:
+    """The `cell.json` of the run in `workdir` if it finished (one a signal stopped also
+    leaves one, with its exit status), or None."""
+    record = read_json(os.path.join(workdir, DONE))
+    return record if record is not None and record.get("returncode") == 0 else None
+
+
 def finished(study_dir: str, cell: Cell, seed: int) -> CellRun | None:
     """The record of a finished run of (cell, seed), or None."""
     workdir = cell_workdir(study_dir, cell, seed)
-    record = read_json(os.path.join(workdir, DONE))
-    if record is None or record.get("returncode") != 0:
-        return None
-    return CellRun(cell, seed, workdir, record["seconds"], 0)
+    record = finished_record(workdir)
+    return None if record is None else CellRun(cell, seed, workdir, record["seconds"], 0)
 
 
 def _link(target: str, link: str) -> None:
