@@ -15,6 +15,7 @@ import pytest
 from codecorr_jax.execution import (Executor, ExecutorClosedError, ExecutorConfig, Program,
                                     ProgramResult, Verdict)
 from codecorr_jax.execution import sandbox
+from codecorr_jax.execution.executor import _work_root_prefix
 from codecorr_jax.execution.judge import CHECK, PROBE, judge
 
 CONFIG = ExecutorConfig(num_workers=2, test_timeout_s=1.0, program_timeout_s=3.0,
@@ -485,7 +486,8 @@ def test_a_killed_executors_sandbox_directory_is_removed_by_the_next_one(tmp_pat
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     orphan = killed.stdout.strip()
     assert os.path.isdir(orphan) and os.listdir(orphan)  # its worker's directory too
-    live = tmp_path / os.path.basename(orphan).replace(orphan.split("_")[-2], str(os.getpid()))
+    # the random end mkdtemp adds may hold "_": name the live one from the prefix, not by splitting
+    live = tmp_path / (_work_root_prefix(os.getpid()) + "live")
     other_host = tmp_path / "codecorr_sandbox_otherhost_1_abc"
     for kept in (live, other_host):
         kept.mkdir()
