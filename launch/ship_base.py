@@ -12,37 +12,16 @@ from __future__ import annotations
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import jax
 
 from codecorr_jax.fileio import read_json, replace_dir, write_json_atomic
+from codecorr_jax.provenance import code_commit, cpu_name
 from codecorr_jax.regimes.workspace import BASE_MANIFEST, BASE_SCORES, SHIPPED_BASE_DIR
 
 MAX_SHIPPED_BYTES = 10 * 2**20  # what the repository carries at most
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _commit() -> str:
-    """The project's git commit (the code that can rebuild this base), or "unknown"."""
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                              check=True, cwd=os.path.dirname(os.path.abspath(__file__))
-                              ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def ship(workdir: str, dest: str = SHIPPED_BASE_DIR) -> str:
@@ -65,9 +44,9 @@ def ship(workdir: str, dest: str = SHIPPED_BASE_DIR) -> str:
     for name in sorted(os.listdir(source)):
         shutil.copyfile(os.path.join(source, name), os.path.join(staging, name))
         os.chmod(os.path.join(staging, name), 0o644)
-    manifest["made_on"] = {"cpu": _cpu_name(), "cores": os.cpu_count(),
+    manifest["made_on"] = {"cpu": cpu_name(), "cores": os.cpu_count(),
                            "python": platform.python_version(), "jax": jax.__version__,
-                           "jax_backend": jax.default_backend(), "commit": _commit()}
+                           "jax_backend": jax.default_backend(), "commit": code_commit()}
     write_json_atomic(os.path.join(staging, BASE_MANIFEST), manifest, default=str)
     replace_dir(staging, dest)
     return dest

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from safetensors.numpy import load_file
 
+from codecorr_jax.provenance import code_commit
+
 pytestmark = pytest.mark.whole_runs(minutes=8)  # scheduled first: tests/conftest.py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -314,6 +316,7 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_pa
     assert "Machine: " in report and (study / "study_config.json").exists()
     fingerprint = json.loads((shipped / "codecorr_base.json").read_text())["fingerprint"]
     assert f"Base: {fingerprint} (fingerprint); datasets: build version " in report
+    assert f"; code: {code_commit(ROOT)[:12]}" in report and "(5 runs)" in report
     assert f"report     {study / 'report.md'}" in result.stdout
 
     # Its records (study/records.py) restored into another workdir, on another datasets
@@ -326,7 +329,7 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_pa
     assert len(records.restore(str(tmp_path / "records.tar.gz"), str(moved))) == 5
     elsewhere = [f"--config.data.dataset_dir={tmp_path / 'datasets_again'}", shared[1]]
     again = _run("configs/study.py:smoke", moved, *elsewhere, *one_seed, timeout=300)
-    assert again.stdout.count(": done (") == 5
+    assert again.stdout.count(": finished before (") == 5 and ": done (" not in again.stdout
     manifests = [json.loads((Path(d) / "jsonl" / "manifest.json").read_text())["config_hash"]
                  for d in (shared[0].split("=", 1)[1], tmp_path / "datasets_again")]
     assert manifests[0] == manifests[1]

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from codecorr_jax.config import ConfigError, sibling_config, validate
+from codecorr_jax.provenance import code_commit
 from codecorr_jax.study import findings
 from codecorr_jax.study.cells import MAIN, cell_config, grid
 from codecorr_jax.study.grids import GRIDS
@@ -420,10 +421,28 @@ def test_the_report_names_the_base_and_the_datasets_the_runs_used(tmp_path):
     (tmp_path / "data" / "jsonl").mkdir(parents=True)
     (tmp_path / "data" / "jsonl" / "manifest.json").write_text(
         json.dumps({"version": 4, "config_hash": "abc"}))
+    (tmp_path / "main" / "cell.json").write_text(json.dumps({"code": "a" * 40 + "+modified"}))
+    (tmp_path / "rl_base" / "cell.json").write_text(json.dumps({"code": "b" * 40}))
     said = provenance(runs, str(tmp_path / "data"))
-    assert said == "Base: b1 (fingerprint); datasets: build version 4, config hash abc"
+    assert said == ("Base: b1 (fingerprint); datasets: build version 4, config hash abc; code: "
+                    "aaaaaaaaaaaa+modified (1 run), bbbbbbbbbbbb (1 run), not recorded (1 run)")
     runs.append(CellRun(Cell("sft_atoms", 1, "sft"), 0, str(tmp_path / "sft_atoms")))
+    (tmp_path / "sft_atoms" / "cell.json").write_text(json.dumps({"code": "b" * 40}))
     assert provenance(runs, str(tmp_path / "data")).startswith("Base: b1, b2 (fingerprint)")
+    assert provenance(runs, str(tmp_path / "data")).endswith(
+        "code: bbbbbbbbbbbb (2 runs), aaaaaaaaaaaa+modified (1 run), not recorded (1 run)")
+
+
+def test_a_cell_imports_the_studys_own_checkout_first(monkeypatch):
+    """A study started from a snapshot checkout runs the snapshot's code in its cells, not an
+    editable install's (which the import system would otherwise find first)."""
+    from codecorr_jax.study import runner
+
+    env = runner.cell_environment("3")
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == runner.ROOT
+    assert env["CUDA_VISIBLE_DEVICES"] == "3"
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    assert runner.cell_environment()["PYTHONPATH"] == runner.ROOT + os.pathsep + "/elsewhere"
 
 
 _STOPPABLE_STUDY = '''
@@ -491,3 +510,4 @@ def test_a_signal_to_the_study_stops_its_running_cell_and_the_time_spent_carries
     record = json.loads((tmp_path / "s" / "cells" / "a" / "seed0" / "cell.json").read_text())
     assert record["returncode"] == 0
     assert record["seconds"] == pytest.approx(stopped_after + record["attempt_seconds"])
+    assert record["code"] == code_commit(ROOT)  # the code the cell ran

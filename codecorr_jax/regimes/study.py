@@ -55,8 +55,9 @@ def run(config: Any, workdir: str) -> dict[str, Any]:
         nonlocal count
         count += 1
         elapsed = (time.perf_counter() - started) / 60
-        print(f"study      [{count}/{total}] {cell_run.cell.name} seed {cell_run.seed}: "
-              f"{'done' if cell_run.returncode == 0 else 'FAILED'} "
+        state = ("finished before" if cell_run.earlier else "done") if cell_run.returncode == 0 \
+            else "FAILED"
+        print(f"study      [{count}/{total}] {cell_run.cell.name} seed {cell_run.seed}: {state} "
               f"({(cell_run.seconds or 0) / 60:.1f} min; {elapsed:.1f} min so far)", flush=True)
 
     try:

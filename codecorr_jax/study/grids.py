@@ -11,6 +11,7 @@ import os
 from typing import Any, Callable
 
 from codecorr_jax.eval import suites as suites_lib
+from codecorr_jax.provenance import machine
 from codecorr_jax.study import findings as findings_lib
 from codecorr_jax.study import objectives as objectives_lib
 from codecorr_jax.study import report as report_lib
@@ -78,7 +79,7 @@ def _objectives_report(done: Finished) -> tuple[str, list[str]]:
     names = [str(n) for n in done.config.study.objectives]
     rows = objectives_lib.compare(done.scores, done.runs, names)
     path = objectives_lib.write_report(done.study_dir, rows, seeds=done.seeds,
-                                       command=done.command, machine=report_lib.machine())
+                                       command=done.command, machine=machine())
     return path, [f"objective  {r.objective}: target {r.gains.get('composite_target', '')}, "
                   f"{r.samples_per_minute:.0f} samples/min" for r in rows]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -15,31 +14,17 @@ from codecorr_jax.eval import report as report_lib
 from codecorr_jax.eval import seed_runs, stats
 from codecorr_jax.eval.stages import REGIME_STAGES, STAGES
 from codecorr_jax.fileio import read_json, write_text_atomic
+from codecorr_jax.provenance import machine
 from codecorr_jax.study import taxonomy
 from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, Cell, atoms_first
 from codecorr_jax.study.findings import Finding, Scores
-from codecorr_jax.study.runner import CellRun
+from codecorr_jax.study.runner import DONE, CellRun
 from codecorr_jax.tasks.registry import HELD_OUT_SUITES
 from codecorr_jax.tasks.task import Task, program
 
 # the train / held-out gap first, then every held-out suite, then the atoms
 SUITES_SHOWN = ("composite_train", *HELD_OUT_SUITES, "atom")
 SAMPLE_CHARS = 700
-
-
-def machine() -> str:
-    """The CPU model, core count, platform and JAX version, in one line."""
-    cpu = platform.processor() or ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f
-                        if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    import jax
-
-    return (f"{cpu or 'unknown CPU'}, {os.cpu_count()} cores, {platform.system()} "
-            f"{platform.machine()}, Python {platform.python_version()}, jax {jax.__version__}")
 
 
 def provenance(runs: Sequence[CellRun], dataset_dir: str) -> str:
@@ -55,7 +40,20 @@ def provenance(runs: Sequence[CellRun], dataset_dir: str) -> str:
     manifest = read_json(os.path.join(dataset_dir, "jsonl", "manifest.json")) or {}
     return (f"Base: {', '.join(sorted(bases)) or 'unknown'} (fingerprint); datasets: build "
             f"version {manifest.get('version', '?')}, config hash "
-            f"{manifest.get('config_hash', '?')}")
+            f"{manifest.get('config_hash', '?')}; code: {code_commits(runs)}")
+
+
+def code_commits(runs: Sequence[CellRun]) -> str:
+    """The commits the runs' code came from (their `cell.json`), with how many runs each:
+    runs made over several sessions may differ. Runs from before commits were recorded are
+    counted as "not recorded"."""
+    counts: dict[str, int] = {}
+    for run in runs:
+        commit = (read_json(os.path.join(run.workdir, DONE)) or {}).get("code") or "not recorded"
+        name = commit if commit in ("not recorded", "unknown") else commit[:12] + commit[40:]
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{name} ({n} run{'s' * (n != 1)})" for name, n in
+                     sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _cell_table(scores: Mapping[str, Scores], cells: Sequence[Cell]) -> str:

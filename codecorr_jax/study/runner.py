@@ -1,12 +1,12 @@
 """Run the study's cells as separate processes (`launch/main.py`), reusing finished ones.
 
 Each (cell, seed) is one process in its own workdir, with its exact config written beside it
-(`cell_config.json`, read by `configs/cell.py`) and its console output in `console.log`. A
-finished run leaves `cell.json` (command, seconds, exit status); a study started again skips
-those and restarts the others, whose regimes resume from their own checkpoints. The first run
-not finished goes alone (it builds the shared datasets and scores the base); then up to
-`parallel` runs at a time, each cell after the cells it reuses. Finished runs can also come
-from another session's records (study/records.py).
+(`cell_config.json`, read by `configs/cell.py`) and its console output in `console.log`; it
+imports this checkout's code. A finished run leaves `cell.json` (command, seconds, exit status,
+the code's commit); a study started again skips those and restarts the others, whose regimes
+resume from their own checkpoints. The first run not finished goes alone (it builds the
+shared datasets and scores the base); then up to `parallel` runs at a time, each cell after the
+cells it reuses. Finished runs can also come from another session's records (study/records.py).
 
 A run's seconds are those of every attempt at it (`time_spent.json`, kept up to date while it
 runs), so a study stopped and resumed over several sessions reports what each run cost. A
@@ -31,6 +31,7 @@ from typing import Callable, Iterator, Sequence
 import ml_collections
 
 from codecorr_jax.fileio import read_json, write_json_atomic, write_text_atomic
+from codecorr_jax.provenance import code_commit
 from codecorr_jax.study.cells import Cell, cell_config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -59,6 +60,7 @@ class CellRun:
     workdir: str
     seconds: float | None = None  # of the run that finished it; None when not finished
     returncode: int | None = None
+    earlier: bool = False  # finished before this invocation (or restored from records)
 
 
 def shared_dir(study_dir: str) -> str:
@@ -81,7 +83,8 @@ def finished(study_dir: str, cell: Cell, seed: int) -> CellRun | None:
     """The record of a finished run of (cell, seed), or None."""
     workdir = cell_workdir(study_dir, cell, seed)
     record = finished_record(workdir)
-    return None if record is None else CellRun(cell, seed, workdir, record["seconds"], 0)
+    return None if record is None else CellRun(cell, seed, workdir, record["seconds"], 0,
+                                                  earlier=True)
 
 
 def _link(target: str, link: str) -> None:
@@ -117,6 +120,18 @@ def prepare(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell,
             f"--workdir={os.path.abspath(workdir)}"]
 
 
+def cell_environment(cuda_devices: str | None = None) -> dict[str, str]:
+    """A cell process's environment: this checkout's code first on its path (an editable
+    install of another checkout would otherwise win, and a study started from a snapshot would
+    run code changed since), and its CUDA_VISIBLE_DEVICES (None: the study's own devices)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([ROOT] + [p for p in env.get("PYTHONPATH", "")
+                                                  .split(os.pathsep) if p])
+    if cuda_devices is not None:
+        env["CUDA_VISIBLE_DEVICES"] = cuda_devices
+    return env
+
+
 def run_one(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell, seed: int,
             cells: Sequence[Cell], cuda_devices: str | None = None) -> CellRun:
     """Run (cell, seed) to the end unless it finished before; its output goes to console.log.
@@ -128,9 +143,8 @@ def run_one(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell,
         raise StudyStopped(f"not started: {cell.name} seed {seed}")
     command = prepare(study_dir, study_config, cell, seed, cells)
     workdir = cell_workdir(study_dir, cell, seed)
-    env = dict(os.environ)
-    if cuda_devices is not None:
-        env["CUDA_VISIBLE_DEVICES"] = cuda_devices
+    env = cell_environment(cuda_devices)
+    commit = code_commit(ROOT)  # what the run's process imports (cell_environment)
     spent_file = os.path.join(workdir, TIME_SPENT)
     before = float((read_json(spent_file) or {}).get("seconds", 0.0))
     started = time.perf_counter()
@@ -157,7 +171,7 @@ def run_one(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell,
     write_json_atomic(spent_file, {"seconds": seconds})
     write_json_atomic(os.path.join(workdir, DONE),
                       {"command": command, "seconds": seconds, "attempt_seconds": attempt,
-                       "returncode": code, "cuda_devices": cuda_devices})
+                       "returncode": code, "cuda_devices": cuda_devices, "code": commit})
     return CellRun(cell, seed, workdir, seconds, code)
 
 
@@ -178,7 +192,7 @@ def ensure_datasets(study_dir: str, study_config: ml_collections.ConfigDict,
         code = subprocess.run([sys.executable, os.path.join(ROOT, "launch", "main.py"),
                                f"--config={CELL_CONFIG}:{os.path.abspath(config_path)}",
                                f"--workdir={os.path.abspath(workdir)}"], cwd=ROOT, stdout=log,
-                              stderr=subprocess.STDOUT).returncode
+                              stderr=subprocess.STDOUT, env=cell_environment()).returncode
     if code != 0:
         raise RuntimeError(f"building the study's datasets failed; see {log.name}")
     return dataset_dir
