@@ -6,12 +6,9 @@ import os
 import shutil
 import tempfile
 
-# LLVM's optimisation level 0: the tests' programs are tiny, their compile time is most of the
-# suite's, and level 0 compiles them ~10% faster; every comparison runs under the same flags.
-os.environ["XLA_FLAGS"] = (
-    os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=8"
-    " --xla_backend_optimization_level=0"
-).strip()
+from xla_flags import session_flags
+
+os.environ["XLA_FLAGS"] = session_flags(os.environ.get("XLA_FLAGS", ""), devices=8)
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 # The whole-run tests start dozens of processes that compile the same steps at the same shapes;

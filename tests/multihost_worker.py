@@ -16,10 +16,9 @@ import sys
 
 # one CPU device a process; the session's other flags kept (its optimisation level), so the
 # processes compile like the one-process reference they are compared with
-os.environ["XLA_FLAGS"] = " ".join(
-    [f for f in os.environ.get("XLA_FLAGS", "").split()
-     if not f.startswith("--xla_force_host_platform_device_count")]
-    + ["--xla_force_host_platform_device_count=1"])
+from xla_flags import with_devices
+
+os.environ["XLA_FLAGS"] = with_devices(os.environ.get("XLA_FLAGS", ""), 1)
 os.environ["JAX_PLATFORMS"] = "cpu"
 
 import jax  # noqa: E402

@@ -6,13 +6,15 @@ import os
 import subprocess
 import sys
 
+from xla_flags import SESSION_FLAGS
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def test_cpu_mode_measures_every_part(tmp_path):
     out = tmp_path / "accel.json"
     # one CPU device, as a single accelerator, compiled at the test session's optimisation level
-    env = dict(os.environ, XLA_FLAGS="--xla_backend_optimization_level=0")
+    env = dict(os.environ, XLA_FLAGS=" ".join(SESSION_FLAGS))
     result = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks",
                                                           "accelerator_suite.py"),
                              "--preset", "cpu", "--repeats", "1", "--out", str(out)],
