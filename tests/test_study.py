@@ -383,6 +383,21 @@ def test_finding_2_is_decided_by_the_chosen_cell_on_the_chosen_target_suite():
                if c.later.startswith("atoms_32"))
     assert "composite_unseen_atom" in chosen.rule and "atoms_32_then_rl_all" in chosen.rule
     assert "+0.300 against +0.100 in-domain" in chosen.notes[0]
+    # "even with the same training prompts": a note on the cells whose PPO ran on SFT's prompts;
+    # the verdict stays the rule's (the deciding cell's)
+    same = findings.finding_2(scores, MAIN, "rl_other_prompts", 0.05, "composite_unseen_atom",
+                              "atoms_32_then_rl_all", ["atoms_32_then_rl_all"],
+                              ("composite_unseen_atom",), same_prompt_cells=[MAIN])
+    assert same.verdict == findings.REPRODUCED
+    assert same.notes[1] == ("even with the same training prompts (PPO on its SFT's prompts), "
+                             "on composite_unseen_atom: main +0.000 [+0.000, +0.000] "
+                             "(not reproduced)")
+
+
+def test_the_same_prompt_cells_are_those_whose_ppo_keeps_sfts_prompts():
+    from codecorr_jax.study.cells import same_prompt_cells
+
+    assert same_prompt_cells(grid(_study().study)) == [MAIN, "atoms_128_then_rl_same"]
 
 
 def test_atoms_first_cells_carry_their_own_ppo_settings():

@@ -91,6 +91,15 @@ def grid(section: Any) -> list[Cell]:
             for cell in cells]
 
 
+def same_prompt_cells(cells: Sequence[Cell]) -> list[str]:
+    """The cells whose PPO runs on the prompts their SFT trained on (finding 2's "even with the
+    same training prompts"): the main cell (sft_then_rl's default) and the atoms-first cells
+    whose RL mixture keeps SFT's counts (-2)."""
+    return [c.name for c in cells if c.regime == "sft_then_rl" and c.name != OTHER_PROMPTS and
+            all(value == -2 for field, value in c.changes.items()
+                if field.startswith("rl.mixture."))]
+
+
 def atoms_first(cells: Sequence[Cell]) -> list[str]:
     """The names of the atoms-first cells among `cells` (PPO after an SFT of their own)."""
     return [c.name for c in cells if c.regime == "sft_then_rl" and c.name not in

@@ -126,13 +126,16 @@ def finding_1(scores: Mapping[str, Scores], composite_counts: Sequence[int], mai
 def finding_2(scores: Mapping[str, Scores], main: str, other_cell: str,
               min_effect: float, target: str = TARGET, deciding_cell: str = "",
               other_cells: Sequence[str] = (),
-              targets: Sequence[str] = (TARGET,)) -> Finding:
+              targets: Sequence[str] = (TARGET,),
+              same_prompt_cells: Sequence[str] = ()) -> Finding:
     """RL after SFT improves target-domain generalisation, even on the same prompts.
 
     Each cell's "SFT then RL" is compared with the SFT it started from (`other_cell`'s is the
     main cell's) on in-domain and every target suite in `targets`; `deciding_cell`'s difference
     on `target` (default: the main cell's, on the same prompts) decides. `other_cells` (the
-    atoms-first cells, each with an SFT of its own) are reported beside."""
+    atoms-first cells, each with an SFT of its own) are reported beside. The statement's second
+    clause, "even with the same training prompts", is read in a note from `same_prompt_cells`
+    (those whose PPO ran on its SFT's prompts): the verdict stays the rule's."""
     deciding_cell = deciding_cell or main
     cells = [(main, "RL on the same prompts", main), (other_cell, "RL on other prompts", main)]
     cells += [(cell, "RL after the cell's own SFT", cell) for cell in other_cells]
@@ -148,6 +151,13 @@ def finding_2(scores: Mapping[str, Scores], main: str, other_cell: str,
     if target in by_suite and IN_DOMAIN in by_suite:
         notes.append(f"{deciding_cell}: gain on the target domain ({target}) "
                      f"{by_suite[target]:+.3f} against {by_suite[IN_DOMAIN]:+.3f} in-domain")
+    same = [c for c in comparisons if c.suite == target and c.later.split(" / ")[0] in
+            same_prompt_cells and c.claim != "RL on other prompts"]
+    if same:
+        notes.append("even with the same training prompts (PPO on its SFT's prompts), on "
+                     f"{target}: " + "; ".join(f"{c.later.split(' / ')[0]} "
+                                               f"{c.difference} ({c.verdict})"
+                                               for c in same))
     return Finding(2, "RL greatly improves SFT's generalisation to the target domain, even "
                    "with the same training prompts.", comparisons,
                    combine([c.verdict for c in deciding]),

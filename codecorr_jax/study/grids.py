@@ -15,7 +15,8 @@ from codecorr_jax.provenance import machine
 from codecorr_jax.study import findings as findings_lib
 from codecorr_jax.study import objectives as objectives_lib
 from codecorr_jax.study import report as report_lib
-from codecorr_jax.study.cells import FROM_BASE, MAIN, OTHER_PROMPTS, Cell, atoms_first
+from codecorr_jax.study.cells import (FROM_BASE, MAIN, OTHER_PROMPTS, Cell, atoms_first,
+                                      same_prompt_cells)
 from codecorr_jax.study.cells import grid as findings_grid
 from codecorr_jax.study.findings import Scores
 from codecorr_jax.study.runner import CellRun, ensure_datasets
@@ -64,7 +65,8 @@ def _findings_report(done: Finished) -> tuple[str, list[str]]:
         findings_lib.finding_1(done.scores, list(section.composite_counts), MAIN, min_effect,
                                float(section.handful_share), target),
         findings_lib.finding_2(done.scores, MAIN, OTHER_PROMPTS, min_effect, target,
-                               str(section.finding_2_cell), atoms_first(done.cells), evaluated),
+                               str(section.finding_2_cell), atoms_first(done.cells), evaluated,
+                               same_prompt_cells(done.cells)),
         findings_lib.finding_3(done.scores, MAIN, FROM_BASE, min_effect, target),
     ]
     dataset_dir = ensure_datasets(done.study_dir, done.config, done.cells[0])
