@@ -307,7 +307,10 @@ def test_study_smoke_runs_every_cell_reports_and_resumes(shared, shipped, tmp_pa
         assert f"| {cell} | SFT |" in report or f"| {cell} | RL |" in report or \
             f"| {cell} | SFT then RL |" in report
     assert report.count(" | sft | ") + report.count(" | sft_then_rl | ") + \
-        report.count(" | rl | ") == 5  # the wall-time table: every run
+        report.count(" | rl | ") == 5  # the wall-time table: every cell, a column a seed
+    seconds = [json.loads((study / "cells" / c / "seed0" / "cell.json").read_text())["seconds"]
+               for c in cells]
+    assert f"| **every cell** | | {sum(seconds) / 60:.1f} | " in report
     assert "## Failure taxonomy" in report and "## Sample completions" in report
     # PPO against its own SFT, task by task: the main cell's seed 0 on the target suite
     assert "## What PPO changed, task by task" in report

@@ -526,3 +526,17 @@ def test_a_signal_to_the_study_stops_its_running_cell_and_the_time_spent_carries
     assert record["returncode"] == 0
     assert record["seconds"] == pytest.approx(stopped_after + record["attempt_seconds"])
     assert record["code"] == code_commit(ROOT)  # the code the cell ran
+
+
+def test_the_wall_time_table_has_a_column_a_seed_and_the_totals():
+    from codecorr_jax.study.cells import Cell
+    from codecorr_jax.study.report import _wall_times
+    from codecorr_jax.study.runner import CellRun
+
+    a, b = Cell("a", 1, "sft"), Cell("b", 2, "rl")
+    runs = [CellRun(a, 0, "", 60.0, 0), CellRun(a, 1, "", 180.0, 0), CellRun(b, 0, "", 600.0, 0)]
+    assert _wall_times(runs, [a, b]) == [
+        "| cell | regime | seed 0 | seed 1 | mean | all seeds |", "|---|---|---|---|---|---|",
+        "| a | sft | 1.0 | 3.0 | 2.0 | 4.0 |",
+        "| b | rl | 10.0 |  | 10.0 | 10.0 |",  # seed 1 not run
+        "| **every cell** | | 11.0 | 3.0 | 7.0 | 14.0 (0.23 h) |"]

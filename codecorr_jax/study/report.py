@@ -56,6 +56,27 @@ def code_commits(runs: Sequence[CellRun]) -> str:
                      sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
+def _wall_times(runs: Sequence[CellRun], cells: Sequence[Cell]) -> list[str]:
+    """Minutes of each run (every attempt's), a column a seed, with each cell's mean and total
+    and each seed's total: what a cell costs, and what the study does."""
+    seeds = sorted({r.seed for r in runs})
+    minutes = {(r.cell.name, r.seed): (r.seconds or 0.0) / 60 for r in runs}
+    lines = ["| cell | regime | " + " | ".join(f"seed {s}" for s in seeds) +
+             " | mean | all seeds |", "|---|---|" + "---|" * (len(seeds) + 2)]
+    for cell in cells:
+        mine = [minutes.get((cell.name, s)) for s in seeds]
+        done = [m for m in mine if m is not None]
+        if done:
+            lines.append(f"| {cell.name} | {cell.regime} | " +
+                         " | ".join("" if m is None else f"{m:.1f}" for m in mine) +
+                         f" | {sum(done) / len(done):.1f} | {sum(done):.1f} |")
+    totals = [sum(m for (_, seed), m in minutes.items() if seed == s) for s in seeds]
+    lines.append("| **every cell** | | " + " | ".join(f"{t:.1f}" for t in totals) +
+                 f" | {sum(totals) / max(len(totals), 1):.1f} | {sum(totals):.1f} "
+                 f"({sum(totals) / 60:.2f} h) |")
+    return lines
+
+
 def _cell_table(scores: Mapping[str, Scores], cells: Sequence[Cell]) -> str:
     lines = ["| cell | stage | " + " | ".join(SUITES_SHOWN) + " |",
              "|---|---|" + "---|" * len(SUITES_SHOWN)]
@@ -264,11 +285,7 @@ def write(study_dir: str, cells: Sequence[Cell], runs: Sequence[CellRun],
               "*missing helper* is a call to a function the program never defines; a *wrong "
               "atom*, helpers other than the task's atoms.", "",
               _taxonomy(runs, tasks, atoms), "",
-              "## Wall time of each run", "", "| cell | seed | regime | minutes |",
-              "|---|---|---|---|"]
-    parts += [f"| {r.cell.name} | {r.seed} | {r.cell.regime} | "
-              f"{(r.seconds or 0) / 60:.1f} |" for r in sorted(runs, key=lambda r: (
-                  [c.name for c in cells].index(r.cell.name), r.seed))]
+              "## Wall time of each run", "", *_wall_times(runs, cells)]
     parts += ["", "## Cells", ""] + [f"- `{c.name}` ({c.regime}): {c.about}" for c in cells]
     parts += ["", "## Sample completions (target domain)", ""] + _samples(runs)
     path = os.path.join(study_dir, "report.md")
