@@ -151,8 +151,8 @@ def finding_2(scores: Mapping[str, Scores], main: str, other_cell: str,
     if target in by_suite and IN_DOMAIN in by_suite:
         notes.append(f"{deciding_cell}: gain on the target domain ({target}) "
                      f"{by_suite[target]:+.3f} against {by_suite[IN_DOMAIN]:+.3f} in-domain")
-    same = [c for c in comparisons if c.suite == target and c.later.split(" / ")[0] in
-            same_prompt_cells and c.claim != "RL on other prompts"]
+    same = [c for c in comparisons
+            if c.suite == target and c.later.split(" / ")[0] in same_prompt_cells]
     if same:
         notes.append("even with the same training prompts (PPO on its SFT's prompts), on "
                      f"{target}: " + "; ".join(f"{c.later.split(' / ')[0]} "

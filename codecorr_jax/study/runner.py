@@ -3,10 +3,10 @@
 Each (cell, seed) is one process in its own workdir, with its exact config written beside it
 (`cell_config.json`, read by `configs/cell.py`) and its console output in `console.log`; it
 imports this checkout's code. A finished run leaves `cell.json` (command, seconds, exit status,
-the code's commit); a study started again skips those and restarts the others, whose regimes
-resume from their own checkpoints. The first run not finished goes alone (it builds the
-shared datasets and scores the base); then up to `parallel` runs at a time, each cell after the
-cells it reuses. Finished runs can also come from another session's records (study/records.py).
+the commit of the code its last attempt ran); a study started again skips those and restarts
+the others, whose regimes resume from their own checkpoints. The first run not finished goes
+alone (it builds the shared datasets and scores the base); then up to `parallel` runs at a
+time, each cell after the cells it reuses. Finished runs can also come from another session's records (study/records.py).
 
 A run's seconds are those of every attempt at it (`time_spent.json`, kept up to date while it
 runs), so a study stopped and resumed over several sessions reports what each run cost. A
@@ -144,7 +144,7 @@ def run_one(study_dir: str, study_config: ml_collections.ConfigDict, cell: Cell,
     command = prepare(study_dir, study_config, cell, seed, cells)
     workdir = cell_workdir(study_dir, cell, seed)
     env = cell_environment(cuda_devices)
-    commit = code_commit(ROOT)  # what the run's process imports (cell_environment)
+    commit = code_commit(ROOT)  # what this attempt's process imports (cell_environment)
     spent_file = os.path.join(workdir, TIME_SPENT)
     before = float((read_json(spent_file) or {}).get("seconds", 0.0))
     started = time.perf_counter()
