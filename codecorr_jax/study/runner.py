@@ -6,7 +6,8 @@ imports this checkout's code. A finished run leaves `cell.json` (command, second
 the commit of the code its last attempt ran); a study started again skips those and restarts
 the others, whose regimes resume from their own checkpoints. The first run not finished goes
 alone (it builds the shared datasets and scores the base); then up to `parallel` runs at a
-time, each cell after the cells it reuses. Finished runs can also come from another session's records (study/records.py).
+time, each cell after the cells it reuses. Finished runs can also come from another session's
+records (study/records.py).
 
 A run's seconds are those of every attempt at it (`time_spent.json`, kept up to date while it
 runs), so a study stopped and resumed over several sessions reports what each run cost. A
